@@ -1,0 +1,38 @@
+package org.sampler4j.api.diffusers;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The arguments of a diffusers {@code set_timesteps} call. Unset arguments are {@code null}.
+ *
+ * @param numInferenceSteps {@code num_inference_steps}
+ * @param timesteps custom {@code timesteps}
+ * @param sigmas custom {@code sigmas}
+ * @param mu {@code mu} for dynamic shifting
+ * @param extra any other keyword ({@code strength}, {@code original_inference_steps}, ...)
+ */
+public record SetTimesteps(Integer numInferenceSteps, double[] timesteps, double[] sigmas, Double mu, Map<String, Object> extra) {
+    public SetTimesteps {
+        timesteps = timesteps == null ? null : timesteps.clone();
+        sigmas = sigmas == null ? null : sigmas.clone();
+        extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    /** Just a step count. */
+    public static SetTimesteps steps(int n) {
+        return new SetTimesteps(n, null, null, null, null);
+    }
+
+    /** Custom timesteps. */
+    @Override public double[] timesteps() { return timesteps == null ? null : timesteps.clone(); }
+
+    /** Custom sigmas. */
+    @Override public double[] sigmas() { return sigmas == null ? null : sigmas.clone(); }
+
+    /** An extra number argument or {@code null}. */
+    public Double extraDbl(String key) {
+        Object o = extra.get(key);
+        return o == null ? null : ((Number) o).doubleValue();
+    }
+}

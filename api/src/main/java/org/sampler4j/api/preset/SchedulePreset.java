@@ -1,0 +1,42 @@
+package org.sampler4j.api.preset;
+
+import java.util.List;
+import java.util.Map;
+import org.pf4j.ExtensionPoint;
+import org.sampler4j.api.schedule.NoiseModel;
+
+/**
+ * Extension point: a named schedule preset such as Align Your Steps. A preset turns a step count (and options)
+ * into a sigma schedule for a noise model. Presets are stateless; the host may create a new instance per use.
+ *
+ * <p>Plugins implement this with PF4J's {@code @Extension}; on a plain classpath they are found through
+ * {@code META-INF/services/org.sampler4j.api.preset.SchedulePreset}.
+ */
+public interface SchedulePreset extends ExtensionPoint {
+    /** Stable id used in the DSL, e.g. {@code ays}. */
+    String id();
+
+    /** Other accepted names. */
+    default List<String> aliases() {
+        return List.of();
+    }
+
+    /** One-line description, with the paper it comes from. */
+    String description();
+
+    /** The option names this preset accepts (for validation and "did you mean"). */
+    default List<String> optionNames() {
+        return List.of();
+    }
+
+    /**
+     * Resolves the preset.
+     *
+     * @param model the noise model the schedule is for
+     * @param steps number of sampling steps
+     * @param options preset options (strings as written in the DSL)
+     * @return the sigmas, descending, {@code steps + 1} values including the final sigma
+     * @throws org.sampler4j.api.schedule.ScheduleException if the options or model do not fit
+     */
+    double[] sigmas(NoiseModel model, int steps, Map<String, String> options);
+}

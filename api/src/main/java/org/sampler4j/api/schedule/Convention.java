@@ -1,0 +1,51 @@
+package org.sampler4j.api.schedule;
+
+import java.util.Locale;
+
+/**
+ * The small implementation choices on which tools disagree while computing "the same" schedule. The default,
+ * {@link #NATIVE}, is diffusers' Euler-family behaviour; importing a diffusers {@code scheduler_config.json}
+ * sets the convention of that scheduler class, so the resolved numbers match it exactly.
+ *
+ * @param extraPoint space {@code n+1} timesteps and drop the last (diffusers' DPM-Solver, DEIS, UniPC, SA-Solver)
+ * @param roundLinspace round {@code linspace} timesteps to integers (diffusers' DDIM and DPM-Solver do; Euler does not)
+ * @param remapTimesteps how timesteps derived from remapped sigmas are stored
+ * @param terminalClamp under zero-SNR, whether the last alpha-bar becomes 2^-24 or stays 0
+ */
+public record Convention(boolean extraPoint, boolean roundLinspace, TimestepRounding remapTimesteps, DiscreteNoiseModel.TerminalClamp terminalClamp) {
+    /** sampler4j's default: {@code n} points, fractional timesteps, clamped zero-SNR. */
+    public static final Convention NATIVE = new Convention(false, false, TimestepRounding.KEEP, DiscreteNoiseModel.TerminalClamp.CLAMP);
+
+    /** How a fractional timestep (from {@code sigma_to_t}) is stored. */
+    public enum TimestepRounding {
+        /** Keep the fractional value (diffusers' Euler, Heun, LMS, KDPM2). */
+        KEEP,
+        /** Round half to even (diffusers' DPM-Solver with Karras sigmas). */
+        ROUND,
+        /** Truncate toward zero: an {@code int64} cast (diffusers' DPM-Solver with exponential/beta sigmas). */
+        TRUNCATE;
+
+        /** DSL name. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        double apply(double t) {
+            return switch (this) {
+                case KEEP -> t;
+                case ROUND -> Math.rint(t);
+                case TRUNCATE -> (double) (long) t;
+            };
+        }
+    }
+
+    public Convention {
+        java.util.Objects.requireNonNull(remapTimesteps);
+        java.util.Objects.requireNonNull(terminalClamp);
+    }
+
+    /** Whether this is {@link #NATIVE}. */
+    public boolean isNative() {
+        return equals(NATIVE);
+    }
+}

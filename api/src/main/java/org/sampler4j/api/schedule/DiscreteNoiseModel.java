@@ -1,0 +1,322 @@
+package org.sampler4j.api.schedule;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.sampler4j.api.math.Numerics;
+
+/**
+ * A DDPM-style noise model: betas over {@code N} discrete training timesteps (diffusers' {@code beta_schedule},
+ * {@code num_train_timesteps}, {@code beta_start}, {@code beta_end}, {@code trained_betas},
+ * {@code rescale_betas_zero_snr}). Immutable; the tables are computed once, in float32 exactly as diffusers does
+ * ({@code torch.linspace}, sequential {@code cumprod}).
+ *
+ * <p>The default is Stable Diffusion 1.x/2.x/XL: {@code scaled_linear}, 0.00085 to 0.012, 1000 steps.
+ */
+public final class DiscreteNoiseModel implements NoiseModel {
+    /** The value diffusers' sigma-space schedulers put in the last {@code alphas_cumprod} under zero-SNR. */
+    public static final float ZERO_SNR_ALPHA_CUMPROD = 0x1p-24f;
+
+    /** What happens to the last {@code alphas_cumprod} (zero after rescaling to zero terminal SNR). */
+    public enum TerminalClamp {
+        /** Set it to 2^-24 so the largest sigma is finite (4096): diffusers' Euler/DPM-Solver/UniPC. */
+        CLAMP,
+        /** Keep it at 0 (infinite sigma): diffusers' DDIM/DDPM, which work in alpha space. */
+        KEEP_ZERO
+    }
+
+    private final BetaSchedule betaSchedule;
+    private final int numTrainTimesteps;
+    private final double betaStart;
+    private final double betaEnd;
+    private final float[] trainedBetas;
+    private final boolean zeroSnr;
+    private final TerminalClamp terminalClamp;
+
+    private final float[] betas;
+    private final float[] alphasCumprod;
+    private final double[] sigmas;
+    private final double[] logSigmas;
+
+    private DiscreteNoiseModel(Builder b) {
+        this.betaSchedule = b.betaSchedule;
+        this.numTrainTimesteps = b.trainedBetas != null ? b.trainedBetas.length : b.numTrainTimesteps;
+        this.betaStart = b.betaStart;
+        this.betaEnd = b.betaEnd;
+        this.trainedBetas = b.trainedBetas == null ? null : b.trainedBetas.clone();
+        this.zeroSnr = b.zeroSnr;
+        this.terminalClamp = b.terminalClamp;
+        if (numTrainTimesteps < 2) {
+            throw new ScheduleException("num_train_timesteps must be >= 2, got " + numTrainTimesteps);
+        }
+        if (!(betaStart > 0 && betaEnd > 0 && betaStart < 1 && betaEnd < 1) && trainedBetas == null) {
+            throw new ScheduleException("beta_start and beta_end must lie in (0, 1), got " + betaStart + " and " + betaEnd);
+        }
+        float[] bs = trainedBetas != null ? trainedBetas.clone() : computeBetas(betaSchedule, numTrainTimesteps, betaStart, betaEnd);
+        if (zeroSnr) bs = rescaleZeroTerminalSnr(bs);
+        this.betas = bs;
+        float[] alphas = new float[bs.length];
+        for (int i = 0; i < bs.length; i++) alphas[i] = 1f - bs[i];
+        float[] ac = Numerics.cumprodF32(alphas);
+        if (zeroSnr && terminalClamp == TerminalClamp.CLAMP) ac[ac.length - 1] = ZERO_SNR_ALPHA_CUMPROD;
+        this.alphasCumprod = ac;
+        this.sigmas = new double[ac.length];
+        this.logSigmas = new double[ac.length];
+        for (int i = 0; i < ac.length; i++) {
+            float s = (float) Math.sqrt((1f - ac[i]) / ac[i]);
+            sigmas[i] = s;
+            logSigmas[i] = (float) Math.log(s);
+        }
+    }
+
+    /** The SD1.5-style default: {@code scaled_linear}, 0.00085..0.012, 1000 steps. */
+    public static DiscreteNoiseModel sd15() {
+        return builder().build();
+    }
+
+    /** A builder starting from the SD1.5-style default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder with this model's settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder().betaSchedule(betaSchedule).numTrainTimesteps(numTrainTimesteps).betaStart(betaStart)
+                .betaEnd(betaEnd).zeroSnr(zeroSnr).terminalClamp(terminalClamp);
+        if (trainedBetas != null) b.trainedBetas(trainedBetas);
+        return b;
+    }
+
+    /** This model rescaled to zero terminal SNR (Lin et al. 2023, "Common Diffusion Noise Schedules ... are Flawed"). */
+    public DiscreteNoiseModel withZeroSnr() {
+        return zeroSnr ? this : toBuilder().zeroSnr(true).build();
+    }
+
+    static float[] computeBetas(BetaSchedule schedule, int n, double start, double end) {
+        switch (schedule) {
+            case LINEAR:
+                return Numerics.torchLinspaceF32(start, end, n);
+            case SCALED_LINEAR: {
+                float[] r = Numerics.torchLinspaceF32(Math.sqrt(start), Math.sqrt(end), n);
+                for (int i = 0; i < n; i++) r[i] = r[i] * r[i];
+                return r;
+            }
+            case SIGMOID: {
+                float[] r = Numerics.torchLinspaceF32(-6, 6, n);
+                float scale = (float) (end - start);
+                for (int i = 0; i < n; i++) {
+                    float sig = (float) (1.0 / (1.0 + Math.exp(-(double) r[i])));
+                    r[i] = sig * scale + (float) start;
+                }
+                return r;
+            }
+            default:
+                return betasForAlphaBar(schedule, n);
+        }
+    }
+
+    /** diffusers' {@code betas_for_alpha_bar}: {@code min(1 - abar(t2)/abar(t1), 0.999)} in double, stored as float32. */
+    private static float[] betasForAlphaBar(BetaSchedule schedule, int n) {
+        float[] r = new float[n];
+        for (int i = 0; i < n; i++) {
+            double t1 = (double) i / n;
+            double t2 = (double) (i + 1) / n;
+            r[i] = (float) Math.min(1 - alphaBar(schedule, t2) / alphaBar(schedule, t1), 0.999);
+        }
+        return r;
+    }
+
+    private static double alphaBar(BetaSchedule schedule, double t) {
+        switch (schedule) {
+            case SQUAREDCOS_CAP_V2: {
+                double c = Math.cos((t + 0.008) / 1.008 * Math.PI / 2);
+                return c * c;
+            }
+            case EXP:
+                return Math.exp(t * -12.0);
+            case LAPLACE: {
+                double lmb = -0.5 * Math.copySign(1, 0.5 - t) * Math.log(1 - 2 * Math.abs(0.5 - t) + 1e-6);
+                double snr = Math.exp(lmb);
+                return Math.sqrt(snr / (1 + snr));
+            }
+            default:
+                throw new IllegalStateException(schedule + " is not an alpha-bar schedule");
+        }
+    }
+
+    /** diffusers' {@code rescale_zero_terminal_snr} (Lin et al. 2023, Algorithm 1), in float32. */
+    static float[] rescaleZeroTerminalSnr(float[] betas) {
+        int n = betas.length;
+        float[] alphas = new float[n];
+        for (int i = 0; i < n; i++) alphas[i] = 1f - betas[i];
+        float[] ac = Numerics.cumprodF32(alphas);
+        float[] sqrtAc = new float[n];
+        for (int i = 0; i < n; i++) sqrtAc[i] = (float) Math.sqrt(ac[i]);
+        float first = sqrtAc[0];
+        float last = sqrtAc[n - 1];
+        float scale = first / (first - last);
+        float[] abar = new float[n];
+        for (int i = 0; i < n; i++) {
+            float s = (sqrtAc[i] - last) * scale;
+            abar[i] = s * s;
+        }
+        float[] out = new float[n];
+        out[0] = 1f - abar[0];
+        for (int i = 1; i < n; i++) out[i] = 1f - abar[i] / abar[i - 1];
+        return out;
+    }
+
+    /** Number of training timesteps {@code N}. */
+    public int numTrainTimesteps() {
+        return numTrainTimesteps;
+    }
+
+    /** The beta schedule ({@code null} names trained betas). */
+    public BetaSchedule betaSchedule() {
+        return trainedBetas != null ? null : betaSchedule;
+    }
+
+    /** {@code beta_start}. */
+    public double betaStart() {
+        return betaStart;
+    }
+
+    /** {@code beta_end}. */
+    public double betaEnd() {
+        return betaEnd;
+    }
+
+    /** Whether the betas are rescaled to zero terminal SNR. */
+    public boolean zeroSnr() {
+        return zeroSnr;
+    }
+
+    /** What the last {@code alphas_cumprod} is under zero-SNR. */
+    public TerminalClamp terminalClamp() {
+        return terminalClamp;
+    }
+
+    /** Trained betas given explicitly, or {@code null}. */
+    public float[] trainedBetas() {
+        return trainedBetas == null ? null : trainedBetas.clone();
+    }
+
+    /** The float32 betas (a copy). */
+    public float[] betas() {
+        return betas.clone();
+    }
+
+    /** The float32 {@code alphas_cumprod} (a copy). */
+    public float[] alphasCumprod() {
+        return alphasCumprod.clone();
+    }
+
+    /** {@code alphas_cumprod[t]}. */
+    public float alphaCumprod(int t) {
+        return alphasCumprod[t];
+    }
+
+    /** The training sigmas {@code sqrt((1-abar)/abar)} in ascending timestep order, float32 values (a copy). */
+    public double[] trainingSigmas() {
+        return sigmas.clone();
+    }
+
+    /** {@code log} of {@link #trainingSigmas()} in float32, as diffusers' {@code log_sigmas} (a copy). */
+    public double[] logSigmas() {
+        return logSigmas.clone();
+    }
+
+    double[] sigmasView() {
+        return sigmas;
+    }
+
+    double[] logSigmasView() {
+        return logSigmas;
+    }
+
+    /** sigma at a (possibly fractional) timestep: linear interpolation of the training sigmas ({@code np.interp}). */
+    public double sigmaAt(double t) {
+        return Numerics.interp(t, Numerics.indices(sigmas.length), sigmas);
+    }
+
+    /**
+     * The (fractional) timestep of a sigma: linear interpolation in log-sigma between neighbouring training
+     * timesteps, clamped to {@code [0, N-1]} (diffusers' {@code _sigma_to_t}, k-diffusion's {@code sigma_to_t}).
+     */
+    public double sigmaToT(double sigma) {
+        double logSigma = Math.log(Math.max(sigma, 1e-10));
+        int n = logSigmas.length;
+        // index of the last training log-sigma <= log_sigma (0 if none), at most n-2
+        int low = 0;
+        for (int i = 0; i < n; i++) if (logSigma - logSigmas[i] >= 0) low = i;
+        low = Math.min(low, n - 2);
+        double lo = logSigmas[low];
+        double hi = logSigmas[low + 1];
+        double w = (lo - logSigma) / (lo - hi);
+        w = Math.min(1, Math.max(0, w));
+        return (1 - w) * low + w * (low + 1);
+    }
+
+    @Override
+    public double sigmaMin() {
+        return sigmas[0];
+    }
+
+    @Override
+    public double sigmaMax() {
+        return sigmas[sigmas.length - 1];
+    }
+
+    @Override
+    public String describe() {
+        String base = trainedBetas != null ? "trained betas" : betaSchedule.id() + " " + betaStart + ".." + betaEnd;
+        return "discrete(" + base + ", N=" + numTrainTimesteps + (zeroSnr ? ", zero-SNR" : "") + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof DiscreteNoiseModel m)) return false;
+        return betaSchedule == m.betaSchedule && numTrainTimesteps == m.numTrainTimesteps && betaStart == m.betaStart
+                && betaEnd == m.betaEnd && Arrays.equals(trainedBetas, m.trainedBetas) && zeroSnr == m.zeroSnr
+                && terminalClamp == m.terminalClamp;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(betaSchedule, numTrainTimesteps, betaStart, betaEnd, Arrays.hashCode(trainedBetas), zeroSnr, terminalClamp);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** Builder for {@link DiscreteNoiseModel}; {@code set}-style methods, SD1.5 defaults. */
+    public static final class Builder {
+        private BetaSchedule betaSchedule = BetaSchedule.SCALED_LINEAR;
+        private int numTrainTimesteps = 1000;
+        private double betaStart = 0.00085;
+        private double betaEnd = 0.012;
+        private float[] trainedBetas;
+        private boolean zeroSnr;
+        private TerminalClamp terminalClamp = TerminalClamp.CLAMP;
+
+        private Builder() {}
+
+        /** The beta schedule. */
+        public Builder betaSchedule(BetaSchedule v) { this.betaSchedule = Objects.requireNonNull(v); return this; }
+        /** {@code num_train_timesteps}. */
+        public Builder numTrainTimesteps(int v) { this.numTrainTimesteps = v; return this; }
+        /** {@code beta_start}. */
+        public Builder betaStart(double v) { this.betaStart = v; return this; }
+        /** {@code beta_end}. */
+        public Builder betaEnd(double v) { this.betaEnd = v; return this; }
+        /** Explicit betas ({@code trained_betas}); overrides schedule, start, end and N. */
+        public Builder trainedBetas(float[] v) { this.trainedBetas = v == null ? null : v.clone(); return this; }
+        /** Rescale to zero terminal SNR. */
+        public Builder zeroSnr(boolean v) { this.zeroSnr = v; return this; }
+        /** What the last alpha-bar becomes under zero-SNR. */
+        public Builder terminalClamp(TerminalClamp v) { this.terminalClamp = Objects.requireNonNull(v); return this; }
+        /** Builds and validates. */
+        public DiscreteNoiseModel build() { return new DiscreteNoiseModel(this); }
+    }
+}

@@ -1,0 +1,237 @@
+package org.sampler4j.api.schedule;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable description of a noise schedule, built fluently ({@code Schedule.trailing(10).karras().zeroSnr()})
+ * or parsed from DSL text ({@link Schedule#parse}). Every method returns a new spec; the call order does not
+ * matter, because {@link #resolve} applies the settings in one fixed stage order:
+ *
+ * <ol>
+ *   <li><b>noise model</b>: {@link #zeroSnr()} rescales a discrete model to zero terminal SNR; {@link #shift(double)}
+ *       sets a flow model's shift;</li>
+ *   <li><b>step count</b>: {@link #denoise(double)} (ComfyUI-style) widens the step count to {@code int(n / d)};</li>
+ *   <li><b>base</b>: the timesteps, from a spacing ({@code leading}/{@code linspace}/{@code trailing} plus
+ *       {@link #stepsOffset(int)}), explicit {@code timesteps(...)}, explicit {@code sigmas(...)}, or a preset; their
+ *       sigmas come from the noise model;</li>
+ *   <li><b>remap</b>: {@link #karras()}, {@link #exponential()}, {@link #beta(double, double)}, ... replace the sigmas,
+ *       using the base's first and last sigma as endpoints, and timesteps are mapped back from the new sigmas;</li>
+ *   <li><b>final sigma</b>: {@link #finalSigma(FinalSigma)} appends 0 (default) or the model's smallest sigma;</li>
+ *   <li><b>cut</b>: {@link #denoise(double)} keeps the last {@code n+1} sigmas; {@link #truncate(double)} keeps the
+ *       last {@code int(n * strength)} steps (diffusers img2img).</li>
+ * </ol>
+ */
+public final class ScheduleSpec {
+    /** Where the timesteps/sigmas of stage 3 come from. */
+    public sealed interface Base permits Spaced, Timesteps, Sigmas, Preset {}
+
+    /** {@code steps} timesteps spaced by {@code spacing}. */
+    public record Spaced(Spacing spacing, int steps) implements Base {
+        public Spaced {
+            Objects.requireNonNull(spacing);
+            if (steps < 1) throw new ScheduleException("steps must be >= 1, got " + steps);
+        }
+    }
+
+    /** Explicit timesteps, strictly decreasing. */
+    public record Timesteps(double[] values) implements Base {
+        public Timesteps {
+            values = values.clone();
+            if (values.length < 1) throw new ScheduleException("timesteps(...) needs at least one value");
+            for (int i = 0; i < values.length; i++) {
+                if (!Double.isFinite(values[i])) throw new ScheduleException("timesteps(...) value " + i + " is " + values[i] + "; give finite numbers");
+                if (values[i] < 0) throw new ScheduleException("timesteps(...) value " + i + " is " + values[i] + "; timesteps must be >= 0");
+                if (i > 0 && !(values[i] < values[i - 1])) {
+                    throw new ScheduleException("timesteps(...) must be strictly decreasing, but value " + i + " (" + fmt(values[i])
+                            + ") is not below value " + (i - 1) + " (" + fmt(values[i - 1]) + ")");
+                }
+            }
+        }
+
+        @Override public double[] values() { return values.clone(); }
+        @Override public boolean equals(Object o) { return o instanceof Timesteps t && Arrays.equals(values, t.values); }
+        @Override public int hashCode() { return Arrays.hashCode(values); }
+        @Override public String toString() { return "Timesteps" + Arrays.toString(values); }
+    }
+
+    /** Explicit sigmas including the final one ({@code n+1} values), strictly decreasing. */
+    public record Sigmas(double[] values) implements Base {
+        public Sigmas {
+            values = values.clone();
+            if (values.length < 2) throw new ScheduleException("sigmas(...) needs at least two values (n steps need n+1 sigmas, the last usually 0)");
+            for (int i = 0; i < values.length; i++) {
+                if (!Double.isFinite(values[i])) throw new ScheduleException("sigmas(...) value " + i + " is " + values[i] + "; give finite numbers");
+                if (values[i] < 0) throw new ScheduleException("sigmas(...) value " + i + " is " + values[i] + "; sigmas must be >= 0");
+                if (i > 0 && !(values[i] < values[i - 1])) {
+                    throw new ScheduleException("sigmas(...) must be strictly decreasing, but value " + i + " (" + fmt(values[i])
+                            + ") is not below value " + (i - 1) + " (" + fmt(values[i - 1]) + ")");
+                }
+            }
+        }
+
+        @Override public double[] values() { return values.clone(); }
+        @Override public boolean equals(Object o) { return o instanceof Sigmas t && Arrays.equals(values, t.values); }
+        @Override public int hashCode() { return Arrays.hashCode(values); }
+        @Override public String toString() { return "Sigmas" + Arrays.toString(values); }
+    }
+
+    /** A named preset (an extension) at {@code steps} steps with options. */
+    public record Preset(String id, int steps, Map<String, String> options) implements Base {
+        public Preset {
+            Objects.requireNonNull(id);
+            if (steps < 1) throw new ScheduleException("steps must be >= 1, got " + steps);
+            options = Map.copyOf(new LinkedHashMap<>(options));
+        }
+    }
+
+    final Base base;
+    final int stepsOffset;
+    final boolean zeroSnr;
+    final Double shift;
+    final SigmaRemap remap;
+    final FinalSigma finalSigma;
+    final Double truncate;
+    final Double denoise;
+    final Convention convention;
+
+    ScheduleSpec(Base base, int stepsOffset, boolean zeroSnr, Double shift, SigmaRemap remap, FinalSigma finalSigma,
+                 Double truncate, Double denoise, Convention convention) {
+        this.base = Objects.requireNonNull(base);
+        this.stepsOffset = stepsOffset;
+        this.zeroSnr = zeroSnr;
+        this.shift = shift;
+        this.remap = remap;
+        this.finalSigma = finalSigma;
+        this.truncate = truncate;
+        this.denoise = denoise;
+        this.convention = Objects.requireNonNull(convention);
+    }
+
+    static ScheduleSpec of(Base base) {
+        return new ScheduleSpec(base, 0, false, null, null, null, null, null, Convention.NATIVE);
+    }
+
+    private ScheduleSpec with(Base b, int off, boolean z, Double sh, SigmaRemap r, FinalSigma f, Double t, Double d, Convention c) {
+        return new ScheduleSpec(b, off, z, sh, r, f, t, d, c);
+    }
+
+    /** Adds {@code k} to every spaced timestep (diffusers' {@code steps_offset}, used with {@code leading}). */
+    public ScheduleSpec stepsOffset(int k) {
+        if (k < 0) throw new ScheduleException("stepsOffset must be >= 0, got " + k);
+        if (!(base instanceof Spaced)) throw new ScheduleException("stepsOffset applies to spaced schedules (leading/linspace/trailing) only");
+        return with(base, k, zeroSnr, shift, remap, finalSigma, truncate, denoise, convention);
+    }
+
+    /** Rescales the model's betas to zero terminal SNR (Lin et al. 2023); pair with {@code trailing} spacing. */
+    public ScheduleSpec zeroSnr() {
+        return with(base, stepsOffset, true, shift, remap, finalSigma, truncate, denoise, convention);
+    }
+
+    /** Sets a flow model's static shift {@code s*sigma / (1 + (s-1) sigma)}. */
+    public ScheduleSpec shift(double s) {
+        if (!(s > 0) || !Double.isFinite(s)) throw new ScheduleException("shift must be a positive number, got " + s);
+        return with(base, stepsOffset, zeroSnr, s, remap, finalSigma, truncate, denoise, convention);
+    }
+
+    /** Karras sigmas with rho 7. */
+    public ScheduleSpec karras() {
+        return karras(Remaps.Karras.DEFAULT_RHO);
+    }
+
+    /** Karras sigmas (Karras et al. 2022, eq. 5) with the given rho. */
+    public ScheduleSpec karras(double rho) {
+        return remap(new Remaps.Karras(rho, null, null));
+    }
+
+    /** Log-linear ("exponential") sigmas. */
+    public ScheduleSpec exponential() {
+        return remap(new Remaps.Exponential(null, null));
+    }
+
+    /** Beta-distribution sigmas (Lee et al. 2024). */
+    public ScheduleSpec beta(double alpha, double beta) {
+        return remap(new Remaps.Beta(alpha, beta, null, null));
+    }
+
+    /** k-diffusion's polyexponential sigmas. */
+    public ScheduleSpec polyexponential(double rho) {
+        return remap(new Remaps.PolyExponential(rho, null, null));
+    }
+
+    /** Any remap (also from plugins). Replaces a previous remap. */
+    public ScheduleSpec remap(SigmaRemap r) {
+        return with(base, stepsOffset, zeroSnr, shift, Objects.requireNonNull(r), finalSigma, truncate, denoise, convention);
+    }
+
+    /** The sigma after the last step. */
+    public ScheduleSpec finalSigma(FinalSigma f) {
+        return with(base, stepsOffset, zeroSnr, shift, remap, Objects.requireNonNull(f), truncate, denoise, convention);
+    }
+
+    /** img2img cut, diffusers-style: keep the last {@code int(n * strength)} steps. */
+    public ScheduleSpec truncate(double strength) {
+        if (!(strength > 0 && strength <= 1)) throw new ScheduleException("truncate strength must lie in (0, 1], got " + strength);
+        return with(base, stepsOffset, zeroSnr, shift, remap, finalSigma, strength, denoise, convention);
+    }
+
+    /** ComfyUI-style denoise: compute {@code int(n / d)} steps and keep the last {@code n}. */
+    public ScheduleSpec denoise(double d) {
+        if (!(d > 0 && d <= 1)) throw new ScheduleException("denoise must lie in (0, 1], got " + d);
+        return with(base, stepsOffset, zeroSnr, shift, remap, finalSigma, truncate, d, convention);
+    }
+
+    /** Sets the implementation convention (see {@link Convention}); diffusers imports use this. */
+    public ScheduleSpec convention(Convention c) {
+        return with(base, stepsOffset, zeroSnr, shift, remap, finalSigma, truncate, denoise, c);
+    }
+
+    /** Resolves this spec against a noise model; see the class comment for the stage order. */
+    public Schedule resolve(NoiseModel model) {
+        return ScheduleResolver.resolve(this, Objects.requireNonNull(model, "noise model"));
+    }
+
+    /** The base stage. */
+    public Base base() { return base; }
+    /** steps offset. */
+    public int stepsOffset() { return stepsOffset; }
+    /** Whether zero-SNR rescaling is on. */
+    public boolean isZeroSnr() { return zeroSnr; }
+    /** Flow shift or {@code null}. */
+    public Double shiftValue() { return shift; }
+    /** The remap or {@code null}. */
+    public SigmaRemap remapValue() { return remap; }
+    /** The final sigma or {@code null} (default: zero). */
+    public FinalSigma finalSigmaValue() { return finalSigma; }
+    /** The truncate strength or {@code null}. */
+    public Double truncateValue() { return truncate; }
+    /** The denoise value or {@code null}. */
+    public Double denoiseValue() { return denoise; }
+    /** The convention. */
+    public Convention conventionValue() { return convention; }
+
+    /** The canonical DSL text; {@code Schedule.parse(spec.toString())} gives an equal spec. */
+    @Override
+    public String toString() {
+        return ScheduleText.print(this);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ScheduleSpec s)) return false;
+        return base.equals(s.base) && stepsOffset == s.stepsOffset && zeroSnr == s.zeroSnr && Objects.equals(shift, s.shift)
+                && Objects.equals(remap, s.remap) && finalSigma == s.finalSigma && Objects.equals(truncate, s.truncate)
+                && Objects.equals(denoise, s.denoise) && convention.equals(s.convention);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(base, stepsOffset, zeroSnr, shift, remap, finalSigma, truncate, denoise, convention);
+    }
+
+    static String fmt(double v) {
+        return ScheduleText.num(v);
+    }
+}

@@ -1,0 +1,41 @@
+package org.sampler4j.api.schedule;
+
+import java.util.Map;
+
+/**
+ * Stage 3 of schedule resolution: replaces the sigmas of the spaced timesteps by another sequence
+ * (Karras, exponential, beta, ComfyUI's named schedulers ...). Implementations are immutable values.
+ *
+ * <p>A remap returns the sigmas at which the model is evaluated, in descending order, <em>without</em> the
+ * final sigma (stage 4 appends it). Most remaps return {@code ctx.steps()} values; a few (ComfyUI's
+ * {@code ddim_uniform}) decide their own count.
+ */
+public interface SigmaRemap {
+    /** DSL name, e.g. {@code karras}. */
+    String name();
+
+    /** Parameters in DSL order, only those that differ from the defaults (used to print the spec). */
+    Map<String, Object> nonDefaultParams();
+
+    /** Computes the step sigmas. */
+    double[] apply(RemapContext ctx);
+
+    /**
+     * What a remap sees.
+     *
+     * @param model the (adjusted) noise model
+     * @param baseSigmas the sigmas of the spaced timesteps, descending, without the final sigma
+     * @param steps number of steps asked for
+     */
+    record RemapContext(NoiseModel model, double[] baseSigmas, int steps) {
+        /** Largest base sigma. */
+        public double first() {
+            return baseSigmas[0];
+        }
+
+        /** Smallest base sigma. */
+        public double last() {
+            return baseSigmas[baseSigmas.length - 1];
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package org.sampler4j.host.conformance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The registry of built-in golden-format checkers. Add a checker here to make its format known to the runner. */
+final class Checkers {
+    private Checkers() {}
+
+    static List<GoldenChecker> all() {
+        List<GoldenChecker> list = new ArrayList<>();
+        list.add(new DiffusersSchedulesChecker());
+        return list;
+    }
+}
