@@ -12,10 +12,11 @@ public final class Numerics {
     private Numerics() {}
 
     /**
-     * {@code torch.linspace(start, end, n, dtype=float32)} as torch 2 computes it on the CPU: {@code step} in
-     * float32; element {@code i < n/2} is {@code fma(step, i, start)}, the others {@code fma(-step, n-1-i, end)};
-     * when {@code n >= 16} the first {@code floor(n/16)*16} elements come in vectors of 8 whose element k is
-     * {@code base + fl(k*step)} with {@code base} the scalar formula at the vector's first index.
+     * {@code torch.linspace(start, end, n, dtype=float32)} as torch 1.13 computes it on an x86-64 CPU (the build the
+     * k-diffusion/ComfyUI golden vectors come from): {@code step} in float32; element {@code i < n/2} is
+     * {@code fma(step, i, start)}, the others {@code fma(-step, n-1-i, end)}; but when {@code n >= 16} the first
+     * {@code floor(n/16)*16} elements come in vectors of 8 whose element k is {@code base + fl(k*step)} with
+     * {@code base} the scalar formula at the vector's first index. See {@link #torch2LinspaceF32} for torch 2.
      */
     public static float[] torchLinspaceF32(double start, double end, int n) {
         float[] out = new float[n];
@@ -39,7 +40,23 @@ public final class Numerics {
         return i < halfway ? Math.fma(step, (float) i, s) : Math.fma(-step, (float) (n - 1 - i), e);
     }
 
-    /** {@code torch.linspace(start, end, n, dtype=float64)} (vector width 4), see {@link #torchLinspaceF32}. */
+    /**
+     * {@code torch.linspace(start, end, n, dtype=float32)} as torch 2 computes it (checked bit for bit against
+     * torch 2.11 by the diffusers golden data): {@code step} in float32; element {@code i < n/2} is
+     * {@code fma(step, i, start)}, the others {@code fma(-step, n-1-i, end)}.
+     */
+    public static float[] torch2LinspaceF32(double start, double end, int n) {
+        float[] out = new float[n];
+        if (n == 0) return out;
+        float s = (float) start;
+        float e = (float) end;
+        if (n == 1) { out[0] = s; return out; }
+        float step = (e - s) / (float) (n - 1);
+        for (int i = 0; i < n; i++) out[i] = torchLinspaceScalarF32(s, e, step, i, n, n / 2);
+        return out;
+    }
+
+    /** {@code torch.linspace(start, end, n, dtype=float64)} on torch 1.13 (vector width 4), see {@link #torchLinspaceF32}. */
     public static double[] torchLinspaceF64(double start, double end, int n) {
         double[] out = new double[n];
         if (n == 0) return out;
@@ -126,13 +143,17 @@ public final class Numerics {
         return out;
     }
 
-    /** Sequential float32 cumulative product, as {@code torch.cumprod} on a float32 CPU tensor. */
+    /**
+     * {@code torch.cumprod} of a float32 CPU tensor: ATen accumulates in double ({@code acc_type<float>} on the CPU)
+     * and rounds each prefix product to float32 (not a float32 running product, which differs in ~90% of 1000
+     * alphas).
+     */
     public static float[] cumprodF32(float[] xs) {
         float[] out = new float[xs.length];
-        float acc = 1f;
+        double acc = 1.0;
         for (int i = 0; i < xs.length; i++) {
-            acc = i == 0 ? xs[0] : acc * xs[i];
-            out[i] = acc;
+            acc *= xs[i];
+            out[i] = (float) acc;
         }
         return out;
     }

@@ -94,14 +94,14 @@ public final class DiscreteNoiseModel implements NoiseModel {
     static float[] computeBetas(BetaSchedule schedule, int n, double start, double end) {
         switch (schedule) {
             case LINEAR:
-                return Numerics.torchLinspaceF32(start, end, n);
+                return Numerics.torch2LinspaceF32(start, end, n);
             case SCALED_LINEAR: {
-                float[] r = Numerics.torchLinspaceF32(Math.sqrt(start), Math.sqrt(end), n);
+                float[] r = Numerics.torch2LinspaceF32(Math.sqrt(start), Math.sqrt(end), n);
                 for (int i = 0; i < n; i++) r[i] = r[i] * r[i];
                 return r;
             }
             case SIGMOID: {
-                float[] r = Numerics.torchLinspaceF32(-6, 6, n);
+                float[] r = Numerics.torch2LinspaceF32(-6, 6, n);
                 float scale = (float) (end - start);
                 for (int i = 0; i < n; i++) {
                     float sig = (float) (1.0 / (1.0 + Math.exp(-(double) r[i])));

@@ -108,7 +108,7 @@ final class DiffusersSchedulesChecker implements GoldenChecker {
             double[] mine = switch (f) {
                 case "betas" -> widen(m.betas());
                 case "alphas_cumprod" -> widen(m.alphasCumprod());
-                case "sigmas" -> m.trainingSigmas();
+                case "sigmas", "train_sigmas_ascending" -> m.trainingSigmas();
                 default -> null;
             };
             if (mine == null) { problems.add("unknown field " + f); continue; }
