@@ -11,10 +11,23 @@ import java.util.Locale;
  * @param roundLinspace round {@code linspace} timesteps to integers (diffusers' DDIM and DPM-Solver do; Euler does not)
  * @param remapTimesteps how timesteps derived from remapped sigmas are stored
  * @param terminalClamp under zero-SNR, whether the last alpha-bar becomes 2^-24 or stays 0
+ * @param lenientSteps accept more steps than training timesteps (diffusers' Euler family does, producing repeated
+ *     or fractional timesteps); sampler4j's own convention rejects them
  */
-public record Convention(boolean extraPoint, boolean roundLinspace, TimestepRounding remapTimesteps, DiscreteNoiseModel.TerminalClamp terminalClamp) {
-    /** sampler4j's default: {@code n} points, fractional timesteps, clamped zero-SNR. */
-    public static final Convention NATIVE = new Convention(false, false, TimestepRounding.KEEP, DiscreteNoiseModel.TerminalClamp.CLAMP);
+public record Convention(boolean extraPoint, boolean roundLinspace, TimestepRounding remapTimesteps,
+                         DiscreteNoiseModel.TerminalClamp terminalClamp, boolean lenientSteps) {
+    /** sampler4j's default: {@code n} points, fractional timesteps, clamped zero-SNR, at most {@code N} steps. */
+    public static final Convention NATIVE = new Convention(false, false, TimestepRounding.KEEP, DiscreteNoiseModel.TerminalClamp.CLAMP, false);
+
+    /** A convention that rejects more steps than training timesteps. */
+    public Convention(boolean extraPoint, boolean roundLinspace, TimestepRounding remapTimesteps, DiscreteNoiseModel.TerminalClamp terminalClamp) {
+        this(extraPoint, roundLinspace, remapTimesteps, terminalClamp, false);
+    }
+
+    /** This convention with {@code lenientSteps} set. */
+    public Convention lenient(boolean lenient) {
+        return new Convention(extraPoint, roundLinspace, remapTimesteps, terminalClamp, lenient);
+    }
 
     /** How a fractional timestep (from {@code sigma_to_t}) is stored. */
     public enum TimestepRounding {

@@ -85,7 +85,7 @@ final class ScheduleResolver {
     static double[] spacedTimesteps(NoiseModel model, Spacing spacing, int n, int offset, Convention conv) {
         if (model instanceof DiscreteNoiseModel d) {
             int bigN = d.numTrainTimesteps();
-            if (conv.isNative() && n > bigN) {
+            if (!conv.lenientSteps() && n > bigN) {
                 throw new ScheduleException("steps (" + n + ") must be <= num_train_timesteps (" + bigN + ")");
             }
             return discreteSpacing(spacing, n, bigN, offset, conv);

@@ -15,7 +15,7 @@ import java.util.TreeSet;
  *            | preset(id, n, key=value, ...)
  * modifier  := stepsOffset(k) | zeroSnr() | shift(s) | finalSigma(zero|sigma_min) | truncate(strength)
  *            | denoise(d) | convention(extra_point=BOOL, round_linspace=BOOL, timesteps=keep|round|truncate,
- *              terminal=clamp|keep_zero)
+ *              terminal=clamp|keep_zero, lenient_steps=BOOL)
  *            | REMAP(args)   where REMAP is karras, exponential, beta, polyexponential or a registered remap
  * </pre>
  * Arguments are numbers or words, positional or {@code name=value}. Whitespace is ignored. {@link #print}
@@ -111,7 +111,7 @@ public final class ScheduleText {
             case "denoise":
                 return spec.denoise(DslArgs.bind(c.name, c.args, "d").dbl("d", Double.NaN));
             case "convention": {
-                DslArgs a = DslArgs.bind(c.name, c.args, "extra_point", "round_linspace", "timesteps", "terminal");
+                DslArgs a = DslArgs.bind(c.name, c.args, "extra_point", "round_linspace", "timesteps", "terminal", "lenient_steps");
                 Convention n = Convention.NATIVE;
                 Convention.TimestepRounding r = switch (a.word("timesteps", n.remapTimesteps().id())) {
                     case "keep" -> Convention.TimestepRounding.KEEP;
@@ -124,7 +124,7 @@ public final class ScheduleText {
                     case "keep_zero" -> DiscreteNoiseModel.TerminalClamp.KEEP_ZERO;
                     default -> throw new ScheduleException("convention terminal must be clamp or keep_zero, got '" + a.word("terminal", "") + "'");
                 };
-                return spec.convention(new Convention(bool(a, "extra_point"), bool(a, "round_linspace"), r, tc));
+                return spec.convention(new Convention(bool(a, "extra_point"), bool(a, "round_linspace"), r, tc, bool(a, "lenient_steps")));
             }
             default:
                 if (RemapRegistry.has(c.name)) return spec.remap(RemapRegistry.create(c.name, DslArgs.bind(c.name, c.args, RemapRegistry.paramNames(c.name))));
@@ -171,7 +171,8 @@ public final class ScheduleText {
             Convention c = s.convention;
             b.append(".convention(extra_point=").append(c.extraPoint()).append(", round_linspace=").append(c.roundLinspace())
                     .append(", timesteps=").append(c.remapTimesteps().id()).append(", terminal=")
-                    .append(c.terminalClamp() == DiscreteNoiseModel.TerminalClamp.CLAMP ? "clamp" : "keep_zero").append(')');
+                    .append(c.terminalClamp() == DiscreteNoiseModel.TerminalClamp.CLAMP ? "clamp" : "keep_zero")
+                    .append(", lenient_steps=").append(c.lenientSteps()).append(')');
         }
         return b.toString();
     }
