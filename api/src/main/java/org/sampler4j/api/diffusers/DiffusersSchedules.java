@@ -2,7 +2,11 @@ package org.sampler4j.api.diffusers;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
+import org.sampler4j.api.schedule.NoiseModel;
+import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.api.schedule.ScheduleException;
+import org.sampler4j.api.schedule.ScheduleSpec;
 
 /**
  * diffusers compatibility: computes what {@code SchedulerClass(**config).set_timesteps(**args)} holds, number for
@@ -16,6 +20,31 @@ public final class DiffusersSchedules {
 
         /** {@code set_timesteps}. */
         DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args);
+
+        /** The noise model of the config, where the family maps onto the DSL. */
+        default NoiseModel noiseModel(DiffusersConfig cfg) {
+            throw new ScheduleException(cfg.className() + " cannot be imported as a sampler4j noise model yet; use DiffusersSchedules.setTimesteps");
+        }
+
+        /** The spec that resolves to {@code set_timesteps(steps)}'s schedule, where the family maps onto the DSL. */
+        default ScheduleSpec spec(DiffusersConfig cfg, int steps) {
+            throw new ScheduleException(cfg.className() + " cannot be imported as a sampler4j schedule spec yet; use DiffusersSchedules.setTimesteps");
+        }
+    }
+
+    /**
+     * A diffusers config imported into sampler4j terms.
+     *
+     * @param config the config (class defaults filled in)
+     * @param model the noise model
+     * @param specForSteps the schedule spec for a step count: {@code specForSteps.apply(n).resolve(model)} gives the
+     *     timesteps and sigmas that {@code set_timesteps(n)} gives in diffusers
+     */
+    public record Imported(DiffusersConfig config, NoiseModel model, IntFunction<ScheduleSpec> specForSteps) {
+        /** The resolved schedule for {@code steps} steps. */
+        public Schedule resolve(int steps) {
+            return specForSteps.apply(steps).resolve(model);
+        }
     }
 
     private static final Map<String, Family> FAMILIES = new HashMap<>();
@@ -56,6 +85,27 @@ public final class DiffusersSchedules {
      */
     public static void checkInit(DiffusersConfig cfg) {
         family(cfg).checkInit(cfg);
+    }
+
+    /**
+     * Imports a config (e.g. a model folder's {@code scheduler_config.json}, keys as there; {@code _class_name}
+     * names the class) as a noise model and a schedule spec that give the schedule diffusers would.
+     *
+     * @throws ScheduleException for unknown classes, invalid settings, or classes not expressible as a spec
+     */
+    public static Imported importConfig(Map<String, ?> json) {
+        Object cls = json.get("_class_name");
+        if (cls == null) throw new ScheduleException("scheduler config has no _class_name; add the diffusers class, e.g. \"_class_name\": \"EulerDiscreteScheduler\"");
+        return importConfig(DiffusersConfig.of(cls.toString(), json));
+    }
+
+    /** Imports a config; see {@link #importConfig(Map)}. */
+    public static Imported importConfig(DiffusersConfig cfg) {
+        Family f = family(cfg);
+        f.checkInit(cfg);
+        NoiseModel model = f.noiseModel(cfg);
+        f.spec(cfg, 1); // fails early for classes that cannot be expressed
+        return new Imported(cfg, model, n -> f.spec(cfg, n));
     }
 
     /**

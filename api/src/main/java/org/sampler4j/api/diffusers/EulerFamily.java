@@ -32,6 +32,20 @@ final class EulerFamily implements DiffusersSchedules.Family {
         model(cfg);
     }
 
+    @Override
+    public DiscreteNoiseModel noiseModel(DiffusersConfig cfg) {
+        return model(cfg);
+    }
+
+    @Override
+    public ScheduleSpec spec(DiffusersConfig cfg, int steps) {
+        if ("log_linear".equals(cfg.str("interpolation_type"))) {
+            throw new ScheduleException(cfg.className() + ": interpolation_type 'log_linear' gives n+2 sigmas for n steps in diffusers and has no"
+                    + " sampler4j spec; use exponential sigmas (use_exponential_sigmas) instead");
+        }
+        return spec(cfg, spacing(cfg), steps, null, null, cfg.has("final_sigmas_type") ? finalSigma(cfg) : FinalSigma.ZERO);
+    }
+
     private static DiscreteNoiseModel model(DiffusersConfig cfg) {
         return cfg.discreteModel(DiscreteNoiseModel.TerminalClamp.CLAMP, BETAS);
     }

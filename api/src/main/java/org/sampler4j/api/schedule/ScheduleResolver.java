@@ -40,6 +40,7 @@ final class ScheduleResolver {
         if (base instanceof ScheduleSpec.Spaced sp) {
             t = spacedTimesteps(model, sp.spacing(), steps, spec.stepsOffset, conv);
             s = sigmasAt(model, t);
+            if (model instanceof EdmNoiseModel) t = timestepsOf(model, s, Convention.TimestepRounding.KEEP); // ramp -> c_noise
         } else if (base instanceof ScheduleSpec.Timesteps ts) {
             t = ts.values();
             checkTimesteps(model, t);

@@ -1,0 +1,56 @@
+package org.sampler4j.host.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.sampler4j.host.conformance.CaseResult;
+import org.sampler4j.host.conformance.Conformance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sampler4j conformance FILE...}: checks golden reference files. */
+@Command(name = "conformance", mixinStandardHelpOptions = true,
+        description = {"Check golden reference files (diffusers schedules, k-diffusion/ComfyUI sigmas, ...) against sampler4j.",
+                "The format is detected from each file's content (gzip is fine). Prints one line per file,",
+                "'FILE: N passed, M failed, K skipped', then each failed case with its first differing values."},
+        footer = {"", "Exit codes: 0 every case passed, 1 some case failed, 2 a file is unreadable or of an unknown format."})
+final class ConformanceCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Golden JSON files.")
+    List<Path> files;
+
+    @Option(names = "--show-skipped", description = "Also list skipped cases with the reason.")
+    boolean showSkipped;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = cmd.commandLine().getOut();
+        Conformance runner = Conformance.standard();
+        boolean failed = false;
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) throw new Main.UserException(f + ": no such file");
+            Conformance.FileReport r;
+            try {
+                r = runner.check(f);
+            } catch (IOException e) {
+                throw new Main.UserException(f + ": cannot read as JSON: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new Main.UserException(e.getMessage());
+            }
+            out.println(r.summary());
+            for (CaseResult c : r.cases()) {
+                if (c.status() == CaseResult.Status.FAILED) out.println("  FAILED " + c.id() + ": " + c.detail());
+                else if (showSkipped && c.status() == CaseResult.Status.SKIPPED) out.println("  SKIPPED " + c.id() + ": " + c.detail());
+            }
+            failed |= r.count(CaseResult.Status.FAILED) > 0;
+            out.flush();
+        }
+        return failed ? 1 : 0;
+    }
+}

@@ -1,0 +1,121 @@
+package org.sampler4j.host.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sampler4j.api.diffusers.DiffusersSchedules;
+import org.sampler4j.api.schedule.NoiseModel;
+import org.sampler4j.api.schedule.NoiseModels;
+import org.sampler4j.api.schedule.Schedule;
+import org.sampler4j.api.schedule.ScheduleSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sampler4j schedule}: resolves schedule specs and prints step, timestep, sigma and log-SNR. */
+@Command(name = "schedule", mixinStandardHelpOptions = true,
+        description = {"Resolve one or more schedule specs against a noise model and print a table of step, timestep, sigma and log-SNR.",
+                "", "SPEC is the DSL text, e.g. 'trailing(10).karras().zeroSnr()', 'leading(25).stepsOffset(1)',",
+                "'sigmas(14.6, 6.5, 3.9, 0)', 'preset(ays, 10, model=sdxl)'. Quote it for the shell."},
+        footer = {"", "Examples:", "  sampler4j schedule 'trailing(10).karras().zeroSnr()'",
+                "  sampler4j schedule --model edm 'linspace(8)'",
+                "  sampler4j schedule --scheduler-config model/scheduler/scheduler_config.json --steps 30"})
+final class ScheduleCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "SPEC", description = "Schedule DSL text (one table per spec).")
+    List<String> specs = new ArrayList<>();
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "sd15",
+            description = "Named noise model (default: ${DEFAULT-VALUE}); see --list-models.")
+    String model;
+
+    @Option(names = "--scheduler-config", paramLabel = "FILE",
+            description = "A diffusers scheduler_config.json: its noise model replaces --model, and without SPEC its own schedule is used.")
+    Path schedulerConfig;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Step count for the imported scheduler config (with --scheduler-config and no SPEC).")
+    Integer steps;
+
+    @Option(names = "--list-models", description = "List the named noise models and exit.")
+    boolean listModels;
+
+    @Option(names = "--json", description = "Print one JSON document instead of tables.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = cmd.commandLine().getOut();
+        if (listModels) {
+            NoiseModels.descriptions().forEach((k, v) -> out.printf(Locale.ROOT, "%-10s %s%n", k, v));
+            return 0;
+        }
+        NoiseModel m;
+        List<ScheduleSpec> resolvedSpecs = new ArrayList<>();
+        if (schedulerConfig != null) {
+            DiffusersSchedules.Imported imp = DiffusersSchedules.importConfig(readJson(schedulerConfig));
+            m = imp.model();
+            if (specs.isEmpty()) {
+                if (steps == null) throw new Main.UserException("--scheduler-config without SPEC needs --steps N");
+                resolvedSpecs.add(imp.specForSteps().apply(steps));
+            }
+        } else {
+            m = NoiseModels.named(model);
+            if (specs.isEmpty()) throw new Main.UserException("give at least one SPEC, e.g. sampler4j schedule 'trailing(10).karras()'");
+        }
+        if (steps != null && !specs.isEmpty()) throw new Main.UserException("--steps applies only to an imported --scheduler-config without SPEC; put the step count in the SPEC");
+        for (String s : specs) resolvedSpecs.add(Schedule.parse(s));
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (ScheduleSpec spec : resolvedSpecs) {
+            Schedule sch = spec.resolve(m);
+            if (json) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("spec", spec.toString());
+                d.put("model", m.describe());
+                d.put("timesteps", sch.timesteps());
+                d.put("sigmas", sch.sigmas());
+                docs.add(d);
+            } else {
+                printTable(out, spec, m, sch);
+            }
+        }
+        if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(docs.size() == 1 ? docs.get(0) : docs));
+        return 0;
+    }
+
+    static Map<String, Object> readJson(Path p) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = new ObjectMapper().readValue(Files.readString(p), LinkedHashMap.class);
+            return m;
+        } catch (IOException e) {
+            throw new Main.UserException("cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    static void printTable(PrintWriter out, ScheduleSpec spec, NoiseModel m, Schedule s) {
+        out.println(spec + "  on " + m.describe());
+        out.printf(Locale.ROOT, "%5s  %14s  %14s  %9s%n", "step", "timestep", "sigma", "log-SNR");
+        for (int i = 0; i <= s.steps(); i++) {
+            String t = i < s.steps() ? fmt(s.timestep(i)) : "";
+            String step = i < s.steps() ? Integer.toString(i) : "end";
+            double snr = s.logSnr(i);
+            out.printf(Locale.ROOT, "%5s  %14s  %14s  %9s%n", step, t, fmt(s.sigma(i)), Double.isInfinite(snr) ? (snr > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.3f", snr));
+        }
+        out.println();
+    }
+
+    private static String fmt(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e9) return String.format(Locale.ROOT, "%.0f", v);
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+}
