@@ -268,7 +268,7 @@ public final class DiscreteNoiseModel implements NoiseModel {
 
     @Override
     public String describe() {
-        String base = trainedBetas != null ? "trained betas" : betaSchedule.id() + " " + betaStart + ".." + betaEnd;
+        String base = trainedBetas != null ? "trained betas" : betaSchedule.id() + " " + ScheduleText.num(betaStart) + ".." + ScheduleText.num(betaEnd);
         return "discrete(" + base + ", N=" + numTrainTimesteps + (zeroSnr ? ", zero-SNR" : "") + ")";
     }
 

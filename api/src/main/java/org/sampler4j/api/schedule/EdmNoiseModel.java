@@ -48,7 +48,7 @@ public final class EdmNoiseModel implements NoiseModel {
 
     @Override
     public String describe() {
-        return "edm(sigma_min=" + sigmaMin + ", sigma_max=" + sigmaMax + ", sigma_data=" + sigmaData + ")";
+        return "edm(sigma_min=" + ScheduleText.num(sigmaMin) + ", sigma_max=" + ScheduleText.num(sigmaMax) + ", sigma_data=" + ScheduleText.num(sigmaData) + ")";
     }
 
     @Override

@@ -123,7 +123,7 @@ public final class FlowNoiseModel implements NoiseModel {
 
     @Override
     public String describe() {
-        return "flow(N=" + numTrainTimesteps + ", shift=" + shift + (dynamicShifting ? ", dynamic " + timeShift.name().toLowerCase(Locale.ROOT) : "")
+        return "flow(N=" + numTrainTimesteps + ", shift=" + ScheduleText.num(shift) + (dynamicShifting ? ", dynamic " + timeShift.name().toLowerCase(Locale.ROOT) : "")
                 + (shiftTerminal != null ? ", shift_terminal=" + shiftTerminal : "") + ")";
     }
 

@@ -91,6 +91,10 @@ final class ScheduleResolver {
             }
             return discreteSpacing(spacing, n, bigN, offset, conv);
         }
+        if (spacing != Spacing.LINSPACE || offset != 0) {
+            throw new ScheduleException(spacing.id() + "(" + n + ")" + (offset != 0 ? ".stepsOffset(" + offset + ")" : "")
+                    + " picks discrete training timesteps, but the noise model is " + model.describe() + "; use linspace(" + n + ")");
+        }
         if (model instanceof FlowNoiseModel f) {
             // t from N (sigma 1) down to 1 (sigma 1/N), evenly; sigma = t / N, then shifted in sigmasAt
             return Numerics.numpyLinspace(f.numTrainTimesteps(), 1, n);

@@ -161,6 +161,7 @@ class ScheduleDslTest {
         assertTrue(message(() -> Schedule.parse("trailing(10)x")).contains("column 13"));
         assertTrue(message(() -> Schedule.parse("")).contains("empty schedule"));
         assertTrue(message(() -> NoiseModels.named("sd1.5")).contains("did you mean 'sd15'?"));
+        assertTrue(message(() -> Schedule.trailing(5).resolve(EdmNoiseModel.standard())).contains("use linspace(5)"));
     }
 
     @Test

@@ -114,8 +114,10 @@ final class ScheduleCommand implements Callable<Integer> {
         out.println();
     }
 
-    private static String fmt(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e9) return String.format(Locale.ROOT, "%.0f", v);
-        return String.format(Locale.ROOT, "%.6g", v);
+    /** Six significant digits, plain notation, no trailing zeros. */
+    static String fmt(double v) {
+        if (!Double.isFinite(v)) return Double.toString(v);
+        if (v == 0) return "0";
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,0 +1,120 @@
+package org.sampler4j.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.sampler4j.host.cli.Main;
+import picocli.CommandLine;
+
+/**
+ * Keeps README.md honest: every {@code console} block's {@code $ bin/sampler4j ...} commands are run in-process and
+ * their output compared line by line; every {@code java} block is executed with JShell and must neither fail to
+ * compile nor throw.
+ */
+class ReadmeTest {
+    static final Path README = Path.of("..", "README.md");
+
+    record Block(String lang, int line, List<String> lines) {}
+
+    static List<Block> blocks() throws IOException {
+        List<String> all = Files.readAllLines(README);
+        List<Block> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            String l = all.get(i);
+            if (l.startsWith("```console") || l.startsWith("```java")) {
+                String lang = l.substring(3).trim();
+                int start = i + 1;
+                List<String> body = new ArrayList<>();
+                for (i = start; i < all.size() && !all.get(i).startsWith("```"); i++) body.add(all.get(i));
+                out.add(new Block(lang, start, body));
+            }
+        }
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> readmeBlocks() throws IOException {
+        List<Block> blocks = blocks();
+        assertFalse(blocks.isEmpty(), "README has no checked blocks");
+        return blocks.stream().map(b -> DynamicTest.dynamicTest("README.md line " + b.line() + " (" + b.lang() + ")",
+                () -> { if (b.lang().equals("console")) runConsole(b); else runJava(b); }));
+    }
+
+    static void runConsole(Block b) {
+        List<String> lines = b.lines();
+        for (int i = 0; i < lines.size(); i++) {
+            String cmd = lines.get(i);
+            if (!cmd.startsWith("$ bin/sampler4j")) throw new AssertionError("README line " + (b.line() + i) + ": console blocks start with '$ bin/sampler4j'");
+            List<String> expected = new ArrayList<>();
+            while (i + 1 < lines.size() && !lines.get(i + 1).startsWith("$ ")) expected.add(lines.get(++i));
+            String[] args = split(cmd.substring("$ bin/sampler4j".length()));
+            StringWriter sw = new StringWriter();
+            PrintWriter pw = new PrintWriter(sw);
+            CommandLine cl = Main.commandLine();
+            cl.setOut(pw);
+            cl.setErr(pw);
+            cl.execute(args);
+            pw.flush();
+            List<String> actual = sw.toString().lines().map(ReadmeTest::rtrim).toList();
+            List<String> exp = expected.stream().map(ReadmeTest::rtrim).toList();
+            while (!actual.isEmpty() && actual.get(actual.size() - 1).isEmpty()) actual = actual.subList(0, actual.size() - 1);
+            assertEquals(String.join("\n", exp), String.join("\n", actual), "output of '" + cmd + "' (README line " + b.line() + ")");
+        }
+    }
+
+    static void runJava(Block b) {
+        try (JShell js = JShell.builder().executionEngine("local").build()) {
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) js.addToClasspath(entry);
+            String remaining = String.join("\n", b.lines());
+            SourceCodeAnalysis sca = js.sourceCodeAnalysis();
+            while (!remaining.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(remaining);
+                for (SnippetEvent e : js.eval(ci.source())) {
+                    if (e.status() == Snippet.Status.REJECTED) {
+                        StringBuilder why = new StringBuilder();
+                        js.diagnostics(e.snippet()).forEach(d -> why.append(d.getMessage(null)).append("; "));
+                        throw new AssertionError("README java block at line " + b.line() + " does not compile: " + e.snippet().source() + " -> " + why);
+                    }
+                    if (e.exception() != null) {
+                        throw new AssertionError("README java block at line " + b.line() + " threw at: " + e.snippet().source(), e.exception());
+                    }
+                }
+                remaining = ci.remaining();
+            }
+        }
+    }
+
+    /** Splits a command line on spaces, keeping single-quoted parts together. */
+    static String[] split(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (char c : s.toCharArray()) {
+            if (c == '\'') { quoted = !quoted; any = true; }
+            else if (c == ' ' && !quoted) { if (any) out.add(cur.toString()); cur.setLength(0); any = false; }
+            else { cur.append(c); any = true; }
+        }
+        if (any) out.add(cur.toString());
+        return out.toArray(new String[0]);
+    }
+
+    private static String rtrim(String s) {
+        return s.replaceAll("\\s+$", "");
+    }
+}
