@@ -1,0 +1,163 @@
+package org.sampler4j.api.sampler;
+
+import java.util.Arrays;
+
+/**
+ * A latent held in a Java array ({@code float[]} or {@code double[]}). Linear combinations are one fused loop:
+ * for a 4-channel 128x128 latent that is several times faster than separate element-wise operations.
+ */
+public final class ArrayLatent implements Latent {
+    private final int[] shape;
+    private final float[] f;
+    private final double[] d;
+
+    private ArrayLatent(int[] shape, float[] f, double[] d) {
+        this.shape = shape.clone();
+        this.f = f;
+        this.d = d;
+        long n = 1;
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            n *= s;
+        }
+        int len = f != null ? f.length : d.length;
+        if (n != len) throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n + " elements, data has " + len);
+    }
+
+    /** A float32 latent (the array is copied). */
+    public static ArrayLatent ofFloats(float[] data, int... shape) {
+        return new ArrayLatent(shape, data.clone(), null);
+    }
+
+    /** A float64 latent (the array is copied). */
+    public static ArrayLatent ofDoubles(double[] data, int... shape) {
+        return new ArrayLatent(shape, null, data.clone());
+    }
+
+    /** A latent of zeros. */
+    public static ArrayLatent zeros(Precision p, int... shape) {
+        int n = 1;
+        for (int s : shape) n *= s;
+        return p == Precision.FLOAT32 ? new ArrayLatent(shape, new float[n], null) : new ArrayLatent(shape, null, new double[n]);
+    }
+
+    /** Converts any latent to an array latent of the same precision. */
+    public static ArrayLatent of(Latent x) {
+        if (x instanceof ArrayLatent a) return a;
+        double[] v = x.toDoubleArray();
+        return x.precision() == Precision.FLOAT32 ? fromDoubles(v, x.shape(), Precision.FLOAT32) : new ArrayLatent(x.shape(), null, v);
+    }
+
+    private static ArrayLatent fromDoubles(double[] v, int[] shape, Precision p) {
+        if (p == Precision.FLOAT64) return new ArrayLatent(shape, null, v);
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return new ArrayLatent(shape, f, null);
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    @Override
+    public int size() {
+        return f != null ? f.length : d.length;
+    }
+
+    @Override
+    public Precision precision() {
+        return f != null ? Precision.FLOAT32 : Precision.FLOAT64;
+    }
+
+    /** Element {@code i} (row-major). */
+    public double get(int i) {
+        return f != null ? f[i] : d[i];
+    }
+
+    @Override
+    public double[] toDoubleArray() {
+        if (d != null) return d.clone();
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) out[i] = f[i];
+        return out;
+    }
+
+    /** The float32 values (a copy; float64 latents are rounded). */
+    public float[] toFloatArray() {
+        if (f != null) return f.clone();
+        float[] out = new float[d.length];
+        for (int i = 0; i < d.length; i++) out[i] = (float) d[i];
+        return out;
+    }
+
+    @Override
+    public Latent withValues(double[] values) {
+        if (values.length != size()) throw new IllegalArgumentException("expected " + size() + " values, got " + values.length);
+        return fromDoubles(values.clone(), shape, precision());
+    }
+
+    @Override
+    public Latent linearCombination(double[] coeffs, Latent[] terms) {
+        int n = size();
+        ArrayLatent[] t = new ArrayLatent[terms.length];
+        for (int k = 0; k < terms.length; k++) {
+            t[k] = of(terms[k]);
+            if (t[k].size() != n) throw new IllegalArgumentException("shape mismatch: " + Arrays.toString(shape) + " vs " + Arrays.toString(t[k].shape));
+        }
+        switch (terms.length) {
+            case 2: return combine2(coeffs[0], t[0], coeffs[1], t[1]);
+            case 3: return combine3(coeffs[0], t[0], coeffs[1], t[1], coeffs[2], t[2]);
+            default: return combineN(coeffs, t);
+        }
+    }
+
+    private ArrayLatent out(double[] od, float[] of) {
+        return new ArrayLatent(shape, of, od);
+    }
+
+    private ArrayLatent combine2(double a, ArrayLatent x, double b, ArrayLatent y) {
+        int n = size();
+        if (f != null) {
+            float[] o = new float[n];
+            for (int i = 0; i < n; i++) o[i] = (float) (a * x.get(i) + b * y.get(i));
+            return out(null, o);
+        }
+        double[] o = new double[n];
+        if (x.d != null && y.d != null) {
+            double[] xd = x.d, yd = y.d;
+            for (int i = 0; i < n; i++) o[i] = a * xd[i] + b * yd[i];
+        } else {
+            for (int i = 0; i < n; i++) o[i] = a * x.get(i) + b * y.get(i);
+        }
+        return out(o, null);
+    }
+
+    private ArrayLatent combine3(double a, ArrayLatent x, double b, ArrayLatent y, double c, ArrayLatent z) {
+        int n = size();
+        if (f != null) {
+            float[] o = new float[n];
+            for (int i = 0; i < n; i++) o[i] = (float) (a * x.get(i) + b * y.get(i) + c * z.get(i));
+            return out(null, o);
+        }
+        double[] o = new double[n];
+        for (int i = 0; i < n; i++) o[i] = a * x.get(i) + b * y.get(i) + c * z.get(i);
+        return out(o, null);
+    }
+
+    private ArrayLatent combineN(double[] coeffs, ArrayLatent[] t) {
+        int n = size();
+        double[] acc = new double[n];
+        for (int k = 0; k < t.length; k++) {
+            double c = coeffs[k];
+            ArrayLatent x = t[k];
+            for (int i = 0; i < n; i++) acc[i] += c * x.get(i);
+        }
+        return f != null ? fromDoubles(acc, shape, Precision.FLOAT32) : out(acc, null);
+    }
+
+    @Override
+    public String toString() {
+        return "ArrayLatent" + Arrays.toString(shape) + " " + precision();
+    }
+}

@@ -1,0 +1,39 @@
+package org.sampler4j.api.sampler;
+
+/**
+ * A latent tensor as samplers see it: a shape, a precision and fused linear combinations. Samplers never touch the
+ * storage; they combine latents with scalar coefficients ({@link Latents#sum}), which each implementation evaluates in
+ * one pass (a plain Java loop for {@link ArrayLatent}, a native kernel for a DJL-backed latent in the host).
+ *
+ * <p>Latents are treated as values: operations return new latents and never modify their inputs.
+ */
+public interface Latent {
+    /** The shape, e.g. {@code [batch, channels, height, width]} (a copy). */
+    int[] shape();
+
+    /** Number of elements. */
+    int size();
+
+    /** Storage precision. */
+    Precision precision();
+
+    /** The elements in row-major order, widened to double (a copy). */
+    double[] toDoubleArray();
+
+    /** A latent of the same shape, precision and kind holding {@code values} (rounded to the precision). */
+    Latent withValues(double[] values);
+
+    /**
+     * {@code sum_k coeffs[k] * terms[k]} in one pass. {@code terms[0]} is this latent's kind; all terms have this shape.
+     * Implementations evaluate the sum in double and round once to their precision.
+     */
+    Latent linearCombination(double[] coeffs, Latent[] terms);
+
+    /** Storage precision of a latent. */
+    enum Precision {
+        /** IEEE binary32, what models run in. */
+        FLOAT32,
+        /** IEEE binary64, for reference runs. */
+        FLOAT64
+    }
+}

@@ -1,0 +1,46 @@
+package org.sampler4j.api.sampler;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A typed sampler option with its default, e.g. {@code eta} (number, default 1, at least 0).
+ *
+ * @param name option name as in recipes and k-diffusion's keyword arguments
+ * @param type value type
+ * @param defaultValue default ({@link Double}, {@link Integer}, {@link Boolean} or {@link String})
+ * @param min smallest allowed number, or {@code null}
+ * @param max largest allowed number, or {@code null}
+ * @param choices allowed words for {@link Type#CHOICE}
+ * @param description one line for help output
+ */
+public record OptionSpec(String name, Type type, Object defaultValue, Double min, Double max, List<String> choices, String description) {
+    /** Option value types. */
+    public enum Type { NUMBER, INTEGER, BOOLEAN, CHOICE }
+
+    public OptionSpec {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(type);
+        choices = choices == null ? List.of() : List.copyOf(choices);
+    }
+
+    /** A number option. */
+    public static OptionSpec number(String name, double def, Double min, Double max, String description) {
+        return new OptionSpec(name, Type.NUMBER, def, min, max, List.of(), description);
+    }
+
+    /** An integer option. */
+    public static OptionSpec integer(String name, int def, Integer min, Integer max, String description) {
+        return new OptionSpec(name, Type.INTEGER, def, min == null ? null : min.doubleValue(), max == null ? null : max.doubleValue(), List.of(), description);
+    }
+
+    /** A boolean option. */
+    public static OptionSpec bool(String name, boolean def, String description) {
+        return new OptionSpec(name, Type.BOOLEAN, def, null, null, List.of(), description);
+    }
+
+    /** A choice among words. */
+    public static OptionSpec choice(String name, String def, List<String> choices, String description) {
+        return new OptionSpec(name, Type.CHOICE, def, null, null, choices, description);
+    }
+}

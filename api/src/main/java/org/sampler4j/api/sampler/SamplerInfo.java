@@ -1,0 +1,50 @@
+package org.sampler4j.api.sampler;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a sampler is: its stable id, aliases, options and capabilities.
+ *
+ * @param id stable id: k-diffusion's function name without {@code sample_} ({@code euler}, {@code dpmpp_2m_sde})
+ * @param aliases other accepted names ({@code euler_a}, {@code dpm++2m}, diffusers class names)
+ * @param description one line
+ * @param provenance paper and reference function it reproduces
+ * @param options typed options with defaults
+ * @param capabilities what it needs and supports
+ */
+public record SamplerInfo(String id, List<String> aliases, String description, String provenance, List<OptionSpec> options,
+                          Capabilities capabilities) {
+    public SamplerInfo {
+        Objects.requireNonNull(id);
+        aliases = List.copyOf(aliases);
+        options = List.copyOf(options);
+        Objects.requireNonNull(capabilities);
+    }
+
+    /** Noise-model kinds a sampler supports. */
+    public enum ModelKind { DISCRETE, FLOW, EDM }
+
+    /**
+     * @param stochastic whether it draws noise
+     * @param modelCallsPerStep model evaluations per step (the last step may use fewer)
+     * @param modelKinds noise models it supports
+     * @param needsUnconditional whether it needs the unconditional prediction separately (CFG++)
+     */
+    public record Capabilities(boolean stochastic, int modelCallsPerStep, Set<ModelKind> modelKinds, boolean needsUnconditional) {
+        public Capabilities {
+            modelKinds = Set.copyOf(modelKinds);
+        }
+
+        /** A deterministic sampler for every noise model. */
+        public static Capabilities deterministic(int callsPerStep) {
+            return new Capabilities(false, callsPerStep, Set.of(ModelKind.values()), false);
+        }
+
+        /** A stochastic sampler for every noise model. */
+        public static Capabilities stochastic(int callsPerStep) {
+            return new Capabilities(true, callsPerStep, Set.of(ModelKind.values()), false);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.sampler4j.api.sampler;
+
+import java.util.Objects;
+
+/**
+ * What a sampler gets besides the model and the latent: its noise and the per-step hook.
+ *
+ * @param noise the noise for stochastic steps
+ * @param listener called after every step
+ */
+public record SamplingContext(NoiseSource noise, StepListener listener) {
+    public SamplingContext {
+        Objects.requireNonNull(noise, "noise");
+        Objects.requireNonNull(listener, "listener");
+    }
+
+    /** A context with a noise source and no listener. */
+    public static SamplingContext of(NoiseSource noise) {
+        return new SamplingContext(noise, StepListener.NONE);
+    }
+
+    /** A context for deterministic samplers: asking for noise is an error. */
+    public static SamplingContext deterministic() {
+        return of((s, sn, like) -> {
+            throw new IllegalStateException("this sampling context has no noise source; give one for stochastic samplers");
+        });
+    }
+
+    /** Reports a finished step to the listener. */
+    public void step(int index, double[] sigmas, Latent x, Latent denoised) {
+        listener.onStep(new StepListener.Step(index, sigmas.length - 1, sigmas[index], sigmas[index + 1], x, denoised));
+    }
+}

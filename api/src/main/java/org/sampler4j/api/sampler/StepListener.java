@@ -1,0 +1,25 @@
+package org.sampler4j.api.sampler;
+
+/**
+ * Called after every sampler step: progress bars, previews, cancellation (throw {@link SamplingCancelledException}).
+ */
+@FunctionalInterface
+public interface StepListener {
+    /** Does nothing. */
+    StepListener NONE = s -> { };
+
+    /** Called once per step, after the update. */
+    void onStep(Step step);
+
+    /**
+     * One finished step.
+     *
+     * @param index step index, from 0
+     * @param steps number of steps
+     * @param sigma the step's noise level
+     * @param sigmaNext the next noise level
+     * @param x the latent after the step
+     * @param denoised the step's denoised estimate (preview)
+     */
+    record Step(int index, int steps, double sigma, double sigmaNext, Latent x, Latent denoised) {}
+}
