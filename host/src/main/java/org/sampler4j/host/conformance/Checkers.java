@@ -10,6 +10,7 @@ final class Checkers {
     static List<GoldenChecker> all() {
         List<GoldenChecker> list = new ArrayList<>();
         list.add(new DiffusersSchedulesChecker());
+        list.add(new KdiffusionSamplersChecker());
         return list;
     }
 }
