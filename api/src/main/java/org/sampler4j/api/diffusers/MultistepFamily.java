@@ -124,6 +124,31 @@ final class MultistepFamily implements DiffusersSchedules.Family {
         }
     }
 
+    @Override
+    public DiscreteNoiseModel noiseModel(DiffusersConfig cfg) {
+        return model(cfg);
+    }
+
+    /**
+     * The spec of {@code set_timesteps(steps)} where one exists: not for flow sigmas, nor where the final sigma repeats
+     * the last step's (DEIS and SA-Solver with Karras/exponential/beta sigmas, UniPC with those and
+     * {@code final_sigmas_type='sigma_min'}).
+     */
+    @Override
+    public ScheduleSpec spec(DiffusersConfig cfg, int steps) {
+        Solver s = Solver.of(cfg);
+        Sigmas kind = sigmaKind(s, cfg);
+        FinalRule rule = kind == Sigmas.INTERP ? s.plainFinal : s.remapFinal;
+        if (kind == Sigmas.FLOW || (s == Solver.UNIPC && kind == Sigmas.KARRAS && cfg.bool("use_flow_sigmas"))) {
+            throw err(cfg, "flow sigmas (use_flow_sigmas) of this class have no sampler4j spec; use DiffusersSchedules.setTimesteps");
+        }
+        if (rule == FinalRule.REPEAT_LAST || (rule == FinalRule.CONFIG_LAST && configFinal(cfg) != FinalSigma.ZERO)) {
+            throw err(cfg, "the final sigma repeats the last step's sigma here, which no sampler4j spec expresses; use"
+                    + " DiffusersSchedules.setTimesteps, or drop " + optionName(kind));
+        }
+        return spec(s, cfg, model(cfg), kind, steps, null);
+    }
+
     // diffusers <Class>.set_timesteps
     @Override
     public DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args) {
@@ -193,9 +218,8 @@ final class MultistepFamily implements DiffusersSchedules.Family {
             schedule = new Schedule(timesteps, sigmas, resolved.model());
         }
         Map<String, double[]> extras = new LinkedHashMap<>();
-        float[] ac = model.alphasCumprod();
-        extras.put("alphas_cumprod_head", Numerics.widen(Arrays.copyOfRange(ac, 0, 3)));
-        extras.put("alphas_cumprod_tail", Numerics.widen(Arrays.copyOfRange(ac, ac.length - 3, ac.length)));
+        extras.put("alphas_cumprod_head", EulerFamily.head(model));
+        extras.put("alphas_cumprod_tail", EulerFamily.tail(model));
         extras.put("flow_shift_after", new double[] {flowShift});
         if (s == Solver.DPM_SINGLE) extras.put("order_list", orderList(cfg, n));
         return new DiffusersTimesteps(timesteps, "int64", sigmas, 1.0, timesteps.length, extras, schedule);
@@ -228,7 +252,7 @@ final class MultistepFamily implements DiffusersSchedules.Family {
         boolean cosine = "squaredcos_cap_v2".equals(cfg.str("beta_schedule"));
         Convention.TimestepRounding rounding = (kind == Sigmas.KARRAS || kind == Sigmas.LU) && !(s == Solver.DPM_MULTI && cosine)
                 ? Convention.TimestepRounding.ROUND : Convention.TimestepRounding.TRUNCATE;
-        Convention conv = new Convention(true, true, rounding, DiscreteNoiseModel.TerminalClamp.CLAMP);
+        Convention conv = new Convention(true, true, rounding, DiscreteNoiseModel.TerminalClamp.CLAMP).lenient(true);
         ScheduleSpec spec = base(s, cfg, model, n, customT, conv);
         SigmaRemap remap = remap(cfg, model, kind);
         if (remap != null) spec = spec.remap(remap);
@@ -241,7 +265,7 @@ final class MultistepFamily implements DiffusersSchedules.Family {
     /** Custom timesteps, or the class's spacing ({@code lambda_min_clipped} narrows its range). */
     private static ScheduleSpec base(Solver s, DiffusersConfig cfg, DiscreteNoiseModel model, int n, double[] customT, Convention conv) {
         if (customT != null) return Schedule.timesteps(customT);
-        Spacing spacing = s == Solver.DPM_SINGLE ? Spacing.LINSPACE : Spacing.parse(cfg.str("timestep_spacing"));
+        Spacing spacing = s == Solver.DPM_SINGLE ? Spacing.LINSPACE : EulerFamily.spacing(cfg);
         int offset = declared(cfg, "steps_offset") ? cfg.integer("steps_offset") : 0;
         int bigN = model.numTrainTimesteps();
         int end = s.clips ? LogSnrClip.rangeEnd(model, cfg.dbl("lambda_min_clipped")) : bigN;
