@@ -7,7 +7,8 @@ import java.util.Locale;
  * {@link #NATIVE}, is diffusers' Euler-family behaviour; importing a diffusers {@code scheduler_config.json}
  * sets the convention of that scheduler class, so the resolved numbers match it exactly.
  *
- * @param extraPoint space {@code n+1} timesteps and drop the last (diffusers' DPM-Solver, DEIS, UniPC, SA-Solver)
+ * @param extraPoint space {@code n+1} timesteps and drop the last (diffusers' DPM-Solver, DEIS, UniPC, SA-Solver;
+ *     {@code leading} and {@code linspace} only: their {@code trailing} steps by {@code N/n} as everywhere)
  * @param roundLinspace round {@code linspace} timesteps to integers (diffusers' DDIM and DPM-Solver do; Euler does not)
  * @param remapTimesteps how timesteps derived from remapped sigmas are stored
  * @param terminalClamp under zero-SNR, whether the last alpha-bar becomes 2^-24 or stays 0

@@ -28,6 +28,7 @@ public final class RemapRegistry {
                 a.optDbl("sigma_min"), a.optDbl("sigma_max")), "alpha", "beta", "sigma_min", "sigma_max");
         register("polyexponential", a -> new Remaps.PolyExponential(a.dbl("rho", 1.0), a.optDbl("sigma_min"), a.optDbl("sigma_max")),
                 "rho", "sigma_min", "sigma_max");
+        register("lu", a -> new LuLambdas(a.optDbl("sigma_min"), a.optDbl("sigma_max")), "sigma_min", "sigma_max");
     }
 
     private RemapRegistry() {}

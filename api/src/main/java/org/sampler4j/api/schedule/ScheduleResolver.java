@@ -105,24 +105,32 @@ final class ScheduleResolver {
 
     /** diffusers' three spacings (Lin et al. 2023, Table 2), with the n+1-point variant of its multistep solvers. */
     static double[] discreteSpacing(Spacing spacing, int n, int bigN, int offset, Convention conv) {
-        int points = conv.extraPoint() ? n + 1 : n;
+        return discreteSpacing(spacing, n, bigN, bigN, offset, conv);
+    }
+
+    /**
+     * As above, over the first {@code rangeEnd} training timesteps only (diffusers' {@code lambda_min_clipped}).
+     * {@code trailing} never takes the extra point: it steps by {@code N/n} from {@code rangeEnd} in every class.
+     */
+    static double[] discreteSpacing(Spacing spacing, int n, int bigN, int rangeEnd, int offset, Convention conv) {
+        int points = conv.extraPoint() && spacing != Spacing.TRAILING ? n + 1 : n;
         double[] t;
         switch (spacing) {
             case LEADING: {
-                int ratio = bigN / points;
+                int ratio = rangeEnd / points;
                 t = new double[points];
                 for (int i = 0; i < points; i++) t[i] = (double) (points - 1 - i) * ratio;
                 break;
             }
             case LINSPACE: {
-                t = Numerics.reversed(Numerics.numpyLinspace(0, bigN - 1, points));
+                t = Numerics.reversed(Numerics.numpyLinspace(0, rangeEnd - 1, points));
                 if (conv.roundLinspace()) t = Numerics.roundHalfEven(t);
                 else t = Numerics.toF32(t);
                 break;
             }
             case TRAILING: {
-                double ratio = (double) bigN / points;
-                double[] a = Numerics.numpyArange(bigN, 0, -ratio);
+                double ratio = (double) bigN / n;
+                double[] a = Numerics.numpyArange(rangeEnd, 0, -ratio);
                 t = new double[a.length];
                 for (int i = 0; i < a.length; i++) t[i] = Math.rint(a[i]) - 1;
                 break;
@@ -130,7 +138,7 @@ final class ScheduleResolver {
             default:
                 throw new IllegalStateException();
         }
-        if (conv.extraPoint()) t = Arrays.copyOf(t, n);
+        if (points > n) t = Arrays.copyOf(t, n);
         if (offset != 0) for (int i = 0; i < t.length; i++) t[i] += offset;
         return t;
     }
