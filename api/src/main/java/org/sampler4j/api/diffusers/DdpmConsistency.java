@@ -48,8 +48,9 @@ final class DdpmConsistency {
         int steps = DdpmFamily.requireSteps(cfg, args, bigN);
         if (grid.length / steps < 1) {
             throw new ScheduleException(cls + ": original_inference_steps x strength (" + original + " x " + strength + " = " + grid.length
-                    + " distillation timesteps) is smaller than num_inference_steps (" + steps + "); use at most " + grid.length
-                    + " steps or raise strength to at least " + ((double) steps / original));
+                    + " distillation timesteps) is smaller than num_inference_steps (" + steps + "); use at most " + grid.length + " steps or "
+                    + ((double) steps / original <= 1 ? "raise strength to at least " + ((double) steps / original)
+                            : "raise original_inference_steps to at least " + (int) Math.ceil(steps / strength)));
         }
         // np.floor(np.linspace(0, L, n, endpoint=False)) indexes the grid from its end
         double stride = (double) grid.length / steps;
