@@ -41,6 +41,30 @@ final class DdpmFamily implements DiffusersSchedules.Family {
     }
 
     @Override
+    public DiscreteNoiseModel noiseModel(DiffusersConfig cfg) {
+        if (cfg.className().equals("IPNDMScheduler")) {
+            throw new ScheduleException("IPNDMScheduler has no discrete noise model (its timesteps are positions in [0, 1]); use DiffusersSchedules.setTimesteps");
+        }
+        return model(cfg);
+    }
+
+    /**
+     * The DSL spec of {@code set_timesteps(steps)}: DDIM/DDPM spacings, LCM/TCD picks from the distillation grid.
+     * PNDM (its PRK/PLMS list repeats timesteps) and IPNDM have none.
+     */
+    @Override
+    public ScheduleSpec spec(DiffusersConfig cfg, int steps) {
+        return switch (cfg.className()) {
+            case "DDIMScheduler" -> spacedSpec(cfg, steps, finalSigma(cfg));
+            case "DDPMScheduler" -> spacedSpec(cfg, steps, FinalSigma.ZERO);
+            case "LCMScheduler" -> DdpmConsistency.spec(cfg, model(cfg), steps, false);
+            case "TCDScheduler" -> DdpmConsistency.spec(cfg, model(cfg), steps, true);
+            default -> throw new ScheduleException(cfg.className() + "'s timesteps repeat or leave the training grid, so it has no sampler4j"
+                    + " schedule spec; use DiffusersSchedules.setTimesteps");
+        };
+    }
+
+    @Override
     public DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args) {
         rejectUnknownArgs(cfg, args);
         return switch (cfg.className()) {
@@ -86,13 +110,13 @@ final class DdpmFamily implements DiffusersSchedules.Family {
         return n;
     }
 
-    /** The {@code timestep_spacing} schedule of DDIM/DDPM/PNDM ({@code steps_offset} applies to {@code leading} only). */
-    static Schedule spaced(DiffusersConfig cfg, DiscreteNoiseModel model, int n, FinalSigma last) {
+    /** The {@code timestep_spacing} spec of DDIM/DDPM/PNDM ({@code steps_offset} applies to {@code leading} only). */
+    static ScheduleSpec spacedSpec(DiffusersConfig cfg, int n, FinalSigma last) {
         Spacing spacing = Spacing.parse(cfg.str("timestep_spacing"));
         ScheduleSpec spec = Schedule.spaced(spacing, n).convention(CONVENTION).finalSigma(last);
         int offset = cfg.integer("steps_offset");
         if (spacing == Spacing.LEADING && offset != 0) spec = spec.stepsOffset(offset);
-        return spec.resolve(model);
+        return spec;
     }
 
     /** The sigma after the last step: 0 when {@code final_alpha_cumprod} is 1, else the first training sigma. */
@@ -116,7 +140,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
     private static DiffusersTimesteps ddim(DiffusersConfig cfg, SetTimesteps args) {
         DiscreteNoiseModel model = model(cfg);
         int n = requireSteps(cfg, args, model.numTrainTimesteps());
-        Schedule s = spaced(cfg, model, n, finalSigma(cfg));
+        Schedule s = spacedSpec(cfg, n, finalSigma(cfg)).resolve(model);
         return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, n, alphaExtras(cfg, model, true), s);
     }
 
@@ -134,7 +158,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, null, extras, s);
         }
         int n = requireSteps(cfg, args, model.numTrainTimesteps());
-        Schedule s = spaced(cfg, model, n, FinalSigma.ZERO);
+        Schedule s = spacedSpec(cfg, n, FinalSigma.ZERO).resolve(model);
         extras.put("custom_timesteps", new double[] {0});
         return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, n, extras, s);
     }
@@ -176,7 +200,8 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             throw new ScheduleException(cfg.className() + ": the Runge-Kutta warm-up needs num_inference_steps >= " + PNDM_ORDER + ", got " + n
                     + " (diffusers fails with a NumPy broadcast error); ask for at least " + PNDM_ORDER + " steps or set skip_prk_steps=True");
         }
-        Schedule s = spaced(cfg, model, n, finalSigma(cfg));
+        // diffusers' PNDM accepts more steps than training timesteps (leading then repeats timestep 0)
+        Schedule s = spacedSpec(cfg, n, finalSigma(cfg)).convention(CONVENTION.lenient(true)).resolve(model);
         double[] asc = Numerics.reversed(s.timesteps());
         double[] prk;
         double[] plms;
@@ -225,7 +250,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             betas = new float[trained.length];
             for (int i = 0; i < betas.length; i++) betas[i] = (float) trained[i];
         } else {
-            float[] steps = Numerics.torchLinspaceF32(1, 0, n + 1);
+            float[] steps = Numerics.torch2LinspaceF32(1, 0, n + 1);
             steps[n] = 0f;
             betas = new float[n + 1];
             for (int i = 0; i <= n; i++) {

@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Map;
 import org.sampler4j.api.math.Numerics;
 import org.sampler4j.api.schedule.EdmNoiseModel;
+import org.sampler4j.api.schedule.FinalSigma;
 import org.sampler4j.api.schedule.Float32Remaps;
 import org.sampler4j.api.schedule.Names;
 import org.sampler4j.api.schedule.Remaps;
 import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.api.schedule.ScheduleException;
+import org.sampler4j.api.schedule.ScheduleSpec;
 import org.sampler4j.api.schedule.SigmaRemap;
 
 /**
@@ -46,7 +48,24 @@ final class EdmSchedulers {
         model(cfg);
     }
 
-    private static EdmNoiseModel model(DiffusersConfig cfg) {
+    /**
+     * The DSL spec of {@code set_timesteps(steps)}. EDMEuler's {@code final_sigmas_type="sigma_min"} repeats its own
+     * last sigma, which the spec approximates by {@code sigma_min} (equal up to rounding for {@code steps >= 2}).
+     */
+    static ScheduleSpec spec(DiffusersConfig cfg, int steps) {
+        EdmNoiseModel model = model(cfg);
+        FinalSigma last = "zero".equals(cfg.str("final_sigmas_type")) ? FinalSigma.ZERO : FinalSigma.SIGMA_MIN;
+        return Schedule.linspace(steps).remap(remap(cfg, model)).finalSigma(last);
+    }
+
+    /** The ramp: float64 Karras (EDMEuler), float32 Karras (EDMDPM) or float32 log-linear. */
+    private static SigmaRemap remap(DiffusersConfig cfg, EdmNoiseModel model) {
+        double rho = cfg.dbl("rho");
+        if (!cfg.str("sigma_schedule").equals("karras")) return new Float32Remaps.Exponential(model.sigmaMin(), model.sigmaMax());
+        return euler(cfg) ? new Remaps.Karras(rho, model.sigmaMin(), model.sigmaMax()) : new Float32Remaps.Karras(rho, model.sigmaMin(), model.sigmaMax());
+    }
+
+    static EdmNoiseModel model(DiffusersConfig cfg) {
         return new EdmNoiseModel(cfg.dbl("sigma_min"), cfg.dbl("sigma_max"), cfg.dbl("sigma_data"));
     }
 
@@ -69,10 +88,7 @@ final class EdmSchedulers {
         } else if (ramp != null && karras) {
             s = Remaps.Karras.karrasAt(ramp, model.sigmaMin(), model.sigmaMax(), rho);
         } else {
-            SigmaRemap r = !karras ? new Float32Remaps.Exponential(model.sigmaMin(), model.sigmaMax())
-                    : euler(cfg) ? new Remaps.Karras(rho, model.sigmaMin(), model.sigmaMax())
-                    : new Float32Remaps.Karras(rho, model.sigmaMin(), model.sigmaMax());
-            s = Schedule.linspace(n).remap(r).resolve(model).sigmas();
+            s = Schedule.linspace(n).remap(remap(cfg, model)).resolve(model).sigmas();
         }
         double[] t = new double[n];
         double[] out = new double[n + 1];

@@ -1,5 +1,8 @@
 package org.sampler4j.api.diffusers;
 
+import org.sampler4j.api.schedule.NoiseModel;
+import org.sampler4j.api.schedule.ScheduleSpec;
+
 /**
  * diffusers compatibility for the flow-matching and EDM schedulers (see {@link DiffusersSchedules}):
  * {@code FlowMatchEulerDiscreteScheduler} ({@link FlowMatchEuler}), {@code EDMEulerScheduler} and
@@ -14,6 +17,16 @@ final class FlowEdmFamily implements DiffusersSchedules.Family {
     public void checkInit(DiffusersConfig cfg) {
         if (flow(cfg)) FlowMatchEuler.checkInit(cfg);
         else EdmSchedulers.checkInit(cfg);
+    }
+
+    @Override
+    public NoiseModel noiseModel(DiffusersConfig cfg) {
+        return flow(cfg) ? FlowMatchEuler.model(cfg) : EdmSchedulers.model(cfg);
+    }
+
+    @Override
+    public ScheduleSpec spec(DiffusersConfig cfg, int steps) {
+        return flow(cfg) ? FlowMatchEuler.spec(cfg, steps) : EdmSchedulers.spec(cfg, steps);
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.sampler4j.api.schedule.FlowShift;
 import org.sampler4j.api.schedule.Remaps;
 import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.api.schedule.ScheduleException;
+import org.sampler4j.api.schedule.ScheduleSpec;
 import org.sampler4j.api.schedule.SigmaRemap;
 
 /**
@@ -80,24 +81,10 @@ final class FlowMatchEuler {
             base = new double[n];
             for (int i = 0; i < n; i++) base[i] = (float) ((float) timesteps[i] / bigN);
         } else {
-            double[] ends = initSigmaEnds(model);
-            base = Numerics.numpyLinspace(ends[0] * bigN, ends[1] * bigN, n);
-            for (int i = 0; i < n; i++) base[i] /= bigN;
+            base = spacedBase(model, n);
         }
         // 2.-4. shift, stretch to shift_terminal, optional Karras/exponential/beta between the shifted ends
-        FlowShift shift = (model.dynamicShifting() ? FlowShift.ofMu(args.mu(), model.timeShift()) : FlowShift.ofShift(model.shift()))
-                .withTerminal(model.shiftTerminal());
-        SigmaRemap remap = shift;
-        if (cfg.bool("use_karras_sigmas") || cfg.bool("use_exponential_sigmas") || cfg.bool("use_beta_sigmas")) {
-            if (n == 0) throw new ScheduleException(cls + ": Karras/exponential/beta sigmas need at least one step");
-            double[] shifted = shift.shiftAll(base);
-            double lo = shifted[n - 1];
-            double hi = shifted[0];
-            if (cfg.bool("use_karras_sigmas")) remap = new Remaps.Karras(Remaps.Karras.DEFAULT_RHO, lo, hi);
-            else if (cfg.bool("use_exponential_sigmas")) remap = new Remaps.Exponential(lo, hi);
-            else remap = new Remaps.Beta(Remaps.Beta.DEFAULT, Remaps.Beta.DEFAULT, lo, hi);
-        }
-        double[] s = resolve(base, remap, model);
+        double[] s = resolve(base, remap(cfg, model, args.mu(), base), model);
         // 5.-6. float32 tensors; timesteps sigma * N; terminal sigma 0 (or 1 when inverted)
         double[] t = new double[n];
         double[] out = new double[n + 1];
@@ -111,6 +98,47 @@ final class FlowMatchEuler {
         out[n] = invert ? 1.0 : 0.0;
         Schedule schedule = n >= 1 && !invert ? new Schedule(t, out, model) : null;
         return new DiffusersTimesteps(t, "float32", out, null, n, Map.of("shift", new double[] {cfg.dbl("shift")}), schedule);
+    }
+
+    /**
+     * The DSL spec of {@code set_timesteps(steps)} (float64; diffusers then rounds sigmas and timesteps to float32).
+     * Not for dynamic shifting (its {@code mu} is a per-call argument) or {@code invert_sigmas}.
+     */
+    static ScheduleSpec spec(DiffusersConfig cfg, int steps) {
+        FlowNoiseModel model = model(cfg);
+        if (model.dynamicShifting()) {
+            throw new ScheduleException(cfg.className() + ": with use_dynamic_shifting the schedule depends on set_timesteps(mu=...); "
+                    + "build it with Schedule.sigmas(...).remap(FlowShift.ofMu(mu, type)) or use DiffusersSchedules.setTimesteps");
+        }
+        if (cfg.bool("invert_sigmas")) {
+            throw new ScheduleException(cfg.className() + ": invert_sigmas gives increasing sigmas, which are no sampler4j schedule; use DiffusersSchedules.setTimesteps");
+        }
+        if (steps < 1) throw new ScheduleException(cfg.className() + ": steps must be >= 1, got " + steps);
+        double[] base = spacedBase(model, steps);
+        return Schedule.sigmas(Numerics.append(base, 0.0)).remap(remap(cfg, model, null, base));
+    }
+
+    /** {@code linspace(sigma_max*N, sigma_min*N, n) / N} with the {@code __init__} ends. */
+    private static double[] spacedBase(FlowNoiseModel model, int n) {
+        int bigN = model.numTrainTimesteps();
+        double[] ends = initSigmaEnds(model);
+        double[] base = Numerics.numpyLinspace(ends[0] * bigN, ends[1] * bigN, n);
+        for (int i = 0; i < n; i++) base[i] /= bigN;
+        return base;
+    }
+
+    /** The shift (static, or dynamic with {@code mu}) plus terminal stretch, or Karras/exponential/beta between its ends. */
+    private static SigmaRemap remap(DiffusersConfig cfg, FlowNoiseModel model, Double mu, double[] base) {
+        FlowShift shift = (model.dynamicShifting() ? FlowShift.ofMu(mu, model.timeShift()) : FlowShift.ofShift(model.shift()))
+                .withTerminal(model.shiftTerminal());
+        if (!(cfg.bool("use_karras_sigmas") || cfg.bool("use_exponential_sigmas") || cfg.bool("use_beta_sigmas"))) return shift;
+        if (base.length == 0) throw new ScheduleException(cfg.className() + ": Karras/exponential/beta sigmas need at least one step");
+        double[] shifted = shift.shiftAll(base);
+        double lo = shifted[shifted.length - 1];
+        double hi = shifted[0];
+        if (cfg.bool("use_karras_sigmas")) return new Remaps.Karras(Remaps.Karras.DEFAULT_RHO, lo, hi);
+        if (cfg.bool("use_exponential_sigmas")) return new Remaps.Exponential(lo, hi);
+        return new Remaps.Beta(Remaps.Beta.DEFAULT, Remaps.Beta.DEFAULT, lo, hi);
     }
 
     /**

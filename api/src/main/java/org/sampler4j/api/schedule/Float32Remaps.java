@@ -4,7 +4,7 @@ import java.util.Map;
 import org.sampler4j.api.math.Numerics;
 
 /**
- * Karras and exponential sigma ramps evaluated in float32 tensor arithmetic, as torch computes them from a float32
+ * Karras and exponential sigma ramps evaluated in float32 tensor arithmetic, as torch 2 computes them from a float32
  * {@code torch.linspace} (diffusers' {@code EDMDPMSolverMultistepScheduler} and {@code EDMEulerScheduler}). The
  * results are float32 values; the float64 remaps of {@link Remaps} differ from them in the last bits, which matters
  * where EDM's noise conditioning {@code log(sigma)/4} is near zero.
@@ -42,7 +42,7 @@ public final class Float32Remaps {
             double maxInv = Math.pow(sigmaMax, 1 / rho);
             float span = (float) (Math.pow(sigmaMin, 1 / rho) - maxInv);
             float base = (float) maxInv;
-            float[] ramp = Numerics.torchLinspaceF32(0, 1, n);
+            float[] ramp = Numerics.torch2LinspaceF32(0, 1, n);
             double[] out = new double[n];
             for (int i = 0; i < n; i++) out[i] = (float) Math.pow(base + ramp[i] * span, rho);
             return out;
@@ -71,7 +71,7 @@ public final class Float32Remaps {
 
         /** The float32 log-linear sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}. */
         public static double[] exponential(int n, double sigmaMin, double sigmaMax) {
-            float[] l = Numerics.torchLinspaceF32(Math.log(sigmaMin), Math.log(sigmaMax), n);
+            float[] l = Numerics.torch2LinspaceF32(Math.log(sigmaMin), Math.log(sigmaMax), n);
             double[] out = new double[n];
             for (int i = 0; i < n; i++) out[i] = (float) Math.exp(l[n - 1 - i]);
             return out;
