@@ -1,14 +1,268 @@
 package org.sampler4j.api.diffusers;
 
-/** diffusers compatibility for one family of scheduler classes (see {@link DiffusersSchedules}). */
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sampler4j.api.math.Numerics;
+import org.sampler4j.api.schedule.BetaSchedule;
+import org.sampler4j.api.schedule.Convention;
+import org.sampler4j.api.schedule.DiscreteNoiseModel;
+import org.sampler4j.api.schedule.FinalSigma;
+import org.sampler4j.api.schedule.Schedule;
+import org.sampler4j.api.schedule.ScheduleException;
+import org.sampler4j.api.schedule.ScheduleSpec;
+import org.sampler4j.api.schedule.Spacing;
+
+/**
+ * diffusers compatibility for the alpha-space schedulers DDIM, DDPM, PNDM, LCM, TCD and IPNDM (see
+ * {@link DiffusersSchedules}). Their timesteps are integer spacings of the training timesteps (LCM/TCD: see
+ * {@link DdpmConsistency}); they keep {@code alphas_cumprod[-1] = 0} under zero terminal SNR.
+ */
 final class DdpmFamily implements DiffusersSchedules.Family {
+    /** diffusers' DDIM/DDPM/PNDM spacing: {@code n} points, {@code linspace} rounded, zero-SNR terminal alpha-bar kept at 0. */
+    static final Convention CONVENTION = new Convention(false, true, Convention.TimestepRounding.KEEP, DiscreteNoiseModel.TerminalClamp.KEEP_ZERO);
+
+    private static final List<BetaSchedule> BETAS = List.of(BetaSchedule.LINEAR, BetaSchedule.SCALED_LINEAR, BetaSchedule.SQUAREDCOS_CAP_V2);
+    private static final List<BetaSchedule> DDPM_BETAS = List.of(BetaSchedule.LINEAR, BetaSchedule.SCALED_LINEAR,
+            BetaSchedule.SQUAREDCOS_CAP_V2, BetaSchedule.SIGMOID);
+    /** PNDM's Runge-Kutta warm-up uses the last {@code pndm_order} = 4 spaced timesteps. */
+    private static final int PNDM_ORDER = 4;
+
     @Override
     public void checkInit(DiffusersConfig cfg) {
-        // not implemented yet
+        if (!cfg.className().equals("IPNDMScheduler")) model(cfg);
+    }
+
+    /** The class's training noise model; throws where {@code __init__} rejects the beta schedule. */
+    static DiscreteNoiseModel model(DiffusersConfig cfg) {
+        return cfg.discreteModel(DiscreteNoiseModel.TerminalClamp.KEEP_ZERO, cfg.className().equals("DDPMScheduler") ? DDPM_BETAS : BETAS);
+    }
+
+    @Override
+    public DiscreteNoiseModel noiseModel(DiffusersConfig cfg) {
+        if (cfg.className().equals("IPNDMScheduler")) {
+            throw new ScheduleException("IPNDMScheduler has no discrete noise model (its timesteps are positions in [0, 1]); use DiffusersSchedules.setTimesteps");
+        }
+        return model(cfg);
+    }
+
+    /**
+     * The DSL spec of {@code set_timesteps(steps)}: DDIM/DDPM spacings, LCM/TCD picks from the distillation grid.
+     * PNDM (its PRK/PLMS list repeats timesteps) and IPNDM have none.
+     */
+    @Override
+    public ScheduleSpec spec(DiffusersConfig cfg, int steps) {
+        return switch (cfg.className()) {
+            case "DDIMScheduler" -> spacedSpec(cfg, steps, finalSigma(cfg));
+            case "DDPMScheduler" -> spacedSpec(cfg, steps, FinalSigma.ZERO);
+            case "LCMScheduler" -> DdpmConsistency.spec(cfg, model(cfg), steps, false);
+            case "TCDScheduler" -> DdpmConsistency.spec(cfg, model(cfg), steps, true);
+            default -> throw new ScheduleException(cfg.className() + "'s timesteps repeat or leave the training grid, so it has no sampler4j"
+                    + " schedule spec; use DiffusersSchedules.setTimesteps");
+        };
     }
 
     @Override
     public DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args) {
-        throw new UnsupportedOperationException(cfg.className() + " is not implemented yet");
+        rejectUnknownArgs(cfg, args);
+        return switch (cfg.className()) {
+            case "DDIMScheduler" -> ddim(cfg, args);
+            case "DDPMScheduler" -> ddpm(cfg, args);
+            case "PNDMScheduler" -> pndm(cfg, args);
+            case "LCMScheduler" -> DdpmConsistency.setTimesteps(cfg, args, model(cfg), false);
+            case "TCDScheduler" -> DdpmConsistency.setTimesteps(cfg, args, model(cfg), true);
+            case "IPNDMScheduler" -> ipndm(cfg, args);
+            default -> throw new IllegalStateException(cfg.className());
+        };
+    }
+
+    // ---- shared by the families of this package -----------------------------------------------------------------
+
+    /** Rejects arguments the class's {@code set_timesteps} does not take (diffusers raises TypeError). */
+    static void rejectUnknownArgs(DiffusersConfig cfg, SetTimesteps args) {
+        List<String> given = new ArrayList<>();
+        if (args.timesteps() != null) given.add("timesteps");
+        if (args.sigmas() != null) given.add("sigmas");
+        if (args.mu() != null) given.add("mu");
+        for (String k : args.extra().keySet()) if (!k.startsWith("__")) given.add(k);
+        for (String g : given) {
+            if (!cfg.setTimestepsParams().contains(g)) {
+                throw new ScheduleException(cfg.className() + ".set_timesteps() has no argument '" + g + "'; it takes "
+                        + String.join(", ", cfg.setTimestepsParams()) + " (remove '" + g + "' or use another scheduler class)");
+            }
+        }
+    }
+
+    /** {@code num_inference_steps}, required and at least 1; {@code maxSteps} (if positive) is the class's upper bound. */
+    static int requireSteps(DiffusersConfig cfg, SetTimesteps args, int maxSteps) {
+        Integer n = args.numInferenceSteps();
+        if (n == null) throw new ScheduleException(cfg.className() + ".set_timesteps() needs num_inference_steps; pass the number of steps");
+        if (n < 1) {
+            throw new ScheduleException(cfg.className() + ": num_inference_steps must be >= 1, got " + n
+                    + " (diffusers fails with a division by zero); ask for at least one step");
+        }
+        if (maxSteps > 0 && n > maxSteps) {
+            throw new ScheduleException(cfg.className() + ": num_inference_steps (" + n + ") cannot be larger than num_train_timesteps ("
+                    + maxSteps + "): the model only knows " + maxSteps + " timesteps; use at most " + maxSteps + " steps");
+        }
+        return n;
+    }
+
+    /** The {@code timestep_spacing} spec of DDIM/DDPM/PNDM ({@code steps_offset} applies to {@code leading} only). */
+    static ScheduleSpec spacedSpec(DiffusersConfig cfg, int n, FinalSigma last) {
+        Spacing spacing = Spacing.parse(cfg.str("timestep_spacing"));
+        ScheduleSpec spec = Schedule.spaced(spacing, n).convention(CONVENTION).finalSigma(last);
+        int offset = cfg.integer("steps_offset");
+        if (spacing == Spacing.LEADING && offset != 0) spec = spec.stepsOffset(offset);
+        return spec;
+    }
+
+    /** The sigma after the last step: 0 when {@code final_alpha_cumprod} is 1, else the first training sigma. */
+    static FinalSigma finalSigma(DiffusersConfig cfg) {
+        return cfg.bool("set_alpha_to_one") ? FinalSigma.ZERO : FinalSigma.SIGMA_MIN;
+    }
+
+    /** {@code alphas_cumprod_head/tail} and, when {@code withFinal}, {@code final_alpha_cumprod}. */
+    static Map<String, double[]> alphaExtras(DiffusersConfig cfg, DiscreteNoiseModel model, boolean withFinal) {
+        double[] ac = Numerics.widen(model.alphasCumprod());
+        Map<String, double[]> x = new LinkedHashMap<>();
+        x.put("alphas_cumprod_head", Arrays.copyOfRange(ac, 0, Math.min(3, ac.length)));
+        x.put("alphas_cumprod_tail", Arrays.copyOfRange(ac, Math.max(0, ac.length - 3), ac.length));
+        if (withFinal) x.put("final_alpha_cumprod", new double[] {cfg.bool("set_alpha_to_one") ? 1.0 : ac[0]});
+        return x;
+    }
+
+    // ---- the classes ---------------------------------------------------------------------------------------------
+
+    /** diffusers {@code DDIMScheduler.set_timesteps}. */
+    private static DiffusersTimesteps ddim(DiffusersConfig cfg, SetTimesteps args) {
+        DiscreteNoiseModel model = model(cfg);
+        int n = requireSteps(cfg, args, model.numTrainTimesteps());
+        Schedule s = spacedSpec(cfg, n, finalSigma(cfg)).resolve(model);
+        return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, n, alphaExtras(cfg, model, true), s);
+    }
+
+    /** diffusers {@code DDPMScheduler.set_timesteps} (spaced or custom timesteps). */
+    private static DiffusersTimesteps ddpm(DiffusersConfig cfg, SetTimesteps args) {
+        DiscreteNoiseModel model = model(cfg);
+        double[] custom = args.timesteps();
+        Map<String, double[]> extras = alphaExtras(cfg, model, false);
+        if (custom != null) {
+            if (args.numInferenceSteps() != null) {
+                throw new ScheduleException(cfg.className() + ": pass either num_inference_steps or custom timesteps, not both");
+            }
+            Schedule s = customTimesteps(cfg, model, custom, 1.0, FinalSigma.ZERO);
+            extras.put("custom_timesteps", new double[] {1});
+            return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, null, extras, s);
+        }
+        int n = requireSteps(cfg, args, model.numTrainTimesteps());
+        Schedule s = spacedSpec(cfg, n, FinalSigma.ZERO).resolve(model);
+        extras.put("custom_timesteps", new double[] {0});
+        return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, n, extras, s);
+    }
+
+    /**
+     * Custom integer timesteps as DDPM/LCM/TCD accept them (strictly decreasing, below {@code num_train_timesteps}),
+     * then the last {@code int(n * strength)} of them.
+     */
+    static Schedule customTimesteps(DiffusersConfig cfg, DiscreteNoiseModel model, double[] custom, double strength, FinalSigma last) {
+        if (custom.length == 0) throw new ScheduleException(cfg.className() + ": custom timesteps are empty; give at least one timestep");
+        for (int i = 1; i < custom.length; i++) {
+            if (custom[i] >= custom[i - 1]) {
+                throw new ScheduleException(cfg.className() + ": custom timesteps must be in strictly descending order, but "
+                        + fmt(custom[i]) + " follows " + fmt(custom[i - 1]) + "; sort them from high to low");
+            }
+        }
+        int bigN = model.numTrainTimesteps();
+        if (custom[0] >= bigN) {
+            throw new ScheduleException(cfg.className() + ": custom timesteps must start below num_train_timesteps (" + bigN + "), got "
+                    + fmt(custom[0]) + "; use timesteps in 0.." + (bigN - 1));
+        }
+        double[] t = new double[custom.length];
+        for (int i = 0; i < t.length; i++) t[i] = (double) (long) custom[i];
+        ScheduleSpec spec = Schedule.timesteps(t).convention(CONVENTION).finalSigma(last);
+        if (strength != 1.0) spec = spec.truncate(strength);
+        return spec.resolve(model);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** diffusers {@code PNDMScheduler.set_timesteps}: spaced timesteps, then the PRK warm-up (or not) and the PLMS steps. */
+    private static DiffusersTimesteps pndm(DiffusersConfig cfg, SetTimesteps args) {
+        DiscreteNoiseModel model = model(cfg);
+        int n = requireSteps(cfg, args, 0);
+        boolean skipPrk = cfg.bool("skip_prk_steps");
+        if (!skipPrk && n < PNDM_ORDER) {
+            throw new ScheduleException(cfg.className() + ": the Runge-Kutta warm-up needs num_inference_steps >= " + PNDM_ORDER + ", got " + n
+                    + " (diffusers fails with a NumPy broadcast error); ask for at least " + PNDM_ORDER + " steps or set skip_prk_steps=True");
+        }
+        // diffusers' PNDM accepts more steps than training timesteps (leading then repeats timestep 0)
+        Schedule s = spacedSpec(cfg, n, finalSigma(cfg)).convention(CONVENTION.lenient(true)).resolve(model);
+        double[] asc = Numerics.reversed(s.timesteps());
+        double[] prk;
+        double[] plms;
+        if (skipPrk) {
+            prk = new double[0];
+            // asc[:-1] ++ asc[-2:-1] ++ asc[-1:], reversed: the second-to-last timestep is repeated
+            double[] cat = new double[n == 1 ? 1 : n + 1];
+            System.arraycopy(asc, 0, cat, 0, n - 1);
+            if (n > 1) cat[n - 1] = asc[n - 2];
+            cat[cat.length - 1] = asc[n - 1];
+            plms = Numerics.reversed(cat);
+        } else {
+            int half = model.numTrainTimesteps() / n / 2;
+            double[] pairs = new double[2 * PNDM_ORDER];
+            for (int j = 0; j < PNDM_ORDER; j++) {
+                pairs[2 * j] = asc[n - PNDM_ORDER + j];
+                pairs[2 * j + 1] = asc[n - PNDM_ORDER + j] + half;
+            }
+            // pairs[:-1].repeat(2)[1:-1], reversed
+            double[] rep = new double[2 * (pairs.length - 1) - 2];
+            for (int k = 0; k < rep.length; k++) rep[k] = pairs[(k + 1) / 2];
+            prk = Numerics.reversed(rep);
+            plms = Numerics.reversed(Arrays.copyOf(asc, n - 3));
+        }
+        double[] all = Arrays.copyOf(prk, prk.length + plms.length);
+        System.arraycopy(plms, 0, all, prk.length, plms.length);
+        Map<String, double[]> extras = alphaExtras(cfg, model, true);
+        extras.put("prk_timesteps", prk);
+        extras.put("plms_timesteps", plms);
+        return new DiffusersTimesteps(all, "int64", null, 1.0, n, extras, s);
+    }
+
+    /**
+     * diffusers {@code IPNDMScheduler.set_timesteps}: {@code steps = linspace(1, 0, n+1)[:-1] ++ [0]},
+     * {@code beta = sin(steps pi/2)^2}, {@code alpha = sqrt(1 - beta^2)}, timesteps {@code atan2(beta, alpha) 2/pi}
+     * without the last, each operation rounded to float32 as torch does. These are positions in [0, 1] of a
+     * continuous schedule, not a spacing of a noise model, so no {@link Schedule} is attached.
+     */
+    private static DiffusersTimesteps ipndm(DiffusersConfig cfg, SetTimesteps args) {
+        Integer n = args.numInferenceSteps();
+        if (n == null || n < 0) throw new ScheduleException(cfg.className() + ".set_timesteps() needs num_inference_steps >= 0, got " + n);
+        double[] trained = cfg.doubles("trained_betas");
+        float pi = (float) Math.PI;
+        float[] betas;
+        if (trained != null) {
+            betas = new float[trained.length];
+            for (int i = 0; i < betas.length; i++) betas[i] = (float) trained[i];
+        } else {
+            float[] steps = Numerics.torch2LinspaceF32(1, 0, n + 1);
+            steps[n] = 0f;
+            betas = new float[n + 1];
+            for (int i = 0; i <= n; i++) {
+                float sin = (float) Math.sin(steps[i] * pi / 2f);
+                betas[i] = sin * sin;
+            }
+        }
+        double[] t = new double[Math.max(0, betas.length - 1)];
+        for (int i = 0; i < t.length; i++) {
+            float alpha = (float) Math.sqrt(1f - betas[i] * betas[i]);
+            t[i] = (float) Math.atan2(betas[i], alpha) / pi * 2f;
+        }
+        return new DiffusersTimesteps(t, "float32", null, 1.0, n, Map.of(), null);
     }
 }

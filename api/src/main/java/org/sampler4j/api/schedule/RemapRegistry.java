@@ -29,6 +29,12 @@ public final class RemapRegistry {
         register("polyexponential", a -> new Remaps.PolyExponential(a.dbl("rho", 1.0), a.optDbl("sigma_min"), a.optDbl("sigma_max")),
                 "rho", "sigma_min", "sigma_max");
         register("lu", a -> new LuLambdas(a.optDbl("sigma_min"), a.optDbl("sigma_max")), "sigma_min", "sigma_max");
+        register(FlowShift.NAME, a -> new FlowShift(a.dbl("shift", 1.0), a.optDbl("mu"),
+                FlowNoiseModel.TimeShift.parse(a.word("time_shift", "exponential")), a.optDbl("terminal")), "shift", "mu", "time_shift", "terminal");
+        register(Float32Remaps.Karras.NAME, a -> new Float32Remaps.Karras(a.dbl("rho", Remaps.Karras.DEFAULT_RHO), a.optDbl("sigma_min"),
+                a.optDbl("sigma_max")), "rho", "sigma_min", "sigma_max");
+        register(Float32Remaps.Exponential.NAME, a -> new Float32Remaps.Exponential(a.optDbl("sigma_min"), a.optDbl("sigma_max")),
+                "sigma_min", "sigma_max");
     }
 
     private RemapRegistry() {}

@@ -57,11 +57,15 @@ public final class Remaps {
 
         /** The Karras sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}. */
         public static double[] karras(int n, double sigmaMin, double sigmaMax, double rho) {
+            return karrasAt(ramp(n), sigmaMin, sigmaMax, rho);
+        }
+
+        /** The Karras formula at given ramp positions (0 gives {@code sigmaMax}, 1 gives {@code sigmaMin}). */
+        public static double[] karrasAt(double[] ramp, double sigmaMin, double sigmaMax, double rho) {
             double minInv = Math.pow(sigmaMin, 1 / rho);
             double maxInv = Math.pow(sigmaMax, 1 / rho);
-            double[] r = ramp(n);
-            double[] out = new double[n];
-            for (int i = 0; i < n; i++) out[i] = Math.pow(maxInv + r[i] * (minInv - maxInv), rho);
+            double[] out = new double[ramp.length];
+            for (int i = 0; i < ramp.length; i++) out[i] = Math.pow(maxInv + ramp[i] * (minInv - maxInv), rho);
             return out;
         }
     }
