@@ -44,6 +44,7 @@ final class ConformanceCommand implements Callable<Integer> {
                 throw new Main.UserException(e.getMessage());
             }
             out.println(r.summary());
+            if (!r.metrics().isEmpty()) out.println("  " + Metrics.describe(r.metrics()));
             for (CaseResult c : r.cases()) {
                 if (c.status() == CaseResult.Status.FAILED) out.println("  FAILED " + c.id() + ": " + c.detail());
                 else if (showSkipped && c.status() == CaseResult.Status.SKIPPED) out.println("  SKIPPED " + c.id() + ": " + c.detail());

@@ -11,6 +11,8 @@ final class Checkers {
         List<GoldenChecker> list = new ArrayList<>();
         list.add(new DiffusersSchedulesChecker());
         list.add(new KdiffusionSamplersChecker());
+        list.add(new TorchRngCheckers.Cpu());
+        list.add(new TorchRngCheckers.Cuda());
         return list;
     }
 }

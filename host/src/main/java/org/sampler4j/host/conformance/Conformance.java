@@ -34,6 +34,15 @@ public final class Conformance {
             return cases.stream().filter(c -> c.status() == s).count();
         }
 
+        /** Per-file aggregates of the cases' metrics (sum, or maximum for names ending in {@code _max}). */
+        public java.util.Map<String, Double> metrics() {
+            java.util.Map<String, Double> m = new java.util.TreeMap<>();
+            for (CaseResult c : cases) {
+                c.metrics().forEach((k, v) -> m.merge(k, v, k.endsWith("_max") ? Math::max : Double::sum));
+            }
+            return m;
+        }
+
         /** {@code FILE: N passed, M failed, K skipped}. */
         public String summary() {
             return file + ": " + count(CaseResult.Status.PASSED) + " passed, " + count(CaseResult.Status.FAILED) + " failed, "

@@ -26,7 +26,12 @@ final class GoldenFiles {
      * while developing.
      */
     static Stream<DynamicTest> tests(String resource) {
-        Conformance.FileReport report = Conformance.standard().check(resource, load(resource));
+        return tests(resource, load(resource));
+    }
+
+    /** One dynamic test per case of an already parsed document. */
+    static Stream<DynamicTest> tests(String name, JsonNode root) {
+        Conformance.FileReport report = Conformance.standard().check(name, root);
         String filter = System.getProperty("golden.filter", "");
         List<CaseResult> cases = report.cases().stream().filter(c -> c.id().contains(filter)).toList();
         System.out.println(report.summary());

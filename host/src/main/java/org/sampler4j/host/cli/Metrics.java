@@ -1,0 +1,25 @@
+package org.sampler4j.host.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Formats the aggregated metrics of a conformance file. */
+final class Metrics {
+    private Metrics() {}
+
+    /** E.g. {@code float32: 6448/27349 bit-exact (23.6 %), max |diff| 1.07e-06}. */
+    static String describe(Map<String, Double> m) {
+        List<String> parts = new ArrayList<>();
+        for (String key : m.keySet()) {
+            if (!key.endsWith("_values")) continue;
+            String p = key.substring(0, key.length() - "_values".length());
+            double n = m.get(key);
+            double exact = m.getOrDefault(p + "_exact", 0.0);
+            double max = m.getOrDefault(p + "_diff_max", 0.0);
+            parts.add(String.format(Locale.ROOT, "%s: %.0f/%.0f bit-exact (%.1f %%), max |diff| %.3g", p, exact, n, 100 * exact / n, max));
+        }
+        return String.join("; ", parts);
+    }
+}
