@@ -109,6 +109,23 @@ public final class DiffusersSchedules {
     }
 
     /**
+     * diffusers' pipeline helper {@code retrieve_timesteps}: custom {@code timesteps} or {@code sigmas} are only passed
+     * on if the class's {@code set_timesteps} takes them; the step count returned is {@code len(timesteps)} then.
+     *
+     * @throws ScheduleException if both are given or the class does not take the one given
+     */
+    public static DiffusersTimesteps retrieveTimesteps(DiffusersConfig cfg, Integer steps, double[] timesteps, double[] sigmas) {
+        if (timesteps != null && sigmas != null) throw new ScheduleException("pass custom timesteps or custom sigmas, not both");
+        String custom = timesteps != null ? "timesteps" : sigmas != null ? "sigmas" : null;
+        if (custom != null && !cfg.setTimestepsParams().contains(custom)) {
+            throw new ScheduleException(cfg.className() + " does not take custom " + custom + "; use a scheduler that does (e.g. EulerDiscreteScheduler) or pass a step count");
+        }
+        DiffusersTimesteps r = setTimesteps(cfg, new SetTimesteps(custom == null ? steps : null, timesteps, sigmas, null, null));
+        return custom == null ? r : new DiffusersTimesteps(r.timesteps(), r.timestepsDtype(), r.sigmas(), r.initNoiseSigma(),
+                r.timesteps().length, r.extras(), r.schedule());
+    }
+
+    /**
      * {@code set_timesteps(**args)} on a freshly constructed scheduler.
      *
      * @throws ScheduleException where diffusers raises (message in sampler4j's words)

@@ -9,6 +9,7 @@ final class Checkers {
 
     static List<GoldenChecker> all() {
         List<GoldenChecker> list = new ArrayList<>();
+        list.add(new PipelineOpsChecker());
         list.add(new DiffusersSchedulesChecker());
         list.add(new KdiffusionSamplersChecker());
         list.add(new TorchRngCheckers.Cpu());
