@@ -11,6 +11,7 @@ final class Checkers {
         List<GoldenChecker> list = new ArrayList<>();
         list.add(new DiffusersSchedulesChecker());
         list.add(new KdiffusionSamplersChecker());
+        list.add(new KdiffusionSigmasChecker());
         return list;
     }
 }
