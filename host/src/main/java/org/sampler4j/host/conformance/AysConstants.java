@@ -2,7 +2,6 @@ package org.sampler4j.host.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.sampler4j.plugin.ays.AlignYourSteps;
@@ -21,8 +20,7 @@ final class AysConstants {
 
     static CaseResult check(String id, JsonNode expect) {
         List<String> seen = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = expect.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : expect.properties()) {
             double[] mine = switch (e.getKey()) {
                 case "StableDiffusionTimesteps" -> ints(AlignYourSteps.diffusersTimesteps(Model.SD1));
                 case "StableDiffusionSigmas" -> AlignYourSteps.diffusers(Model.SD1, 10);

@@ -2,11 +2,12 @@ package org.sampler4j.host.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.sampler4j.api.schedule.generators.ComfyModelSampling;
 import org.sampler4j.api.schedule.generators.ComfySchedulers;
 import org.sampler4j.api.schedule.generators.Dtype;
@@ -19,7 +20,8 @@ import org.sampler4j.plugin.ays.Gits;
  * {@code kdiffusion_functions}, {@code comfyui_model_sampling_discrete}, {@code comfyui_schedulers},
  * {@code comfyui_ksampler_sigmas}, {@code comfyui_beta_scheduler_params}, {@code comfyui_sd_turbo_scheduler},
  * {@code align_your_steps} and {@code gits}, element-wise. Recognised by the presence of
- * {@code kdiffusion_functions} and {@code comfyui_model_sampling_discrete}.
+ * {@code kdiffusion_functions} and {@code comfyui_model_sampling_discrete}. The ComfyUI table all ComfyUI sections
+ * use is rebuilt from the file's {@code beta_schedule} description ({@link #table}).
  *
  * <p>Tolerances (and what sampler4j measures against this file):
  * <ul>
@@ -55,7 +57,13 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
     @Override
     public List<CaseResult> check(JsonNode root) {
         List<CaseResult> out = new ArrayList<>();
-        ComfyModelSampling ms = ComfyModelSampling.sd15();
+        ComfyModelSampling ms;
+        try {
+            ms = table(root.path("comfyui_model_sampling_discrete").path("beta_schedule").asText());
+        } catch (IllegalArgumentException e) {
+            out.add(CaseResult.fail("comfyui_model_sampling_discrete/beta_schedule", e.getMessage()));
+            return out;
+        }
         int i = 0;
         for (JsonNode c : root.path("kdiffusion_functions")) {
             String id = "kdiffusion_functions/" + i++ + "/" + c.path("library").asText() + "/" + c.path("fn").asText() + "/" + args(c.path("args"));
@@ -100,6 +108,22 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
         return out;
     }
 
+    private static final Pattern SCALED = Pattern.compile("linspace\\(sqrt\\(([-+0-9.eE]+)\\),\\s*sqrt\\(([-+0-9.eE]+)\\),\\s*(\\d+)[^)]*\\)\\s*\\*\\*\\s*2");
+    private static final Pattern PLAIN = Pattern.compile("linspace\\(([-+0-9.eE]+),\\s*([-+0-9.eE]+),\\s*(\\d+)[^)]*\\)");
+
+    /**
+     * The ComfyUI table the file describes in {@code beta_schedule}: {@code linspace(sqrt(a), sqrt(b), N, float64)**2}
+     * (ComfyUI "linear") or {@code linspace(a, b, N, float64)} ("sqrt_linear").
+     */
+    static ComfyModelSampling table(String betaSchedule) {
+        Matcher m = SCALED.matcher(betaSchedule);
+        if (m.find()) return ComfyModelSampling.linear(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Integer.parseInt(m.group(3)));
+        m = PLAIN.matcher(betaSchedule);
+        if (m.find()) return ComfyModelSampling.sqrtLinear(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Integer.parseInt(m.group(3)));
+        throw new IllegalArgumentException("cannot read the beta schedule '" + betaSchedule + "'; expected linspace(sqrt(a), sqrt(b), N, float64)**2 "
+                + "or linspace(a, b, N, float64) — extend KdiffusionSigmasChecker.table");
+    }
+
     private static CaseResult run(String id, Supplier<String> check) {
         try {
             String d = check.get();
@@ -111,8 +135,7 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
 
     private static String args(JsonNode a) {
         List<String> parts = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : a.properties()) {
             parts.add(e.getKey() + "=" + e.getValue().asText());
         }
         return String.join(",", parts);
@@ -174,8 +197,7 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
     }
 
     private static void alignYourSteps(JsonNode ays, List<CaseResult> out) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = ays.path("noise_levels").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : ays.path("noise_levels").properties()) {
             out.add(run("align_your_steps/noise_levels/" + e.getKey(), () -> Compare.exact("noise_levels", Compare.array(e.getValue()),
                     AlignYourSteps.noiseLevels(AlignYourSteps.Model.parse(e.getKey())))));
         }
@@ -198,8 +220,7 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
     }
 
     private static void gits(JsonNode g, List<CaseResult> out) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = g.path("noise_levels").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : g.path("noise_levels").properties()) {
             double coeff = Double.parseDouble(e.getKey());
             out.add(run("gits/noise_levels/" + e.getKey(), () -> {
                 JsonNode rows = e.getValue();
