@@ -203,11 +203,11 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
         }
         int i = 0;
         for (JsonNode c : ays.path("cases")) {
-            AlignYourSteps.Model model = AlignYourSteps.Model.parse(c.path("model_type").asText());
             int steps = c.path("steps").asInt();
             double denoise = c.path("denoise").asDouble();
             String id = "align_your_steps/" + i++ + "/" + c.path("model_type").asText() + "/steps=" + steps + "/denoise=" + denoise;
             out.add(run(id, () -> {
+                AlignYourSteps.Model model = AlignYourSteps.Model.parse(c.path("model_type").asText());
                 String d = f32("sigmas_float32", c.get("sigmas_float32"), AlignYourSteps.comfyui(model, steps, denoise));
                 if (d != null) return d;
                 double[] interp = AlignYourSteps.comfyuiInterpolation(model, steps);
