@@ -38,6 +38,7 @@ public final class BetaDistribution {
         if (p == 0) return 0.0;
         if (p == 1) return 1.0;
         if (a == 1 && b == 1) return p;
+        if (a == b && p == 0.5) return 0.5; // the median of a symmetric beta, exactly (ComfyUI rounds ppf * 999 there)
         boolean lower = p <= 0.5;
         double target = lower ? p : 1 - p; // exact for p > 1/2 (Sterbenz)
         double logB = logBeta(a, b);

@@ -35,6 +35,7 @@ public final class RemapRegistry {
                 a.optDbl("sigma_max")), "rho", "sigma_min", "sigma_max");
         register(Float32Remaps.Exponential.NAME, a -> new Float32Remaps.Exponential(a.optDbl("sigma_min"), a.optDbl("sigma_max")),
                 "sigma_min", "sigma_max");
+        ComfyRemaps.registerAll();
     }
 
     private RemapRegistry() {}

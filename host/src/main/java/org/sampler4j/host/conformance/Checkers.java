@@ -14,6 +14,7 @@ final class Checkers {
         list.add(new KdiffusionSamplersChecker());
         list.add(new TorchRngCheckers.Cpu());
         list.add(new TorchRngCheckers.Cuda());
+        list.add(new KdiffusionSigmasChecker());
         return list;
     }
 }
