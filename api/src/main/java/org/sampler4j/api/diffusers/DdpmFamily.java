@@ -126,11 +126,8 @@ final class DdpmFamily implements DiffusersSchedules.Family {
 
     /** {@code alphas_cumprod_head/tail} and, when {@code withFinal}, {@code final_alpha_cumprod}. */
     static Map<String, double[]> alphaExtras(DiffusersConfig cfg, DiscreteNoiseModel model, boolean withFinal) {
-        double[] ac = Numerics.widen(model.alphasCumprod());
-        Map<String, double[]> x = new LinkedHashMap<>();
-        x.put("alphas_cumprod_head", Arrays.copyOfRange(ac, 0, Math.min(3, ac.length)));
-        x.put("alphas_cumprod_tail", Arrays.copyOfRange(ac, Math.max(0, ac.length - 3), ac.length));
-        if (withFinal) x.put("final_alpha_cumprod", new double[] {cfg.bool("set_alpha_to_one") ? 1.0 : ac[0]});
+        Map<String, double[]> x = EulerFamily.alphaExtras(model);
+        if (withFinal) x.put("final_alpha_cumprod", new double[] {cfg.bool("set_alpha_to_one") ? 1.0 : model.alphaCumprod(0)});
         return x;
     }
 

@@ -90,9 +90,7 @@ final class EulerFamily implements DiffusersSchedules.Family {
         if (continuousV) {
             for (int i = 0; i < n; i++) t[i] = (float) (0.25f * (float) Math.log((float) sigmas[i]));
         }
-        Map<String, double[]> extras = new LinkedHashMap<>();
-        extras.put("alphas_cumprod_head", head(model));
-        extras.put("alphas_cumprod_tail", tail(model));
+        Map<String, double[]> extras = alphaExtras(model);
         String dtype = "float32";
         double[] outT = t;
         double[] outS = sigmas;
@@ -233,14 +231,12 @@ final class EulerFamily implements DiffusersSchedules.Family {
         return out;
     }
 
-    static double[] head(DiscreteNoiseModel m) {
-        float[] a = m.alphasCumprod();
-        return new double[] {a[0], a[1], a[2]};
-    }
-
-    static double[] tail(DiscreteNoiseModel m) {
-        float[] a = m.alphasCumprod();
-        int n = a.length;
-        return new double[] {a[n - 3], a[n - 2], a[n - 1]};
+    /** {@code alphas_cumprod_head} and {@code alphas_cumprod_tail} (first and last three), as the golden data records them. */
+    static Map<String, double[]> alphaExtras(DiscreteNoiseModel model) {
+        double[] ac = Numerics.widen(model.alphasCumprod());
+        Map<String, double[]> x = new LinkedHashMap<>();
+        x.put("alphas_cumprod_head", java.util.Arrays.copyOfRange(ac, 0, Math.min(3, ac.length)));
+        x.put("alphas_cumprod_tail", java.util.Arrays.copyOfRange(ac, Math.max(0, ac.length - 3), ac.length));
+        return x;
     }
 }

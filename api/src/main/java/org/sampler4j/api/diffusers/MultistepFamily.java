@@ -217,9 +217,7 @@ final class MultistepFamily implements DiffusersSchedules.Family {
             sigmas = Numerics.toF32(sigmas);
             schedule = new Schedule(timesteps, sigmas, resolved.model());
         }
-        Map<String, double[]> extras = new LinkedHashMap<>();
-        extras.put("alphas_cumprod_head", EulerFamily.head(model));
-        extras.put("alphas_cumprod_tail", EulerFamily.tail(model));
+        Map<String, double[]> extras = EulerFamily.alphaExtras(model);
         extras.put("flow_shift_after", new double[] {flowShift});
         if (s == Solver.DPM_SINGLE) extras.put("order_list", orderList(cfg, n));
         return new DiffusersTimesteps(timesteps, "int64", sigmas, 1.0, timesteps.length, extras, schedule);
