@@ -2,7 +2,6 @@ package org.sampler4j.api.diffusers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sampler4j.api.math.Numerics;

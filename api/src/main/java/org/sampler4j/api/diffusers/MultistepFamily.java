@@ -1,7 +1,6 @@
 package org.sampler4j.api.diffusers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sampler4j.api.math.Numerics;
@@ -9,7 +8,6 @@ import org.sampler4j.api.schedule.BetaSchedule;
 import org.sampler4j.api.schedule.Convention;
 import org.sampler4j.api.schedule.DiscreteNoiseModel;
 import org.sampler4j.api.schedule.FinalSigma;
-import org.sampler4j.api.schedule.FlowNoiseModel;
 import org.sampler4j.api.schedule.LogSnrClip;
 import org.sampler4j.api.schedule.LuLambdas;
 import org.sampler4j.api.schedule.Remaps;
