@@ -26,6 +26,11 @@ public final class DiffusersSchedules {
             throw new ScheduleException(cfg.className() + " cannot be imported as a sampler4j noise model yet; use DiffusersSchedules.setTimesteps");
         }
 
+        /** The sampler that does this class's step maths, where one exists. */
+        default DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
+            throw new ScheduleException(cfg.className() + " has no sampler4j sampler route yet; it cannot be stepped");
+        }
+
         /** The spec that resolves to {@code set_timesteps(steps)}'s schedule, where the family maps onto the DSL. */
         default ScheduleSpec spec(DiffusersConfig cfg, int steps) {
             throw new ScheduleException(cfg.className() + " cannot be imported as a sampler4j schedule spec yet; use DiffusersSchedules.setTimesteps");
@@ -106,6 +111,13 @@ public final class DiffusersSchedules {
         NoiseModel model = f.noiseModel(cfg);
         f.spec(cfg, 1); // fails early for classes that cannot be expressed
         return new Imported(cfg, model, n -> f.spec(cfg, n));
+    }
+
+    /** The sampler route of a config ({@link DiffusersStepper} uses it). */
+    public static DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
+        Family f = family(cfg);
+        f.checkInit(cfg);
+        return f.route(cfg, stepKwargs);
     }
 
     /**

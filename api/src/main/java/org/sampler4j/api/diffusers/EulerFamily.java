@@ -46,6 +46,33 @@ final class EulerFamily implements DiffusersSchedules.Family {
         return spec(cfg, spacing(cfg), steps, null, null, cfg.has("final_sigmas_type") ? finalSigma(cfg) : FinalSigma.ZERO);
     }
 
+    /**
+     * The sampler of each class: Euler {@code euler}, EulerAncestral {@code euler_ancestral}, Heun {@code heun}, KDPM2
+     * {@code dpm_2}, KDPM2Ancestral {@code dpm_2_ancestral}, LMS {@code lms}, DPMSolverSDE {@code dpmpp_sde}; all in
+     * the VE frame, with the diffusers behaviours selected by {@code reference=diffusers} where they differ.
+     */
+    @Override
+    public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> kw) {
+        org.sampler4j.api.model.Prediction p = org.sampler4j.api.model.Prediction.parse(cfg.str("prediction_type"));
+        Map<String, Object> o = new LinkedHashMap<>();
+        String id;
+        switch (cfg.className()) {
+            case "EulerDiscreteScheduler":
+                id = "euler";
+                for (String k : List.of("s_churn", "s_tmin", "s_tmax", "s_noise")) if (kw.containsKey(k)) o.put(k, kw.get(k));
+                o.put("reference", "diffusers");
+                break;
+            default:
+                throw new ScheduleException(cfg.className() + " has no sampler4j sampler route yet; it cannot be stepped");
+        }
+        java.util.function.UnaryOperator<org.sampler4j.api.sampler.Denoiser> post = d -> d;
+        if (cfg.bool("clip_sample")) {
+            double range = cfg.dbl("clip_sample_range");
+            post = d -> org.sampler4j.api.model.Denoisers.clipSample(d, range);
+        }
+        return new DiffusersRoute(id, o, DiffusersRoute.Frame.VE, p, 0, post);
+    }
+
     private static DiscreteNoiseModel model(DiffusersConfig cfg) {
         return cfg.discreteModel(DiscreteNoiseModel.TerminalClamp.CLAMP, BETAS);
     }

@@ -11,6 +11,7 @@ final class Checkers {
         List<GoldenChecker> list = new ArrayList<>();
         list.add(new PipelineOpsChecker());
         list.add(new DiffusersSchedulesChecker());
+        list.add(new DiffusersLoopsChecker());
         list.add(new KdiffusionSamplersChecker());
         list.add(new TorchRngCheckers.Cpu());
         list.add(new TorchRngCheckers.Cuda());

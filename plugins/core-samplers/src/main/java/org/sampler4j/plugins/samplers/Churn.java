@@ -14,11 +14,13 @@ import org.sampler4j.api.sampler.SamplingContext;
  *
  * <p>k-diffusion draws the noise on every step even when {@code gamma = 0}; ComfyUI only when it is used. The
  * option {@code reference} picks the behaviour ({@code comfyui} by default: no wasted draws); the results differ only
- * in which noise later steps get.
+ * in which noise later steps get. {@code diffusers} (EulerDiscreteScheduler, EDMEulerScheduler) evaluates the model
+ * <em>before</em> adding the churn noise and reuses its noise estimate at {@code sigma_hat} (see {@link Euler}).
  */
 final class Churn {
     static final String K_DIFFUSION = "k-diffusion";
     static final String COMFYUI = "comfyui";
+    static final String DIFFUSERS = "diffusers";
 
     /** The churn options shared by euler, heun and dpm_2. */
     static final List<OptionSpec> OPTIONS = List.of(
@@ -26,19 +28,28 @@ final class Churn {
             OptionSpec.number("s_tmin", 0.0, 0.0, null, "churn only for sigma >= s_tmin"),
             OptionSpec.number("s_tmax", Double.POSITIVE_INFINITY, 0.0, null, "churn only for sigma <= s_tmax"),
             OptionSpec.number("s_noise", 1.0, 0.0, null, "scale of the added noise"),
-            OptionSpec.choice("reference", COMFYUI, List.of(COMFYUI, K_DIFFUSION),
-                    "noise draws as ComfyUI (only when used) or k-diffusion (every step)"));
+            OptionSpec.choice("reference", COMFYUI, List.of(COMFYUI, K_DIFFUSION, DIFFUSERS),
+                    "noise draws as ComfyUI (only when used) or k-diffusion (every step); diffusers: churn after the model call"));
 
     private Churn() {}
+
+    /** {@code gamma} of step {@code i}. */
+    static double gamma(double[] sigmas, int i, SamplerOptions o) {
+        double sigma = sigmas[i];
+        return o.number("s_tmin") <= sigma && sigma <= o.number("s_tmax") ? Math.min(o.number("s_churn") / (sigmas.length - 1), Math.sqrt(2) - 1) : 0.0;
+    }
+
+    /** Whether the diffusers ordering (model call before the churn) is selected. */
+    static boolean diffusersOrder(SamplerOptions o) {
+        return o.choice("reference").equals(DIFFUSERS);
+    }
 
     /**
      * Applies churn for step {@code i}: returns {@code [x_hat]} and stores {@code sigma_hat} in {@code sigmaHat[0]}.
      */
     static Latent apply(Latent x, double[] sigmas, int i, SamplerOptions o, SamplingContext ctx, double[] sigmaHat) {
         double sigma = sigmas[i];
-        double sChurn = o.number("s_churn");
-        int n = sigmas.length - 1;
-        double gamma = o.number("s_tmin") <= sigma && sigma <= o.number("s_tmax") ? Math.min(sChurn / n, Math.sqrt(2) - 1) : 0.0;
+        double gamma = gamma(sigmas, i, o);
         sigmaHat[0] = sigma * (gamma + 1);
         boolean draw = gamma > 0 || o.choice("reference").equals(K_DIFFUSION);
         if (!draw) return x;

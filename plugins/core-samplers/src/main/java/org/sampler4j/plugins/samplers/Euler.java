@@ -24,6 +24,7 @@ public final class Euler implements Sampler {
 
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
+        if (Churn.diffusersOrder(o)) return sampleDiffusersOrder(model, x, sigmas, o, ctx);
         double[] sigmaHat = new double[1];
         for (int i = 0; i < sigmas.length - 1; i++) {
             x = Churn.apply(x, sigmas, i, o, ctx, sigmaHat);
@@ -31,6 +32,28 @@ public final class Euler implements Sampler {
             Latent denoised = model.denoise(x, s);
             double dt = sigmas[i + 1] - s;
             x = Latents.sum(1 + dt / s, x, -dt / s, denoised);
+            ctx.step(i, sigmas, x, denoised);
+        }
+        return x;
+    }
+
+    /**
+     * diffusers' EulerDiscreteScheduler ordering: the model sees the sample before the churn noise, and its noise
+     * estimate {@code eps = (x - D)/sigma} is reused at {@code sigma_hat} (exactly diffusers' update for epsilon models).
+     */
+    private static Latent sampleDiffusersOrder(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
+        for (int i = 0; i < sigmas.length - 1; i++) {
+            double sigma = sigmas[i];
+            Latent seen = x;
+            Latent denoised = model.denoise(seen, sigma);
+            double gamma = Churn.gamma(sigmas, i, o);
+            double sigmaHat = sigma * (gamma + 1);
+            if (gamma > 0) {
+                double noiseScale = o.number("s_noise") * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma);
+                x = Latents.sum(1, x, noiseScale, ctx.noise().noise(sigma, sigmas[i + 1], x));
+            }
+            double dt = sigmas[i + 1] - sigmaHat;
+            x = Latents.sum(1, x, dt / sigma, seen, -dt / sigma, denoised);
             ctx.step(i, sigmas, x, denoised);
         }
         return x;

@@ -1,0 +1,37 @@
+package org.sampler4j.api.diffusers;
+
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.sampler4j.api.model.Prediction;
+import org.sampler4j.api.sampler.Denoiser;
+
+/**
+ * How a diffusers scheduler class maps onto a sampler4j sampler: which sampler with which options, in which frame
+ * the class keeps its sample, what its network predicts, and how the denoised estimate is post-processed
+ * ({@code clip_sample}, thresholding).
+ *
+ * @param samplerId the sampler
+ * @param options its options
+ * @param frame where the class's {@code sample} lives
+ * @param prediction the {@code prediction_type}
+ * @param sigmaData EDM's {@code sigma_data} (frame {@link Frame#EDM} only)
+ * @param postprocess wraps the denoiser (identity if none)
+ */
+public record DiffusersRoute(String samplerId, Map<String, Object> options, Frame frame, Prediction prediction, double sigmaData,
+                             UnaryOperator<Denoiser> postprocess) {
+    /** The coordinates a diffusers scheduler keeps its sample in. */
+    public enum Frame {
+        /** Variance exploding, {@code x = x0 + sigma n}; model input {@code x / sqrt(sigma^2 + 1)} (Euler family). */
+        VE,
+        /** Variance preserving, {@code x = alpha x0 + sigma_vp n}; model input as is (DDIM, DPM-Solver, UniPC ...). */
+        VP,
+        /** Rectified flow, {@code x = (1 - sigma) x0 + sigma n}; model input as is. */
+        FLOW,
+        /** EDM: VE with preconditioning by {@code sigma_data}. */
+        EDM
+    }
+
+    public DiffusersRoute {
+        options = Map.copyOf(options);
+    }
+}

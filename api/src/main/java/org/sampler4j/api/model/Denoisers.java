@@ -1,0 +1,92 @@
+package org.sampler4j.api.model;
+
+import org.sampler4j.api.sampler.Denoiser;
+import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.schedule.DiscreteNoiseModel;
+import org.sampler4j.api.schedule.EdmNoiseModel;
+import org.sampler4j.api.schedule.FlowNoiseModel;
+
+/**
+ * Model adapters: turn a network with its training noise model and prediction type into {@code D(x; sigma)}
+ * (k-diffusion {@code external.py}, stable-diffusion.cpp {@code denoiser.hpp}: scalings {@code c_in}, {@code c_skip},
+ * {@code c_out} and a sigma-to-timestep map).
+ */
+public final class Denoisers {
+    private Denoisers() {}
+
+    /**
+     * A discrete-time network (SD1.5/SDXL style): {@code c_in = 1/sqrt(sigma^2+1)}, the timestep by log-sigma
+     * interpolation between training timesteps ({@link DiscreteNoiseModel#sigmaToT}, k-diffusion
+     * {@code DiscreteSchedule.sigma_to_t}), the output turned into {@code D} by {@code prediction}.
+     */
+    public static Denoiser discrete(ModelFunction f, DiscreteNoiseModel model, Prediction prediction) {
+        if (prediction == Prediction.FLOW) throw new IllegalArgumentException("a discrete (DDPM) model cannot predict flow velocity; use Denoisers.flow");
+        return (x, sigma) -> {
+            double cIn = 1 / Math.sqrt(sigma * sigma + 1);
+            Latent out = f.apply(Latents.scale(cIn, x), model.sigmaToT(sigma));
+            return prediction.denoised(x, sigma, out);
+        };
+    }
+
+    /** A rectified-flow network: input {@code x} as is (flow frame), timestep {@code sigma * N}, {@code D = x - sigma v}. */
+    public static Denoiser flow(ModelFunction f, FlowNoiseModel model) {
+        return (x, sigma) -> Prediction.FLOW.denoised(x, sigma, f.apply(x, sigma * model.numTrainTimesteps()));
+    }
+
+    /**
+     * An EDM-preconditioned network (Karras et al. 2022, Table 1): {@code D = c_skip x + c_out F(c_in x, log(sigma)/4)}
+     * with {@code c_skip = sd^2/(sigma^2+sd^2)}, {@code c_out = sigma sd / sqrt(sigma^2+sd^2)},
+     * {@code c_in = 1/sqrt(sigma^2+sd^2)}.
+     */
+    public static Denoiser edm(ModelFunction f, EdmNoiseModel model) {
+        double sd = model.sigmaData();
+        return (x, sigma) -> {
+            double v = sigma * sigma + sd * sd;
+            double cSkip = sd * sd / v;
+            double cOut = sigma * sd / Math.sqrt(v);
+            double cIn = 1 / Math.sqrt(v);
+            Latent out = f.apply(Latents.scale(cIn, x), model.timestepOf(sigma));
+            return Latents.sum(cSkip, x, cOut, out);
+        };
+    }
+
+    /** Clips the denoised estimate to {@code [-range, range]} (diffusers' {@code clip_sample}). */
+    public static Denoiser clipSample(Denoiser d, double range) {
+        return (x, sigma) -> {
+            double[] v = d.denoise(x, sigma).toDoubleArray();
+            for (int i = 0; i < v.length; i++) v[i] = Math.max(-range, Math.min(range, v[i]));
+            return x.withValues(v);
+        };
+    }
+
+    /**
+     * Dynamic thresholding (Saharia et al. 2022, Imagen; diffusers {@code _threshold_sample}): per batch item,
+     * {@code s = clamp(quantile(|x0|, ratio), 1, maxValue)}, then {@code x0 = clamp(x0, -s, s) / s}.
+     */
+    public static Denoiser dynamicThresholding(Denoiser d, double ratio, double maxValue) {
+        return (x, sigma) -> {
+            Latent x0 = d.denoise(x, sigma);
+            double[] v = x0.toDoubleArray();
+            int batch = x0.shape()[0];
+            int per = v.length / batch;
+            for (int b = 0; b < batch; b++) {
+                double[] abs = new double[per];
+                for (int i = 0; i < per; i++) abs[i] = Math.abs(v[b * per + i]);
+                double s = Math.max(1, Math.min(maxValue, quantile(abs, ratio)));
+                for (int i = b * per; i < (b + 1) * per; i++) v[i] = Math.max(-s, Math.min(s, v[i])) / s;
+            }
+            return x0.withValues(v);
+        };
+    }
+
+    /** {@code torch.quantile} with linear interpolation. */
+    static double quantile(double[] values, double q) {
+        double[] s = values.clone();
+        java.util.Arrays.sort(s);
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, s.length - 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+}

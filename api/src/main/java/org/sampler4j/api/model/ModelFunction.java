@@ -1,0 +1,13 @@
+package org.sampler4j.api.model;
+
+import org.sampler4j.api.sampler.Latent;
+
+/** A network as it is called: {@code out = f(modelInput, timestep)} (conditioning is bound inside). */
+@FunctionalInterface
+public interface ModelFunction {
+    /**
+     * @param modelInput the scaled input ({@code c_in * x})
+     * @param timestep the conditioning timestep ({@code t}, fractional where the adapter interpolates)
+     */
+    Latent apply(Latent modelInput, double timestep);
+}

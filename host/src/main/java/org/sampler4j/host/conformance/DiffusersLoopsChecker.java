@@ -1,0 +1,115 @@
+package org.sampler4j.host.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.sampler4j.api.diffusers.DiffusersConfig;
+import org.sampler4j.api.diffusers.DiffusersStepper;
+import org.sampler4j.api.sampler.ArrayLatent;
+import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.NoiseSource;
+import org.sampler4j.api.schedule.ScheduleException;
+
+/**
+ * diffusers {@code loops.json}: complete pipeline loops ({@code scale_model_input}, model, {@code step}) run through
+ * {@link DiffusersStepper}, i.e. through sampler4j's samplers. The recorded model outputs are replayed (so every step
+ * is checked on the reference trajectory) and so is the noise, in draw order and at the recorded step.
+ *
+ * <p>Tolerances (golden README): each step's {@code model_input} and {@code prev_sample} within 1e-4 of that array's
+ * largest magnitude (diffusers computes in float32 in its own order of operations; rounding alone spreads results by
+ * up to ~2e-5), the timesteps as in the schedules checker; a loop that reaches NaN must do so at the same step; a loop
+ * that raises must be rejected at or before the recorded step.
+ */
+final class DiffusersLoopsChecker implements GoldenChecker {
+    static final double RTOL = 1e-4;
+
+    @Override
+    public String format() {
+        return "diffusers-loops";
+    }
+
+    @Override
+    public boolean accepts(JsonNode root) {
+        return root.isArray() && root.size() > 0 && root.get(0).has("steps") && root.get(0).has("latents_pattern");
+    }
+
+    @Override
+    public List<CaseResult> check(JsonNode root) {
+        List<CaseResult> out = new ArrayList<>();
+        for (JsonNode c : root) {
+            String id = c.path("id").asText();
+            out.add(TorchRngCheckers.guard(id, () -> {
+                String d = loop(c);
+                return d == null ? CaseResult.pass(id) : CaseResult.fail(id, d);
+            }));
+        }
+        return out;
+    }
+
+    private static Latent latent(JsonNode values, int[] shape) {
+        double[] v = Compare.array(values);
+        float[] f = new float[v.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
+        return ArrayLatent.ofFloats(f, shape);
+    }
+
+    private static String loop(JsonNode c) {
+        int[] shape = new int[c.get("shape").size()];
+        for (int i = 0; i < shape.length; i++) shape[i] = c.get("shape").get(i).asInt();
+        JsonNode error = c.get("error");
+        int errorStep = error == null || error.isNull() ? Integer.MAX_VALUE : error.get("step").asInt();
+        JsonNode draws = c.get("noise");
+        int[] drawIndex = {0};
+        int[] currentStep = {-1};
+        NoiseSource replay = (s, sn, like) -> {
+            int k = drawIndex[0]++;
+            if (k >= draws.size()) throw new IllegalStateException("noise draw " + k + " at step " + currentStep[0] + ": the reference drew only " + draws.size() + " times");
+            JsonNode rec = draws.get(k);
+            if (rec.get("step").asInt() != currentStep[0]) {
+                throw new IllegalStateException("noise draw " + k + " came in step " + currentStep[0] + ", the reference drew it in step " + rec.get("step").asInt());
+            }
+            return like.withValues(Compare.array(rec.get("data")));
+        };
+        Map<String, Object> kwargs = DiffusersSchedulesChecker.map(c.get("step_kwargs"));
+        DiffusersConfig cfg;
+        DiffusersStepper st;
+        try {
+            cfg = DiffusersConfig.of(c.get("scheduler").asText(), DiffusersSchedulesChecker.map(c.get("config")));
+            st = DiffusersStepper.create(cfg, DiffusersSchedulesChecker.args(c.get("set_timesteps")), kwargs, replay);
+        } catch (ScheduleException e) {
+            return errorStep != Integer.MAX_VALUE ? null : "rejected: " + e.getMessage();
+        }
+        try (st) {
+            boolean intTimesteps = "int64".equals(c.path("timesteps_dtype").asText());
+            double[] expT = Compare.array(c.get("timesteps"));
+            String d = intTimesteps ? Compare.exact("timesteps", expT, st.timesteps())
+                    : Compare.close("timesteps", expT, st.timesteps(), DiffusersSchedulesChecker.RTOL, DiffusersSchedulesChecker.TIMESTEP_ATOL);
+            if (d != null) return d;
+            Latent sample0 = st.initialSample(latent(c.get("latents"), shape));
+            d = Compare.closeToMaxAbs("sample0", Compare.array(c.get("sample0")), sample0.toDoubleArray(), RTOL);
+            if (d != null) return d;
+            Latent sample = sample0;
+            for (JsonNode step : c.get("steps")) {
+                int i = step.get("i").asInt();
+                currentStep[0] = i;
+                double t = Compare.num(step.get("t"));
+                try {
+                    Latent in = st.scaleModelInput(sample, t);
+                    d = Compare.closeToMaxAbs("step " + i + " model_input", Compare.array(step.get("model_input")), in.toDoubleArray(), RTOL);
+                    if (d != null) return d;
+                    sample = st.step(latent(step.get("model_output"), shape), t, sample);
+                } catch (RuntimeException e) {
+                    if (i >= errorStep) return null;
+                    throw e;
+                }
+                if (i >= errorStep) return "step " + i + " succeeded, but diffusers raises there (" + error.get("error").asText() + ")";
+                d = Compare.closeToMaxAbs("step " + i + " prev_sample", Compare.array(step.get("prev_sample")), sample.toDoubleArray(), RTOL);
+                if (d != null) return d;
+            }
+            if (errorStep != Integer.MAX_VALUE) return "finished, but diffusers raises at step " + errorStep;
+            if (drawIndex[0] != draws.size()) return "drew noise " + drawIndex[0] + " times, the reference " + draws.size();
+            return Compare.closeToMaxAbs("final_sample", Compare.array(c.get("final_sample")), sample.toDoubleArray(), RTOL);
+        }
+    }
+}
