@@ -1,0 +1,65 @@
+package org.sampler4j.plugins.samplers;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pf4j.Extension;
+import org.sampler4j.api.sampler.Denoiser;
+import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.OptionSpec;
+import org.sampler4j.api.sampler.Sampler;
+import org.sampler4j.api.sampler.SamplerInfo;
+import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplingContext;
+
+/**
+ * Ancestral sampling with Euler steps (Ho et al. 2020 ancestral noise on the Karras et al. 2022 ODE); k-diffusion {@code sample_euler_ancestral}.
+ *
+ * <p>Noise is drawn on every step with {@code sigma_next > 0}, also at {@code eta = 0} (then multiplied by 0), as both
+ * references do. {@code reference=comfyui} (default): a step whose {@code sigma_down} is 0 returns the denoised
+ * estimate and adds no noise (differs from k-diffusion only for {@code eta > 1}, where k-diffusion still adds
+ * {@code sigma_up} noise before the final step); {@code k-diffusion}: always the Euler step.
+ */
+@Extension
+public final class EulerAncestral implements Sampler {
+    private static final SamplerInfo INFO = new SamplerInfo("euler_ancestral",
+            List.of("euler_a", "k_euler_a", "k_euler_ancestral", "EulerAncestralDiscreteScheduler"),
+            "Euler steps to sigma_down plus fresh noise of scale sigma_up (eta)", "Ho et al. 2020 / Karras et al. 2022 (k-diffusion sample_euler_ancestral)",
+            options(), SamplerInfo.Capabilities.stochastic(1));
+
+    private static List<OptionSpec> options() {
+        List<OptionSpec> o = new ArrayList<>(Ancestral.OPTIONS);
+        o.add(OptionSpec.choice("reference", Churn.COMFYUI, List.of(Churn.COMFYUI, Churn.K_DIFFUSION),
+                "when sigma_down = 0: return the denoised estimate (comfyui) or take the Euler step and add noise (k-diffusion)"));
+        return o;
+    }
+
+    @Override
+    public SamplerInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
+        boolean comfy = o.choice("reference").equals(Churn.COMFYUI);
+        double eta = o.number("eta");
+        double sNoise = o.number("s_noise");
+        for (int i = 0; i < sigmas.length - 1; i++) {
+            double sigma = sigmas[i];
+            double sigmaNext = sigmas[i + 1];
+            Latent denoised = model.denoise(x, sigma);
+            double[] downUp = Ancestral.step(sigma, sigmaNext, eta);
+            double dt = downUp[0] - sigma;
+            if (comfy && downUp[0] == 0) {
+                x = denoised;
+            } else if (sigmaNext > 0) {
+                Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
+                x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised, sNoise * downUp[1], noise);
+            } else {
+                x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised);
+            }
+            ctx.step(i, sigmas, x, denoised);
+        }
+        return x;
+    }
+}
