@@ -62,6 +62,29 @@ final class EulerFamily implements DiffusersSchedules.Family {
                 for (String k : List.of("s_churn", "s_tmin", "s_tmax", "s_noise")) if (kw.containsKey(k)) o.put(k, kw.get(k));
                 o.put("reference", "diffusers");
                 break;
+            case "EulerAncestralDiscreteScheduler":
+                if (p == org.sampler4j.api.model.Prediction.SAMPLE) {
+                    throw new ScheduleException("EulerAncestralDiscreteScheduler does not support prediction_type 'sample' (diffusers raises); use epsilon or v_prediction");
+                }
+                id = "euler_ancestral";
+                o.put("reference", "diffusers");
+                break;
+            case "HeunDiscreteScheduler":
+                id = "heun";
+                break;
+            case "KDPM2DiscreteScheduler":
+                id = "dpm_2";
+                break;
+            case "KDPM2AncestralDiscreteScheduler":
+                id = "dpm_2_ancestral";
+                break;
+            case "LMSDiscreteScheduler":
+                id = "lms";
+                o.put("order", kw.getOrDefault("order", 4));
+                break;
+            case "DPMSolverSDEScheduler":
+                id = "dpmpp_sde";
+                break;
             default:
                 throw new ScheduleException(cfg.className() + " has no sampler4j sampler route yet; it cannot be stepped");
         }

@@ -18,7 +18,8 @@ import org.sampler4j.api.sampler.SamplingContext;
  * <p>Noise is drawn on every step with {@code sigma_next > 0}, also at {@code eta = 0} (then multiplied by 0), as both
  * references do. {@code reference=comfyui} (default): a step whose {@code sigma_down} is 0 returns the denoised
  * estimate and adds no noise (differs from k-diffusion only for {@code eta > 1}, where k-diffusion still adds
- * {@code sigma_up} noise before the final step); {@code k-diffusion}: always the Euler step.
+ * {@code sigma_up} noise before the final step); {@code k-diffusion}: always the Euler step; {@code diffusers}
+ * (EulerAncestralDiscreteScheduler): always the Euler step, and noise is drawn on the last step too (scaled by 0).
  */
 @Extension
 public final class EulerAncestral implements Sampler {
@@ -29,8 +30,9 @@ public final class EulerAncestral implements Sampler {
 
     private static List<OptionSpec> options() {
         List<OptionSpec> o = new ArrayList<>(Ancestral.OPTIONS);
-        o.add(OptionSpec.choice("reference", Churn.COMFYUI, List.of(Churn.COMFYUI, Churn.K_DIFFUSION),
-                "when sigma_down = 0: return the denoised estimate (comfyui) or take the Euler step and add noise (k-diffusion)"));
+        o.add(OptionSpec.choice("reference", Churn.COMFYUI, List.of(Churn.COMFYUI, Churn.K_DIFFUSION, Churn.DIFFUSERS),
+                "when sigma_down = 0: return the denoised estimate (comfyui) or take the Euler step and add noise (k-diffusion);"
+                        + " diffusers also draws noise on the last step"));
         return o;
     }
 
@@ -42,6 +44,7 @@ public final class EulerAncestral implements Sampler {
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         boolean comfy = o.choice("reference").equals(Churn.COMFYUI);
+        boolean diffusers = o.choice("reference").equals(Churn.DIFFUSERS);
         double eta = o.number("eta");
         double sNoise = o.number("s_noise");
         for (int i = 0; i < sigmas.length - 1; i++) {
@@ -52,7 +55,7 @@ public final class EulerAncestral implements Sampler {
             double dt = downUp[0] - sigma;
             if (comfy && downUp[0] == 0) {
                 x = denoised;
-            } else if (sigmaNext > 0) {
+            } else if (sigmaNext > 0 || diffusers) {
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
                 x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised, sNoise * downUp[1], noise);
             } else {
