@@ -1,0 +1,93 @@
+package org.sampler4j.api.noise;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.sampler4j.api.sampler.ArrayLatent;
+import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.NoiseSource;
+import org.sampler4j.api.schedule.Names;
+
+/**
+ * Reproducible noise with one seed per batch item, so that a batch of 4 gives exactly the images of 4 runs of 1.
+ * Two separate streams per item: the initial latent ({@link #initial}) and the per-step noise of stochastic samplers
+ * ({@link #steps}), seeded with {@code seed + 1} as ComfyUI's default noise sampler does, so that changing the sampler
+ * never changes the starting noise.
+ *
+ * <p>{@link Rng#TORCH_CPU} is bit-exact with {@code torch.randn(shape, generator=torch.Generator('cpu').manual_seed(seed))};
+ * {@link Rng#TORCH_CUDA} reproduces {@code torch.Generator('cuda')} to within 2e-6 (see {@link TorchCudaGenerator}).
+ */
+public final class SeededNoise {
+    /** Which PyTorch generator to reproduce. */
+    public enum Rng {
+        /** {@code torch.Generator('cpu')} (ComfyUI's and A1111's "CPU" noise). */
+        TORCH_CPU,
+        /** {@code torch.Generator('cuda')} (diffusers pipelines on a GPU). */
+        TORCH_CUDA;
+
+        /** DSL/recipe name: {@code torch-cpu}, {@code torch-cuda}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** Parses {@code torch-cpu} or {@code torch-cuda}. */
+        public static Rng parse(String s) {
+            for (Rng r : values()) if (r.id().equals(s)) return r;
+            throw new IllegalArgumentException(Names.unknown("rng", s, Arrays.stream(values()).map(Rng::id).toList()));
+        }
+    }
+
+    private SeededNoise() {}
+
+    /** A per-item generator. */
+    private interface Gen {
+        double[] next(int n, Latent.Precision p);
+    }
+
+    private static Gen gen(Rng rng, long seed) {
+        if (rng == Rng.TORCH_CPU) {
+            TorchCpuGenerator g = new TorchCpuGenerator(seed);
+            return (n, p) -> p == Latent.Precision.FLOAT32 ? widen(g.randnFloat(n)) : g.randnDouble(n);
+        }
+        TorchCudaGenerator g = new TorchCudaGenerator(seed);
+        return (n, p) -> p == Latent.Precision.FLOAT32 ? widen(g.randnFloat(n)) : g.randnDouble(n);
+    }
+
+    private static double[] widen(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    /**
+     * Standard normal initial noise of shape {@code [seeds.length, itemShape...]}: item {@code b} is
+     * {@code torch.randn(itemShape)} from a generator seeded with {@code seeds[b]}.
+     */
+    public static Latent initial(Rng rng, long[] seeds, Latent.Precision precision, int... itemShape) {
+        int per = 1;
+        for (int d : itemShape) per *= d;
+        double[] all = new double[per * seeds.length];
+        for (int b = 0; b < seeds.length; b++) System.arraycopy(gen(rng, seeds[b]).next(per, precision), 0, all, b * per, per);
+        int[] shape = new int[itemShape.length + 1];
+        shape[0] = seeds.length;
+        System.arraycopy(itemShape, 0, shape, 1, itemShape.length);
+        return ArrayLatent.zeros(precision, shape).withValues(all);
+    }
+
+    /**
+     * The per-step noise stream: each call draws one item's worth of noise from each item's generator (seeded with
+     * {@code seeds[b] + 1}) and stacks them. Latents must have the batch as first dimension.
+     */
+    public static NoiseSource steps(Rng rng, long[] seeds) {
+        Gen[] gens = new Gen[seeds.length];
+        for (int b = 0; b < seeds.length; b++) gens[b] = gen(rng, seeds[b] + 1);
+        return (sigma, sigmaNext, like) -> {
+            if (like.shape()[0] != seeds.length) {
+                throw new IllegalArgumentException("noise for a batch of " + like.shape()[0] + " asked from " + seeds.length + " seeds");
+            }
+            int per = like.size() / seeds.length;
+            double[] all = new double[like.size()];
+            for (int b = 0; b < seeds.length; b++) System.arraycopy(gens[b].next(per, like.precision()), 0, all, b * per, per);
+            return like.withValues(all);
+        };
+    }
+}
