@@ -29,11 +29,20 @@ final class GoldenFiles {
         return tests(resource, load(resource));
     }
 
+    /** One dynamic test per case whose id passes {@code select}. */
+    static Stream<DynamicTest> tests(String resource, java.util.function.Predicate<String> select) {
+        return tests(resource, load(resource), select);
+    }
+
     /** One dynamic test per case of an already parsed document. */
     static Stream<DynamicTest> tests(String name, JsonNode root) {
+        return tests(name, root, id -> true);
+    }
+
+    static Stream<DynamicTest> tests(String name, JsonNode root, java.util.function.Predicate<String> select) {
         Conformance.FileReport report = Conformance.standard().check(name, root);
         String filter = System.getProperty("golden.filter", "");
-        List<CaseResult> cases = report.cases().stream().filter(c -> c.id().contains(filter)).toList();
+        List<CaseResult> cases = report.cases().stream().filter(c -> select.test(c.id()) && c.id().contains(filter)).toList();
         System.out.println(report.summary());
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> {
             if (c.status() == CaseResult.Status.FAILED) throw new AssertionError(c.id() + ": " + c.detail());

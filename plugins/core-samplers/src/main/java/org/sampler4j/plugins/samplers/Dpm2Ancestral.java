@@ -35,11 +35,11 @@ public final class Dpm2Ancestral implements Sampler {
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             Latent denoised = model.denoise(x, sigma);
-            double[] downUp = Ancestral.step(sigma, sigmas[i + 1], eta);
-            x = Dpm2Step.step(model, x, denoised, sigma, downUp[0]);
-            if (downUp[0] != 0) {
+            AncestralStep downUp = AncestralStep.of(sigma, sigmas[i + 1], eta);
+            x = Dpm2Step.step(model, x, denoised, sigma, downUp.down());
+            if (downUp.down() != 0) {
                 Latent noise = ctx.noise().noise(sigma, sigmas[i + 1], x);
-                x = Latents.sum(1, x, sNoise * downUp[1], noise);
+                x = Latents.sum(1, x, sNoise * downUp.up(), noise);
             }
             ctx.step(i, sigmas, x, denoised);
         }

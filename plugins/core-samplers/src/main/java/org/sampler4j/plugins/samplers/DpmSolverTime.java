@@ -41,7 +41,7 @@ final class DpmSolverTime {
      */
     static double[] ancestral(double t, double tNext, double eta, double tEnd) {
         if (eta == 0) return new double[] {tNext, 0.0};
-        double tDown = Math.min(tEnd, t(Ancestral.step(sigma(t), sigma(tNext), eta)[0]));
+        double tDown = Math.min(tEnd, t(AncestralStep.of(sigma(t), sigma(tNext), eta).down()));
         return new double[] {tDown, Math.sqrt(sigma(tNext) * sigma(tNext) - sigma(tDown) * sigma(tDown))};
     }
 }

@@ -51,13 +51,13 @@ public final class EulerAncestral implements Sampler {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
             Latent denoised = model.denoise(x, sigma);
-            double[] downUp = Ancestral.step(sigma, sigmaNext, eta);
-            double dt = downUp[0] - sigma;
-            if (comfy && downUp[0] == 0) {
+            AncestralStep downUp = AncestralStep.of(sigma, sigmaNext, eta);
+            double dt = downUp.down() - sigma;
+            if (comfy && downUp.down() == 0) {
                 x = denoised;
             } else if (sigmaNext > 0 || diffusers) {
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-                x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised, sNoise * downUp[1], noise);
+                x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised, sNoise * downUp.up(), noise);
             } else {
                 x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised);
             }
