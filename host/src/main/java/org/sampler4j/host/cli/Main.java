@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sampler4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Diffusion-model sampling toolkit: noise schedules, samplers, conformance against reference implementations.",
-        subcommands = {ScheduleCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ScheduleCommand.class, SamplersCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or internal error, 2 user error.",
                 "Run 'sampler4j help COMMAND' or 'sampler4j COMMAND --help' for a command's options."})
 public final class Main implements Runnable {

@@ -49,6 +49,19 @@ class CliTest {
     }
 
     @Test
+    void samplersListAndDetail() {
+        Run list = run("samplers");
+        assertEquals(0, list.code());
+        assertTrue(list.out().contains("dpmpp_2m ") && list.out().contains("EulerDiscreteScheduler"), list.out());
+        Run one = run("samplers", "euler_a");
+        assertEquals(0, one.code());
+        assertTrue(one.out().startsWith("euler_ancestral") && one.out().contains("provenance:") && one.out().contains("eta"), one.out());
+        Run bad = run("samplers", "dpmpp2m");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("did you mean"), bad.err());
+    }
+
+    @Test
     void jsonOutput() {
         Run r = run("schedule", "--json", "trailing(2)");
         assertEquals(0, r.code());
