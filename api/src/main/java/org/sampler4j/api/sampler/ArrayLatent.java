@@ -101,59 +101,75 @@ public final class ArrayLatent implements Latent {
     public Latent linearCombination(double[] coeffs, Latent[] terms) {
         int n = size();
         ArrayLatent[] t = new ArrayLatent[terms.length];
+        boolean allFloat = true;
+        boolean allDouble = true;
         for (int k = 0; k < terms.length; k++) {
             t[k] = of(terms[k]);
             if (t[k].size() != n) throw new IllegalArgumentException("shape mismatch: " + Arrays.toString(shape) + " vs " + Arrays.toString(t[k].shape));
+            allFloat &= t[k].f != null;
+            allDouble &= t[k].d != null;
         }
-        switch (terms.length) {
-            case 2: return combine2(coeffs[0], t[0], coeffs[1], t[1]);
-            case 3: return combine3(coeffs[0], t[0], coeffs[1], t[1], coeffs[2], t[2]);
-            default: return combineN(coeffs, t);
-        }
-    }
-
-    private ArrayLatent out(double[] od, float[] of) {
-        return new ArrayLatent(shape, of, od);
-    }
-
-    private ArrayLatent combine2(double a, ArrayLatent x, double b, ArrayLatent y) {
-        int n = size();
-        if (f != null) {
-            float[] o = new float[n];
-            for (int i = 0; i < n; i++) o[i] = (float) (a * x.get(i) + b * y.get(i));
-            return out(null, o);
-        }
-        double[] o = new double[n];
-        if (x.d != null && y.d != null) {
-            double[] xd = x.d, yd = y.d;
-            for (int i = 0; i < n; i++) o[i] = a * xd[i] + b * yd[i];
-        } else {
-            for (int i = 0; i < n; i++) o[i] = a * x.get(i) + b * y.get(i);
-        }
-        return out(o, null);
-    }
-
-    private ArrayLatent combine3(double a, ArrayLatent x, double b, ArrayLatent y, double c, ArrayLatent z) {
-        int n = size();
-        if (f != null) {
-            float[] o = new float[n];
-            for (int i = 0; i < n; i++) o[i] = (float) (a * x.get(i) + b * y.get(i) + c * z.get(i));
-            return out(null, o);
-        }
-        double[] o = new double[n];
-        for (int i = 0; i < n; i++) o[i] = a * x.get(i) + b * y.get(i) + c * z.get(i);
-        return out(o, null);
-    }
-
-    private ArrayLatent combineN(double[] coeffs, ArrayLatent[] t) {
-        int n = size();
+        if (f != null && allFloat) return out(null, FusedLoops.float32(coeffs, t, n));
+        if (d != null && allDouble) return out(FusedLoops.float64(coeffs, t, n), null);
         double[] acc = new double[n];
         for (int k = 0; k < t.length; k++) {
             double c = coeffs[k];
             ArrayLatent x = t[k];
             for (int i = 0; i < n; i++) acc[i] += c * x.get(i);
         }
-        return f != null ? fromDoubles(acc, shape, Precision.FLOAT32) : out(acc, null);
+        return fromDoubles(acc, shape, precision());
+    }
+
+    /** The fused loops, one per term count, on plain arrays (evaluated in double, rounded once). */
+    private static final class FusedLoops {
+        static float[] float32(double[] c, ArrayLatent[] t, int n) {
+            float[] o = new float[n];
+            switch (t.length) {
+                case 1: {
+                    float[] a = t[0].f;
+                    double ca = c[0];
+                    for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i]);
+                    return o;
+                }
+                case 2: {
+                    float[] a = t[0].f, b = t[1].f;
+                    double ca = c[0], cb = c[1];
+                    for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i]);
+                    return o;
+                }
+                case 3: {
+                    float[] a = t[0].f, b = t[1].f, e = t[2].f;
+                    double ca = c[0], cb = c[1], ce = c[2];
+                    for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i]);
+                    return o;
+                }
+                default: {
+                    double[] acc = new double[n];
+                    for (int k = 0; k < t.length; k++) {
+                        float[] a = t[k].f;
+                        double ck = c[k];
+                        for (int i = 0; i < n; i++) acc[i] += ck * a[i];
+                    }
+                    for (int i = 0; i < n; i++) o[i] = (float) acc[i];
+                    return o;
+                }
+            }
+        }
+
+        static double[] float64(double[] c, ArrayLatent[] t, int n) {
+            double[] o = new double[n];
+            for (int k = 0; k < t.length; k++) {
+                double[] a = t[k].d;
+                double ck = c[k];
+                if (k == 0) for (int i = 0; i < n; i++) o[i] = ck * a[i];
+                else for (int i = 0; i < n; i++) o[i] += ck * a[i];
+            }
+            return o;
+        }
+    }
+
+    private ArrayLatent out(double[] od, float[] of) {
+        return new ArrayLatent(shape, of, od);
     }
 
     @Override
