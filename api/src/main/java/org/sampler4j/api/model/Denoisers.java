@@ -15,16 +15,47 @@ import org.sampler4j.api.schedule.FlowNoiseModel;
 public final class Denoisers {
     private Denoisers() {}
 
-    /**
-     * A discrete-time network (SD1.5/SDXL style): {@code c_in = 1/sqrt(sigma^2+1)}, the timestep by log-sigma
-     * interpolation between training timesteps ({@link DiscreteNoiseModel#sigmaToT}, k-diffusion
-     * {@code DiscreteSchedule.sigma_to_t}), the output turned into {@code D} by {@code prediction}.
-     */
+    /** How a discrete-time network's timestep is derived from sigma. */
+    public enum TimestepMap {
+        /**
+         * Linear interpolation in log-sigma between neighbouring training timesteps, fractional (k-diffusion
+         * {@code DiscreteSchedule.sigma_to_t}, diffusers {@code _sigma_to_t}).
+         */
+        LOG_SIGMA,
+        /** The nearest training timestep in log-sigma (k-diffusion {@code quantize=True}, ComfyUI {@code timestep()}). */
+        NEAREST,
+        /** {@code 0.25 log(sigma)} (diffusers' {@code timestep_type="continuous"}, SVD). */
+        CONTINUOUS;
+
+        double apply(DiscreteNoiseModel m, double sigma) {
+            switch (this) {
+                case LOG_SIGMA: return m.sigmaToT(sigma);
+                case NEAREST: {
+                    double[] logs = m.logSigmas();
+                    double ls = Math.log(sigma);
+                    int best = 0;
+                    for (int i = 1; i < logs.length; i++) if (Math.abs(logs[i] - ls) < Math.abs(logs[best] - ls)) best = i;
+                    return best;
+                }
+                default: return 0.25 * Math.log(sigma);
+            }
+        }
+    }
+
+    /** {@link #discrete(ModelFunction, DiscreteNoiseModel, Prediction, TimestepMap)} with log-sigma interpolation. */
     public static Denoiser discrete(ModelFunction f, DiscreteNoiseModel model, Prediction prediction) {
+        return discrete(f, model, prediction, TimestepMap.LOG_SIGMA);
+    }
+
+    /**
+     * A discrete-time network (SD1.5/SDXL style): {@code c_in = 1/sqrt(sigma^2+1)}, the timestep from
+     * {@code timesteps}, the output turned into {@code D} by {@code prediction}.
+     */
+    public static Denoiser discrete(ModelFunction f, DiscreteNoiseModel model, Prediction prediction, TimestepMap timesteps) {
         if (prediction == Prediction.FLOW) throw new IllegalArgumentException("a discrete (DDPM) model cannot predict flow velocity; use Denoisers.flow");
         return (x, sigma) -> {
             double cIn = 1 / Math.sqrt(sigma * sigma + 1);
-            Latent out = f.apply(Latents.scale(cIn, x), model.sigmaToT(sigma));
+            Latent out = f.apply(Latents.scale(cIn, x), timesteps.apply(model, sigma));
             return prediction.denoised(x, sigma, out);
         };
     }
