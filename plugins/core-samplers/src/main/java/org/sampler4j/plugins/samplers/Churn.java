@@ -48,10 +48,15 @@ final class Churn {
      * Applies churn for step {@code i}: returns {@code [x_hat]} and stores {@code sigma_hat} in {@code sigmaHat[0]}.
      */
     static Latent apply(Latent x, double[] sigmas, int i, SamplerOptions o, SamplingContext ctx, double[] sigmaHat) {
+        return apply(x, sigmas, i, o, ctx, sigmaHat, o.choice("reference").equals(K_DIFFUSION));
+    }
+
+    /** As {@link #apply(Latent, double[], int, SamplerOptions, SamplingContext, double[])}; {@code alwaysDraw}: draw also when gamma = 0. */
+    static Latent apply(Latent x, double[] sigmas, int i, SamplerOptions o, SamplingContext ctx, double[] sigmaHat, boolean alwaysDraw) {
         double sigma = sigmas[i];
         double gamma = gamma(sigmas, i, o);
         sigmaHat[0] = sigma * (gamma + 1);
-        boolean draw = gamma > 0 || o.choice("reference").equals(K_DIFFUSION);
+        boolean draw = gamma > 0 || alwaysDraw;
         if (!draw) return x;
         Latent eps = ctx.noise().noise(sigma, sigmas[i + 1], x);
         if (!(gamma > 0)) return x;

@@ -1,0 +1,27 @@
+package org.sampler4j.plugins.samplers;
+
+import java.util.List;
+import org.pf4j.Extension;
+import org.sampler4j.api.sampler.Denoiser;
+import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.Sampler;
+import org.sampler4j.api.sampler.SamplerInfo;
+import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplingContext;
+
+/** Adams-Bashforth with constant-step coefficients on any sigma grid. Zhang &amp; Chen 2023, iPNDM (DEIS, appendix); ComfyUI {@code sample_ipndm}. See {@link AdamsBashforth}. */
+@Extension
+public final class Ipndm implements Sampler {
+    private static final SamplerInfo INFO = new SamplerInfo("ipndm", List.of(), "Adams-Bashforth steps with the constant-step coefficients (up to 4th order, 1 model call per step)",
+            "Zhang & Chen 2023, iPNDM (DEIS appendix) (ComfyUI sample_ipndm)", AdamsBashforth.OPTIONS, SamplerInfo.Capabilities.deterministic(1));
+
+    @Override
+    public SamplerInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
+        return AdamsBashforth.sample(model, x, sigmas, o.integer("max_order"), AdamsBashforth::fixedStep, ctx);
+    }
+}
