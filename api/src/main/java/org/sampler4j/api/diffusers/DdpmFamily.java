@@ -2,8 +2,13 @@ package org.sampler4j.api.diffusers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.sampler4j.api.model.Denoisers;
+import org.sampler4j.api.model.Prediction;
+import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.math.Numerics;
 import org.sampler4j.api.schedule.BetaSchedule;
 import org.sampler4j.api.schedule.Convention;
@@ -28,6 +33,8 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             BetaSchedule.SQUAREDCOS_CAP_V2, BetaSchedule.SIGMOID);
     /** PNDM's Runge-Kutta warm-up uses the last {@code pndm_order} = 4 spaced timesteps. */
     private static final int PNDM_ORDER = 4;
+    /** The stand-in for the infinite sigma of a zero terminal SNR ({@link #finite}). */
+    static final double ZERO_SNR_SIGMA = 1e20;
 
     @Override
     public void checkInit(DiffusersConfig cfg) {
@@ -75,6 +82,65 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             case "IPNDMScheduler" -> ipndm(cfg, args);
             default -> throw new IllegalStateException(cfg.className());
         };
+    }
+
+    /**
+     * The samplers of the alpha-space classes, all in the VP frame: DDIM {@code ddim} ({@code eta} from the step
+     * arguments), DDPM {@code ddpm} ({@code variance_type}; {@code reference=diffusers}: no noise at training
+     * timestep 0), PNDM {@code plms} ({@code warmup=rk4}, or {@code heun} with {@code skip_prk_steps}); thresholding
+     * or {@code clip_sample} post-process the denoised estimate.
+     *
+     * <p>DDIM derives its noise estimate from the post-processed estimate, i.e. as diffusers with
+     * {@code use_clipped_model_output=True}; with {@code False} the two differ only on steps where clipping or
+     * thresholding changes the estimate.
+     */
+    @Override
+    public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> kw) {
+        if (!List.of("DDIMScheduler", "DDPMScheduler", "PNDMScheduler").contains(cfg.className())) {
+            throw new ScheduleException(cfg.className() + " has no sampler4j sampler route yet; it cannot be stepped");
+        }
+        Prediction p = Prediction.parse(cfg.str("prediction_type"));
+        Map<String, Object> o = new LinkedHashMap<>();
+        String id;
+        switch (cfg.className()) {
+            case "DDIMScheduler":
+                id = "ddim";
+                o.put("eta", kw.get("eta") == null ? 0.0 : ((Number) kw.get("eta")).doubleValue());
+                break;
+            case "DDPMScheduler": {
+                id = "ddpm";
+                String v = cfg.str("variance_type");
+                if (!List.of("fixed_small", "fixed_small_log", "fixed_large").contains(v)) {
+                    throw new ScheduleException(cfg.className() + ": variance_type '" + v + "' has no sampler4j sampler;"
+                            + " use fixed_small, fixed_small_log or fixed_large");
+                }
+                DiscreteNoiseModel model = model(cfg);
+                o.put("variance", v);
+                o.put("reference", "diffusers");
+                // diffusers adds noise for t > 0: any sigma between those of timesteps 0 and 1 separates the two
+                o.put("noise_sigma_min", Math.sqrt(model.sigmaAt(0) * model.sigmaAt(1)));
+                break;
+            }
+            case "PNDMScheduler":
+                if (p != Prediction.EPSILON && p != Prediction.V_PREDICTION) {
+                    throw new ScheduleException(cfg.className() + " supports prediction_type epsilon or v_prediction, got '" + p.id() + "'");
+                }
+                id = "plms";
+                o.put("warmup", cfg.bool("skip_prk_steps") ? "heun" : "rk4");
+                break;
+            default:
+                throw new IllegalStateException(cfg.className());
+        }
+        UnaryOperator<Denoiser> post = d -> d;
+        if (cfg.bool("thresholding")) {
+            double ratio = cfg.dbl("dynamic_thresholding_ratio");
+            double max = cfg.dbl("sample_max_value");
+            post = d -> Denoisers.dynamicThresholding(d, ratio, max);
+        } else if (cfg.bool("clip_sample")) {
+            double range = cfg.dbl("clip_sample_range");
+            post = d -> Denoisers.clipSample(d, range);
+        }
+        return new DiffusersRoute(id, o, DiffusersRoute.Frame.VP, p, 0, post);
     }
 
     // ---- shared by the families of this package -----------------------------------------------------------------
@@ -137,7 +203,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
         DiscreteNoiseModel model = model(cfg);
         int n = requireSteps(cfg, args, model.numTrainTimesteps());
         Schedule s = spacedSpec(cfg, n, finalSigma(cfg)).resolve(model);
-        return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, n, alphaExtras(cfg, model, true), s);
+        return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, n, alphaExtras(cfg, model, true), finite(s));
     }
 
     /** diffusers {@code DDPMScheduler.set_timesteps} (spaced or custom timesteps). */
@@ -151,12 +217,12 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             }
             Schedule s = customTimesteps(cfg, model, custom, 1.0, FinalSigma.ZERO);
             extras.put("custom_timesteps", new double[] {1});
-            return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, null, extras, s);
+            return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, null, extras, finite(s));
         }
         int n = requireSteps(cfg, args, model.numTrainTimesteps());
         Schedule s = spacedSpec(cfg, n, FinalSigma.ZERO).resolve(model);
         extras.put("custom_timesteps", new double[] {0});
-        return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, n, extras, s);
+        return new DiffusersTimesteps(s.timesteps(), "int64", null, 1.0, n, extras, finite(s));
     }
 
     /**
@@ -210,7 +276,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             cat[cat.length - 1] = asc[n - 1];
             plms = Numerics.reversed(cat);
         } else {
-            int half = model.numTrainTimesteps() / n / 2;
+            int half = half(model, n);
             double[] pairs = new double[2 * PNDM_ORDER];
             for (int j = 0; j < PNDM_ORDER; j++) {
                 pairs[2 * j] = asc[n - PNDM_ORDER + j];
@@ -227,7 +293,48 @@ final class DdpmFamily implements DiffusersSchedules.Family {
         Map<String, double[]> extras = alphaExtras(cfg, model, true);
         extras.put("prk_timesteps", prk);
         extras.put("plms_timesteps", plms);
-        return new DiffusersTimesteps(all, "int64", null, 1.0, n, extras, s);
+        return new DiffusersTimesteps(all, "int64", null, 1.0, n, extras, finite(skipPrk ? s : withMidpoints(s, model, PNDM_ORDER - 1, half(model, n))));
+    }
+
+    private static int half(DiscreteNoiseModel model, int n) {
+        return model.numTrainTimesteps() / n / 2;
+    }
+
+    /**
+     * The sigma list of {@code plms warmup=rk4}: the first {@code k} steps get their Runge-Kutta midpoint, which
+     * diffusers' PRK evaluates at the timestep {@code half} above the step's end.
+     */
+    private static Schedule withMidpoints(Schedule s, DiscreteNoiseModel model, int k, int half) {
+        double[] t = s.timesteps();
+        double[] sig = s.sigmas();
+        double[] t2 = new double[t.length + k];
+        double[] s2 = new double[sig.length + k];
+        for (int i = 0, j = 0; i < sig.length; i++) {
+            if (i < t.length) t2[j] = t[i];
+            s2[j++] = sig[i];
+            if (i < k) {
+                t2[j] = t[i + 1] + half;
+                s2[j++] = model.sigmaAt(t[i + 1] + half);
+            }
+        }
+        return new Schedule(t2, s2, model);
+    }
+
+    /**
+     * Zero terminal SNR keeps {@code alphas_cumprod[-1] = 0}, an infinite sigma that the VE frame cannot hold; a
+     * finite stand-in of 1e20 keeps {@code x = x_vp sqrt(1 + sigma^2)} within float32 range and every step
+     * coefficient at its limit to double precision.
+     */
+    static Schedule finite(Schedule s) {
+        double[] sig = s.sigmas();
+        boolean changed = false;
+        for (int i = 0; i < sig.length; i++) {
+            if (sig[i] > ZERO_SNR_SIGMA) {
+                sig[i] = ZERO_SNR_SIGMA;
+                changed = true;
+            }
+        }
+        return changed ? new Schedule(s.timesteps(), sig, s.model()) : s;
     }
 
     /**

@@ -1,6 +1,11 @@
 package org.sampler4j.api.diffusers;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sampler4j.api.model.Prediction;
 import org.sampler4j.api.schedule.NoiseModel;
+import org.sampler4j.api.schedule.ScheduleException;
 import org.sampler4j.api.schedule.ScheduleSpec;
 
 /**
@@ -33,5 +38,29 @@ final class FlowEdmFamily implements DiffusersSchedules.Family {
     public DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args) {
         DdpmFamily.rejectUnknownArgs(cfg, args);
         return flow(cfg) ? FlowMatchEuler.setTimesteps(cfg, args) : EdmSchedulers.setTimesteps(cfg, args);
+    }
+
+    /**
+     * FlowMatchEuler: {@code flow_euler} in the flow frame ({@code stochastic} from {@code stochastic_sampling}).
+     * EDMEuler: {@code edm_euler} in the EDM frame, churn from the step arguments (without churn it is {@code euler};
+     * diffusers' churn re-preconditions the network output at {@code sigma_hat}, which {@code euler} cannot).
+     */
+    @Override
+    public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> kw) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (flow(cfg)) {
+            o.put("stochastic", cfg.bool("stochastic_sampling"));
+            return new DiffusersRoute("flow_euler", o, DiffusersRoute.Frame.FLOW, Prediction.FLOW, 0, d -> d);
+        }
+        if (!cfg.className().equals("EDMEulerScheduler")) {
+            throw new ScheduleException(cfg.className() + " has no sampler4j sampler route yet; it cannot be stepped");
+        }
+        Prediction p = Prediction.parse(cfg.str("prediction_type"));
+        if (p != Prediction.EPSILON && p != Prediction.V_PREDICTION) {
+            throw new ScheduleException(cfg.className() + " supports prediction_type epsilon or v_prediction, got '" + p.id() + "'");
+        }
+        for (String k : List.of("s_churn", "s_tmin", "s_tmax", "s_noise")) if (kw.containsKey(k)) o.put(k, kw.get(k));
+        o.put("sigma_data", cfg.dbl("sigma_data"));
+        return new DiffusersRoute("edm_euler", o, DiffusersRoute.Frame.EDM, p, cfg.dbl("sigma_data"), d -> d);
     }
 }
