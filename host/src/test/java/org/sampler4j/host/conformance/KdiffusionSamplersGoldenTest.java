@@ -17,7 +17,7 @@ class KdiffusionSamplersGoldenTest {
 
     /** The k-diffusion sampler set (ComfyUI's run names; dpmpp_2m_sde_heun is dpmpp_2m_sde with solver_type=heun). */
     static final List<String> KDIFFUSION_SET = List.of("euler", "euler_ancestral", "heun", "dpm_2", "dpm_2_ancestral", "lms", "dpm_fast",
-            "dpm_adaptive", "dpmpp_2s_ancestral", "dpmpp_sde", "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "dpmpp_3m_sde");
+            "dpm_adaptive", "dpmpp_2s_ancestral", "dpmpp_sde", "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "dpmpp_3m_sde", "ddpm");
 
     static Predicate<String> comfy(boolean inSet) {
         return id -> id.startsWith("comfyui/") && KDIFFUSION_SET.contains(id.split("/")[1]) == inSet;

@@ -44,11 +44,11 @@ public final class Ddim implements Sampler {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
             Latent denoised = model.denoise(x, sigma);
-            double[] downUp = Ancestral.step(sigma, sigmaNext, eta);
-            double keep = downUp[0] / sigma;
+            AncestralStep downUp = AncestralStep.of(sigma, sigmaNext, eta);
+            double keep = downUp.down() / sigma;
             if (eta > 0) {
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-                x = Latents.sum(keep, x, 1 - keep, denoised, sNoise * downUp[1], noise);
+                x = Latents.sum(keep, x, 1 - keep, denoised, sNoise * downUp.up(), noise);
             } else {
                 x = Latents.sum(keep, x, 1 - keep, denoised);
             }
