@@ -27,6 +27,12 @@ public record DiffusersRoute(String samplerId, Map<String, Object> options, Fram
         VP,
         /** Rectified flow, {@code x = (1 - sigma) x0 + sigma n}; model input as is. */
         FLOW,
+        /**
+         * Rectified flow stepped as a VP process with {@code alpha = 1 - sigma} (the DPM-Solver family with
+         * {@code use_flow_sigmas}): the sampler sees {@code sigma / (1 - sigma)} and {@code x / (1 - sigma)}; model
+         * input as is.
+         */
+        FLOW_VP,
         /** EDM: VE with preconditioning by {@code sigma_data}. */
         EDM
     }

@@ -49,7 +49,11 @@ public final class DiffusersStepper implements AutoCloseable {
             throw new ScheduleException("this scheduler configuration has no sampler4j schedule (" + Arrays.toString(schedule.sigmas()) + "); it cannot be stepped");
         }
         // diffusers holds its sigmas as float32
-        this.sigmas = org.sampler4j.api.math.Numerics.toF32(schedule.schedule().sigmas());
+        double[] s = org.sampler4j.api.math.Numerics.toF32(schedule.schedule().sigmas());
+        if (route.frame() == DiffusersRoute.Frame.FLOW_VP) {
+            for (int i = 0; i < s.length; i++) s[i] = s[i] / (1 - s[i]);
+        }
+        this.sigmas = s;
     }
 
     /**
@@ -109,12 +113,32 @@ public final class DiffusersStepper implements AutoCloseable {
     }
 
     private Latent denoised(Latent x, double sigma, Latent out) {
+        if (route.frame() == DiffusersRoute.Frame.FLOW_VP) return flowVpDenoised(x, sigma, out);
         if (route.frame() != DiffusersRoute.Frame.EDM) return route.prediction().denoised(x, sigma, out);
         double sd = route.sigmaData();
         double v = sigma * sigma + sd * sd;
         double cSkip = sd * sd / v;
         double cOut = (route.prediction() == org.sampler4j.api.model.Prediction.V_PREDICTION ? -1 : 1) * sigma * sd / Math.sqrt(v);
         return Latents.sum(cSkip, x, cOut, out);
+    }
+
+    /**
+     * diffusers' {@code x0} for flow sigmas in a VP-type solver ({@code alpha = 1 - s}, {@code sigma_t = s}), in terms
+     * of the sampler's {@code x = sample / alpha} and {@code sigma = s / alpha}.
+     */
+    private Latent flowVpDenoised(Latent x, double sigma, Latent out) {
+        double alpha = 1 / (1 + sigma);
+        double sigmaT = sigma / (1 + sigma);
+        switch (route.prediction()) {
+            case FLOW:
+                return Latents.sum(alpha, x, -sigmaT, out);
+            case EPSILON:
+                return Latents.sum(1, x, -sigma, out);
+            case V_PREDICTION:
+                return Latents.sum(alpha * alpha, x, -sigmaT, out);
+            default:
+                return out;
+        }
     }
 
     private SamplerStepper.Request request(Latent sample, double t) {
@@ -133,11 +157,25 @@ public final class DiffusersStepper implements AutoCloseable {
     }
 
     private Latent fromFrame(Latent sample, double sigma) {
-        return route.frame() == DiffusersRoute.Frame.VP ? Latents.scale(Math.sqrt(1 + sigma * sigma), sample) : sample;
+        double a = alpha(sigma);
+        return a == 1 ? sample : Latents.scale(1 / a, sample);
     }
 
     private Latent toFrame(Latent x, double sigma) {
-        return route.frame() == DiffusersRoute.Frame.VP ? Latents.scale(1 / Math.sqrt(1 + sigma * sigma), x) : x;
+        double a = alpha(sigma);
+        return a == 1 ? x : Latents.scale(a, x);
+    }
+
+    /** The scale of the class's sample relative to the sampler's VE {@code x} at the sampler's {@code sigma}. */
+    private double alpha(double sigma) {
+        switch (route.frame()) {
+            case VP:
+                return 1 / Math.sqrt(1 + sigma * sigma);
+            case FLOW_VP:
+                return 1 / (1 + sigma);
+            default:
+                return 1;
+        }
     }
 
     @Override

@@ -52,9 +52,7 @@ final class FlowEdmFamily implements DiffusersSchedules.Family {
             o.put("stochastic", cfg.bool("stochastic_sampling"));
             return new DiffusersRoute("flow_euler", o, DiffusersRoute.Frame.FLOW, Prediction.FLOW, 0, d -> d);
         }
-        if (!cfg.className().equals("EDMEulerScheduler")) {
-            throw new ScheduleException(cfg.className() + " has no sampler4j sampler route yet; it cannot be stepped");
-        }
+        if (cfg.className().equals("EDMDPMSolverMultistepScheduler")) return DpmSolverRoutes.edm(cfg);
         Prediction p = Prediction.parse(cfg.str("prediction_type"));
         if (p != Prediction.EPSILON && p != Prediction.V_PREDICTION) {
             throw new ScheduleException(cfg.className() + " supports prediction_type epsilon or v_prediction, got '" + p.id() + "'");

@@ -147,6 +147,16 @@ final class MultistepFamily implements DiffusersSchedules.Family {
         return spec(s, cfg, model(cfg), kind, steps, null);
     }
 
+    /** DPMSolverMultistep and DPMSolverSinglestep ({@link DpmSolverRoutes}); the other classes have no route yet. */
+    @Override
+    public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
+        return switch (Solver.of(cfg)) {
+            case DPM_MULTI -> DpmSolverRoutes.multistep(cfg);
+            case DPM_SINGLE -> DpmSolverRoutes.singlestep(cfg);
+            default -> throw err(cfg, "has no sampler4j sampler route yet; it cannot be stepped");
+        };
+    }
+
     // diffusers <Class>.set_timesteps
     @Override
     public DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args) {

@@ -14,8 +14,8 @@ import org.sampler4j.api.sampler.SamplingContext;
 @Extension
 public final class Dpmpp2m implements Sampler {
     private static final SamplerInfo INFO = new SamplerInfo("dpmpp_2m", List.of("dpm++_2m", "dpm++2m", "k_dpmpp_2m"),
-            "second-order multistep DPM-Solver++ (1 model call per step); first-order on the first and the last step",
-            "Lu et al. 2022, DPM-Solver++(2M) (k-diffusion sample_dpmpp_2m)", List.of(), SamplerInfo.Capabilities.deterministic(1));
+            "second-order multistep DPM-Solver++ (1 model call per step); first-order on the first step and a step to 0 (MultistepOrder options)",
+            "Lu et al. 2022, DPM-Solver++(2M) (k-diffusion sample_dpmpp_2m)", MultistepOrder.options(2), SamplerInfo.Capabilities.deterministic(1));
 
     @Override
     public SamplerInfo info() {
@@ -29,7 +29,7 @@ public final class Dpmpp2m implements Sampler {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
             Latent denoised = model.denoise(x, sigma);
-            if (oldDenoised == null || sigmaNext == 0) {
+            if (MultistepOrder.at(i, sigmas, oldDenoised == null ? 0 : 1, o) == 1) {
                 x = ExpIntegrator.firstOrder(x, sigma, sigmaNext, denoised);
             } else {
                 double h = ExpIntegrator.h(sigma, sigmaNext);

@@ -1,6 +1,5 @@
 package org.sampler4j.plugins.samplers;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
@@ -19,12 +18,11 @@ public final class Dpmpp2mSde implements Sampler {
     static final String HEUN = "heun";
     private static final SamplerInfo INFO = new SamplerInfo("dpmpp_2m_sde", List.of("dpm++_2m_sde", "dpm++2m_sde", "k_dpmpp_2m_sde"),
             "second-order multistep stochastic DPM-Solver++ (1 model call per step); solver_type=heun is ComfyUI's dpmpp_2m_sde_heun",
-            "Lu et al. 2022, DPM-Solver++(2M) SDE (k-diffusion sample_dpmpp_2m_sde)", options(), SamplerInfo.Capabilities.stochastic(1));
+            "Lu et al. 2022, DPM-Solver++(2M) SDE (k-diffusion sample_dpmpp_2m_sde)", MultistepOrder.sdeOptions(MIDPOINT, 2), SamplerInfo.Capabilities.stochastic(1));
 
-    private static List<OptionSpec> options() {
-        List<OptionSpec> o = new ArrayList<>(SdeNoise.options());
-        o.add(2, OptionSpec.choice("solver_type", MIDPOINT, List.of(MIDPOINT, HEUN), "second-order correction: midpoint or heun (exponential-integrator phi_2)"));
-        return o;
+    /** The {@code solver_type} option with its default. */
+    static OptionSpec solverType(String def) {
+        return OptionSpec.choice("solver_type", def, List.of(MIDPOINT, HEUN), "second-order correction: midpoint or heun (exponential-integrator phi_2)");
     }
 
     @Override
@@ -45,16 +43,16 @@ public final class Dpmpp2mSde implements Sampler {
             double sigmaNext = sigmas[i + 1];
             Latent denoised = model.denoise(x, sigma);
             if (sigmaNext == 0) {
-                x = denoised;
+                x = SdeNoise.toZero(denoised, draw, sigma, o, ctx);
             } else {
                 double h = ExpIntegrator.h(sigma, sigmaNext);
                 double hEta = h * (eta + 1);
                 double decay = sigmaNext / sigma * Math.exp(-h * eta);
                 double weight = ExpIntegrator.phi1(hEta);
-                if (oldDenoised == null) {
+                if (MultistepOrder.at(i, sigmas, oldDenoised == null ? 0 : 1, o) == 1) {
                     x = Latents.sum(decay, x, weight, denoised);
                 } else {
-                    double correction = (heun ? ExpIntegrator.phi2(hEta) : 0.5 * weight) * h / hLast; // times (D - D_old) / r
+                    double correction = ExpIntegrator.secondOrderWeight(hEta, heun) * h / hLast; // times (D - D_old) / r
                     x = Latents.sum(decay, x, weight + correction, denoised, -correction, oldDenoised);
                 }
                 x = SdeNoise.add(x, draw, sNoise * ExpIntegrator.sdeNoiseStd(sigmaNext, h, eta), sigma, sigmaNext, ctx);

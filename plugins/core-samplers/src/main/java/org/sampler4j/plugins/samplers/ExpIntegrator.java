@@ -48,6 +48,14 @@ final class ExpIntegrator {
     }
 
     /**
+     * The weight of the first divided difference {@code (D - D_prev) / r} in a second-order step: {@code phi2(h)}
+     * ({@code heun}) or {@code phi1(h) / 2} ({@code midpoint}, DPM-Solver++(2M) of Lu et al.).
+     */
+    static double secondOrderWeight(double h, boolean heun) {
+        return heun ? phi2(h) : 0.5 * phi1(h);
+    }
+
+    /**
      * Standard deviation of the noise a DPM-Solver++ SDE step of length h adds: {@code sigma_next sqrt(1 -
      * e^(-2 eta h))} ({@code eta = 1}: the reverse SDE; 0: the ODE).
      */

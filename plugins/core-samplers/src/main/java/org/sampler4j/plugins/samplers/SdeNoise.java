@@ -1,5 +1,6 @@
 package org.sampler4j.plugins.samplers;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
@@ -12,11 +13,14 @@ import org.sampler4j.api.sampler.SamplingContext;
  * and the one way k-diffusion and ComfyUI differ in them: which draws are made. ComfyUI draws only when
  * {@code eta > 0 and s_noise > 0}; k-diffusion draws in {@code dpmpp_sde} always and in the multistep SDE samplers
  * whenever {@code eta != 0}. The extra draws are multiplied by 0, so only the consumption of the noise source differs.
- * Option {@code reference} picks the behaviour ({@code comfyui} by default: no wasted draws).
+ * Option {@code reference} picks the behaviour ({@code comfyui} by default: no wasted draws). The multistep SDE
+ * samplers also offer {@code diffusers} (DPMSolverMultistepScheduler, EDMDPMSolverMultistepScheduler with
+ * {@code sde-dpmsolver++}): a draw on every step while {@code eta > 0}, the step to sigma 0 included.
  */
 final class SdeNoise {
     static final String COMFYUI = "comfyui";
     static final String K_DIFFUSION = "k-diffusion";
+    static final String DIFFUSERS = "diffusers";
 
     private SdeNoise() {}
 
@@ -29,6 +33,20 @@ final class SdeNoise {
                         "noise draws as ComfyUI (only when eta > 0 and s_noise > 0) or k-diffusion (also when multiplied by 0)"));
     }
 
+    /** {@link #options()} with the extra {@code reference} value {@code diffusers} (the multistep SDE samplers). */
+    static List<OptionSpec> optionsWithDiffusers() {
+        List<OptionSpec> o = new ArrayList<>(options());
+        o.set(2, OptionSpec.choice("reference", COMFYUI, List.of(COMFYUI, K_DIFFUSION, DIFFUSERS),
+                "noise draws as ComfyUI (only when eta > 0 and s_noise > 0), k-diffusion (also when multiplied by 0) or diffusers"
+                        + " (whenever eta > 0, also on the step to 0; with diffusers' third-order SDE weight)"));
+        return o;
+    }
+
+    /** Whether {@code reference=diffusers} is selected. */
+    static boolean diffusers(SamplerOptions o) {
+        return o.choice("reference").equals(DIFFUSERS);
+    }
+
     /**
      * Whether this run draws noise.
      *
@@ -36,7 +54,17 @@ final class SdeNoise {
      */
     static boolean draws(SamplerOptions o, boolean kdiffusionDraws) {
         if (o.choice("reference").equals(K_DIFFUSION)) return kdiffusionDraws;
+        if (diffusers(o)) return o.number("eta") > 0;
         return o.number("eta") > 0 && o.number("s_noise") > 0;
+    }
+
+    /**
+     * The step to sigma 0, which returns the denoised estimate: diffusers still draws noise there (and multiplies it
+     * by 0), so with {@code reference=diffusers} a draw is consumed.
+     */
+    static Latent toZero(Latent denoised, boolean draw, double sigma, SamplerOptions o, SamplingContext ctx) {
+        if (draw && diffusers(o)) ctx.noise().noise(sigma, 0, denoised);
+        return denoised;
     }
 
     /** {@code x + std * noise(sigma, sigmaNext)}, or {@code x} when {@code draw} is false. */
