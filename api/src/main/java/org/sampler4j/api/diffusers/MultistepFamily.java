@@ -147,6 +147,14 @@ final class MultistepFamily implements DiffusersSchedules.Family {
         return spec(s, cfg, model(cfg), kind, steps, null);
     }
 
+    @Override
+    public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
+        return switch (Solver.of(cfg)) {
+            case SA -> ConsistencyRoutes.saSolver(cfg, model(cfg));
+            default -> DiffusersSchedules.Family.super.route(cfg, stepKwargs);
+        };
+    }
+
     // diffusers <Class>.set_timesteps
     @Override
     public DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args) {
