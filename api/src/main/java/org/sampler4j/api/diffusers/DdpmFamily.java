@@ -88,7 +88,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
      * The samplers of the alpha-space classes, all in the VP frame: DDIM {@code ddim} ({@code eta} from the step
      * arguments), DDPM {@code ddpm} ({@code variance_type}; {@code reference=diffusers}: no noise at training
      * timestep 0), PNDM {@code plms} ({@code warmup=rk4}, or {@code heun} with {@code skip_prk_steps}); thresholding
-     * or {@code clip_sample} post-process the denoised estimate.
+     * or {@code clip_sample} post-process the denoised estimate. LCM and TCD: see {@link ConsistencyRoutes}.
      *
      * <p>DDIM derives its noise estimate from the post-processed estimate, i.e. as diffusers with
      * {@code use_clipped_model_output=True}; with {@code False} the two differ only on steps where clipping or
@@ -96,6 +96,8 @@ final class DdpmFamily implements DiffusersSchedules.Family {
      */
     @Override
     public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> kw) {
+        if (cfg.className().equals("LCMScheduler")) return ConsistencyRoutes.lcm(cfg, model(cfg));
+        if (cfg.className().equals("TCDScheduler")) return ConsistencyRoutes.tcd(cfg, kw);
         if (!List.of("DDIMScheduler", "DDPMScheduler", "PNDMScheduler").contains(cfg.className())) {
             throw new ScheduleException(cfg.className() + " has no sampler4j sampler route yet; it cannot be stepped");
         }

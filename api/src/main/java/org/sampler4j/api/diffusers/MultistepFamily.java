@@ -147,12 +147,13 @@ final class MultistepFamily implements DiffusersSchedules.Family {
         return spec(s, cfg, model(cfg), kind, steps, null);
     }
 
-    /** DPMSolverMultistep and DPMSolverSinglestep ({@link DpmSolverRoutes}); the other classes have no route yet. */
+    /** DPMSolverMultistep/Singlestep ({@link DpmSolverRoutes}) and SASolver ({@link ConsistencyRoutes}). */
     @Override
     public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
         return switch (Solver.of(cfg)) {
             case DPM_MULTI -> DpmSolverRoutes.multistep(cfg);
             case DPM_SINGLE -> DpmSolverRoutes.singlestep(cfg);
+            case SA -> ConsistencyRoutes.saSolver(cfg, model(cfg));
             default -> throw err(cfg, "has no sampler4j sampler route yet; it cannot be stepped");
         };
     }
