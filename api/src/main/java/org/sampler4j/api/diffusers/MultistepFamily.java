@@ -123,6 +123,15 @@ final class MultistepFamily implements DiffusersSchedules.Family {
     }
 
     @Override
+    public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
+        return switch (Solver.of(cfg)) {
+            case UNIPC -> UniPcDeisRoutes.uniPc(cfg, stepKwargs);
+            case DEIS -> UniPcDeisRoutes.deis(cfg, stepKwargs);
+            default -> DiffusersSchedules.Family.super.route(cfg, stepKwargs);
+        };
+    }
+
+    @Override
     public DiscreteNoiseModel noiseModel(DiffusersConfig cfg) {
         return model(cfg);
     }
