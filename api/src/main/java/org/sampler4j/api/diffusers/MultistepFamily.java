@@ -147,14 +147,15 @@ final class MultistepFamily implements DiffusersSchedules.Family {
         return spec(s, cfg, model(cfg), kind, steps, null);
     }
 
-    /** DPMSolverMultistep/Singlestep ({@link DpmSolverRoutes}) and SASolver ({@link ConsistencyRoutes}). */
+    /** DPM-Solver ({@link DpmSolverRoutes}), UniPC and DEIS ({@link UniPcDeisRoutes}), SA-Solver ({@link ConsistencyRoutes}). */
     @Override
     public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
         return switch (Solver.of(cfg)) {
             case DPM_MULTI -> DpmSolverRoutes.multistep(cfg);
             case DPM_SINGLE -> DpmSolverRoutes.singlestep(cfg);
+            case UNIPC -> UniPcDeisRoutes.uniPc(cfg, stepKwargs);
+            case DEIS -> UniPcDeisRoutes.deis(cfg, stepKwargs);
             case SA -> ConsistencyRoutes.saSolver(cfg, model(cfg));
-            default -> throw err(cfg, "has no sampler4j sampler route yet; it cannot be stepped");
         };
     }
 

@@ -3,14 +3,12 @@ package org.sampler4j.host.conformance;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * k-diffusion/ComfyUI samplers.json (274 runs), call by call; tolerances in {@link KdiffusionSamplersChecker}.
- * Split by coverage: every k-diffusion run; ComfyUI's runs of the same sampler set; ComfyUI's own samplers; and the
- * ComfyUI samplers still pending (disabled, listed in {@link #PENDING}).
+ * Split by coverage: every k-diffusion run; ComfyUI's runs of the same sampler set; ComfyUI's own samplers.
  */
 class KdiffusionSamplersGoldenTest {
     static final String FILE = "kdiffusion/samplers.json.gz";
@@ -33,17 +31,8 @@ class KdiffusionSamplersGoldenTest {
         return GoldenFiles.tests(FILE, comfy(true));
     }
 
-    /** ComfyUI samplers whose sampler4j implementation lands with issue 4. */
-    static final List<String> PENDING = List.of("uni_pc", "uni_pc_bh2", "deis");
-
     @TestFactory
     Stream<DynamicTest> comfyuiOwnSamplers() {
-        return GoldenFiles.tests(FILE, comfy(false).and(id -> !PENDING.contains(id.split("/")[1])));
-    }
-
-    @Disabled("uni_pc, uni_pc_bh2 and deis land with issue 4")
-    @TestFactory
-    Stream<DynamicTest> comfyuiPendingSamplers() {
-        return GoldenFiles.tests(FILE, id -> id.startsWith("comfyui/") && PENDING.contains(id.split("/")[1]));
+        return GoldenFiles.tests(FILE, comfy(false));
     }
 }
