@@ -80,6 +80,21 @@ public final class Compare {
         return close(what, expected, actual, 0, rtol * Math.max(m, Double.MIN_NORMAL));
     }
 
+    /** A JSON shape ({@code [2, 3, 4, 4]}) as ints. */
+    public static int[] shape(JsonNode n) {
+        int[] shape = new int[n.size()];
+        for (int i = 0; i < shape.length; i++) shape[i] = n.get(i).asInt();
+        return shape;
+    }
+
+    /** A float32 latent of the given shape from golden values (exact: golden float32 values are written exactly). */
+    public static org.sampler4j.api.sampler.Latent float32Latent(JsonNode values, int[] shape) {
+        double[] v = array(values);
+        float[] f = new float[v.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
+        return org.sampler4j.api.sampler.ArrayLatent.ofFloats(f, shape);
+    }
+
     static String repr(double v) {
         return Double.toString(v);
     }

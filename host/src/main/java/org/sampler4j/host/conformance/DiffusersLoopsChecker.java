@@ -1,12 +1,10 @@
 package org.sampler4j.host.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sampler4j.api.diffusers.DiffusersConfig;
 import org.sampler4j.api.diffusers.DiffusersStepper;
-import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.NoiseSource;
 import org.sampler4j.api.schedule.ScheduleException;
@@ -41,15 +39,7 @@ final class DiffusersLoopsChecker implements GoldenChecker {
 
     @Override
     public List<CaseResult> check(JsonNode root) {
-        List<CaseResult> out = new ArrayList<>();
-        for (JsonNode c : root) {
-            String id = c.path("id").asText();
-            out.add(TorchRngCheckers.guard(id, () -> {
-                String d = loop(c);
-                return d == null ? CaseResult.pass(id) : CaseResult.fail(id, d);
-            }));
-        }
-        return out;
+        return GoldenChecker.eachCase(root, DiffusersLoopsChecker::loop);
     }
 
     private static double maxAbs(double[] v) {
@@ -59,15 +49,11 @@ final class DiffusersLoopsChecker implements GoldenChecker {
     }
 
     private static Latent latent(JsonNode values, int[] shape) {
-        double[] v = Compare.array(values);
-        float[] f = new float[v.length];
-        for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
-        return ArrayLatent.ofFloats(f, shape);
+        return Compare.float32Latent(values, shape);
     }
 
     private static String loop(JsonNode c) {
-        int[] shape = new int[c.get("shape").size()];
-        for (int i = 0; i < shape.length; i++) shape[i] = c.get("shape").get(i).asInt();
+        int[] shape = Compare.shape(c.get("shape"));
         JsonNode error = c.get("error");
         int errorStep = error == null || error.isNull() ? Integer.MAX_VALUE : error.get("step").asInt();
         JsonNode draws = c.get("noise");

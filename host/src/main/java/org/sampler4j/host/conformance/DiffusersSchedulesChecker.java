@@ -50,11 +50,7 @@ final class DiffusersSchedulesChecker implements GoldenChecker {
         List<CaseResult> out = new ArrayList<>();
         for (JsonNode c : root) {
             String id = c.path("id").asText();
-            try {
-                out.add(checkCase(id, c));
-            } catch (RuntimeException e) {
-                out.add(CaseResult.fail(id, "threw " + e));
-            }
+            out.add(GoldenChecker.guard(id, () -> checkCase(id, c)));
         }
         return out;
     }

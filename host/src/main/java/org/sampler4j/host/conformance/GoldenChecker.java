@@ -1,7 +1,10 @@
 package org.sampler4j.host.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Checks one golden-file format (see {@code shared/golden/* /README.md} formats). A checker recognises its format
@@ -16,4 +19,29 @@ public interface GoldenChecker {
 
     /** Checks every case of the document. Never throws for a bad case: it becomes a failed result. */
     List<CaseResult> check(JsonNode root);
+
+    /**
+     * Checks each case (identified by its {@code id} field) with {@code check}, which returns {@code null} when the case
+     * passes or the first difference; an exception fails the case.
+     */
+    static List<CaseResult> eachCase(Iterable<JsonNode> cases, Function<JsonNode, String> check) {
+        List<CaseResult> out = new ArrayList<>();
+        for (JsonNode c : cases) {
+            String id = c.path("id").asText();
+            out.add(guard(id, () -> {
+                String d = check.apply(c);
+                return d == null ? CaseResult.pass(id) : CaseResult.fail(id, d);
+            }));
+        }
+        return out;
+    }
+
+    /** Runs one case; an exception becomes a failed result naming it. */
+    static CaseResult guard(String id, Supplier<CaseResult> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            return CaseResult.fail(id, "threw " + e);
+        }
+    }
 }

@@ -51,11 +51,7 @@ final class KdiffusionSamplersChecker implements GoldenChecker {
         List<CaseResult> out = new ArrayList<>();
         for (JsonNode c : root.get("cases")) {
             String id = c.path("id").asText();
-            try {
-                out.add(run(id, c, gmm));
-            } catch (RuntimeException e) {
-                out.add(CaseResult.fail(id, "threw " + e));
-            }
+            out.add(GoldenChecker.guard(id, () -> run(id, c, gmm)));
         }
         return out;
     }

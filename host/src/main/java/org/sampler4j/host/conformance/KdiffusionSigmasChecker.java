@@ -125,12 +125,10 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
     }
 
     private static CaseResult run(String id, Supplier<String> check) {
-        try {
+        return GoldenChecker.guard(id, () -> {
             String d = check.get();
             return d == null ? CaseResult.pass(id) : CaseResult.fail(id, d);
-        } catch (RuntimeException e) {
-            return CaseResult.fail(id, "threw " + e);
-        }
+        });
     }
 
     private static String args(JsonNode a) {

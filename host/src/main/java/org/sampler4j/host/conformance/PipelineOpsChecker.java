@@ -1,13 +1,11 @@
 package org.sampler4j.host.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.sampler4j.api.diffusers.DiffusersConfig;
 import org.sampler4j.api.diffusers.DiffusersSchedules;
 import org.sampler4j.api.diffusers.DiffusersTimesteps;
 import org.sampler4j.api.guidance.Guidance;
-import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.schedule.FlowNoiseModel;
 import org.sampler4j.api.schedule.ScheduleException;
@@ -36,24 +34,11 @@ final class PipelineOpsChecker implements GoldenChecker {
 
     @Override
     public List<CaseResult> check(JsonNode root) {
-        List<CaseResult> out = new ArrayList<>();
-        for (JsonNode c : root) {
-            String id = c.path("id").asText();
-            out.add(TorchRngCheckers.guard(id, () -> {
-                String d = checkOp(c);
-                return d == null ? CaseResult.pass(id) : CaseResult.fail(id, d);
-            }));
-        }
-        return out;
+        return GoldenChecker.eachCase(root, PipelineOpsChecker::checkOp);
     }
 
     private static Latent latent(JsonNode c, String field) {
-        int[] shape = new int[c.get("shape").size()];
-        for (int i = 0; i < shape.length; i++) shape[i] = c.get("shape").get(i).asInt();
-        double[] v = Compare.array(c.get(field));
-        float[] f = new float[v.length];
-        for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
-        return ArrayLatent.ofFloats(f, shape);
+        return Compare.float32Latent(c.get(field), Compare.shape(c.get("shape")));
     }
 
     private static String checkOp(JsonNode c) {

@@ -43,11 +43,11 @@ final class TorchRngCheckers {
                 TorchCpuGenerator.CpuKernel kernel = capture.equals("default") ? TorchCpuGenerator.CpuKernel.DEFAULT : TorchCpuGenerator.CpuKernel.AVX2;
                 for (JsonNode c : e.getValue().path("cases")) {
                     String id = capture + "/" + c.path("id").asText();
-                    out.add(guard(id, () -> cpuCase(id, c, kernel)));
+                    out.add(GoldenChecker.guard(id, () -> cpuCase(id, c, kernel)));
                 }
                 for (JsonNode c : e.getValue().path("randn_like")) {
                     String id = capture + "/randn_like/" + c.path("id").asText();
-                    out.add(guard(id, () -> {
+                    out.add(GoldenChecker.guard(id, () -> {
                         TorchCpuGenerator g = new TorchCpuGenerator(c.get("seed").asLong(), kernel);
                         return compareCpu(id, c, g) ;
                     }));
@@ -111,7 +111,7 @@ final class TorchRngCheckers {
             int k = 0;
             for (JsonNode c : root.get("cases")) {
                 String id = "cuda/seed=" + c.get("seed").asText() + "/" + c.get("shape") + "/" + c.get("dtype").asText() + "/#" + k++;
-                out.add(guard(id, () -> cudaCase(id, c)));
+                out.add(GoldenChecker.guard(id, () -> cudaCase(id, c)));
             }
             return out;
         }
@@ -153,14 +153,6 @@ final class TorchRngCheckers {
                 if (!(d <= CUDA_TOL)) return what + "[" + i + "]: expected " + exp[i] + ", got " + got + " (|diff| " + d + " > " + CUDA_TOL + ")";
             }
             return null;
-        }
-    }
-
-    static CaseResult guard(String id, java.util.function.Supplier<CaseResult> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException e) {
-            return CaseResult.fail(id, "threw " + e);
         }
     }
 
