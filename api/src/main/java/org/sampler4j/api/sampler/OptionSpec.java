@@ -16,7 +16,11 @@ import java.util.Objects;
  */
 public record OptionSpec(String name, Type type, Object defaultValue, Double min, Double max, List<String> choices, String description) {
     /** Option value types. */
-    public enum Type { NUMBER, INTEGER, BOOLEAN, CHOICE }
+    public enum Type {
+        NUMBER, INTEGER, BOOLEAN, CHOICE,
+        /** Free text with a sampler-defined syntax (e.g. restart's interval list); the sampler parses and validates it. */
+        STRING
+    }
 
     public OptionSpec {
         Objects.requireNonNull(name);
@@ -42,5 +46,10 @@ public record OptionSpec(String name, Type type, Object defaultValue, Double min
     /** A choice among words. */
     public static OptionSpec choice(String name, String def, List<String> choices, String description) {
         return new OptionSpec(name, Type.CHOICE, def, null, null, choices, description);
+    }
+
+    /** A free-text option; the sampler documents its syntax in the description and validates it. */
+    public static OptionSpec string(String name, String def, String description) {
+        return new OptionSpec(name, Type.STRING, def, null, null, List.of(), description);
     }
 }

@@ -68,6 +68,8 @@ public final class SamplerOptions {
                 if (raw instanceof Boolean b) return b;
                 if ("true".equals(raw) || "false".equals(raw)) return Boolean.parseBoolean((String) raw);
                 throw new IllegalArgumentException(where + " must be true or false, got '" + raw + "'");
+            case STRING:
+                return String.valueOf(raw);
             default:
                 String w = String.valueOf(raw);
                 if (!s.choices().contains(w)) throw new IllegalArgumentException(Names.unknown("value of " + where, w, s.choices()));
@@ -96,6 +98,11 @@ public final class SamplerOptions {
 
     /** A choice option. */
     public String choice(String name) {
+        return (String) get(name);
+    }
+
+    /** A string option. */
+    public String string(String name) {
         return (String) get(name);
     }
 
