@@ -1,5 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
+import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,22 +30,10 @@ import org.sampler4j.api.schedule.ScheduleException;
  * gives the plain sampler bit for bit, a plain denoiser is refused, and constant estimates give closed forms.
  */
 class CfgPlusPlusSamplersTest {
-    /** k-diffusion get_sigmas_karras(10, 0.0291675, 14.614642) (float64). */
-    private static final double[] KARRAS_10 = {14.614642000000002, 9.102933809129306, 5.478398998853922, 3.1686095477659966,
-            1.7494221961418408, 0.9140759353356421, 0.446920586813722, 0.2013996971917513, 0.08191097563728135,
-            0.029167500000000013, 0.0};
     private static final double[] C = {0.25, -1.5, 3.0, 0.0, 2.0, -0.75};
     private static final double[] U = {1.0, 0.5, -2.0, 0.125, 2.0, 4.0};
     private static final double[] X0 = {14.0, -3.0, 7.5, -20.0, 0.5, 11.0};
 
-    private static SamplingContext seededNoise(long seed) {
-        Random r = new Random(seed);
-        return SamplingContext.of((s, sn, like) -> {
-            double[] v = new double[like.size()];
-            for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
-            return like.withValues(v);
-        });
-    }
 
     private static Latent start(boolean float32) {
         double[] v = new double[16];

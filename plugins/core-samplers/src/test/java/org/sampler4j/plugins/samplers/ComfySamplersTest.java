@@ -1,5 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
+import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sampler4j.api.analytic.GaussianMixture;
 import org.sampler4j.api.sampler.ArrayLatent;
@@ -19,32 +20,12 @@ import org.sampler4j.api.sampler.SamplingContext;
 
 /** ComfyUI's own samplers: ipndm(_v), res_multistep(_ancestral), gradient_estimation, heunpp2, exp_heun_2_x0(_sde), seeds_2/3. */
 class ComfySamplersTest {
-    /** k-diffusion get_sigmas_karras(10, 0.0291675, 14.614642) (float64), as in the golden runs. */
-    private static final double[] KARRAS_10 = {14.614642000000002, 9.102933809129306, 5.478398998853922, 3.1686095477659966,
-            1.7494221961418408, 0.9140759353356421, 0.446920586813722, 0.2013996971917513, 0.08191097563728135,
-            0.029167500000000013, 0.0};
 
-    private static Latent randomLatent(long seed, double scale) {
-        Random r = new Random(seed);
-        double[] v = new double[16];
-        for (int i = 0; i < v.length; i++) v[i] = scale * r.nextGaussian();
-        return ArrayLatent.ofDoubles(v, 8, 2);
-    }
 
-    /** Seeded noise that records the (sigma, sigma_next) of every draw. */
-    private static SamplingContext seededNoise(long seed, List<double[]> draws) {
-        Random r = new Random(seed);
-        return SamplingContext.of((s, sn, like) -> {
-            draws.add(new double[] {s, sn});
-            double[] v = new double[like.size()];
-            for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
-            return like.withValues(v);
-        });
-    }
 
     private static double[] run(Sampler s, Denoiser model, Map<String, ?> options, List<double[]> draws) {
         Latent x = randomLatent(1234, KARRAS_10[0]);
-        return s.sample(model, x, KARRAS_10, s.options(options), seededNoise(5, draws)).toDoubleArray();
+        return s.sample(model, x, KARRAS_10, s.options(options), seededNoise(5, (sg, sn) -> draws.add(new double[] {sg, sn}))).toDoubleArray();
     }
 
     private static double[] run(Sampler s, Map<String, ?> options) {

@@ -1,12 +1,13 @@
 package org.sampler4j.plugins.samplers;
 
+import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sampler4j.api.analytic.GaussianMixture;
 import org.sampler4j.api.sampler.ArrayLatent;
@@ -18,26 +19,8 @@ import org.sampler4j.api.sampler.SamplingContext;
 
 /** euler_ancestral, heun, dpm_2, dpm_2_ancestral, lms, dpm_fast, dpm_adaptive: invariants and exact coefficients. */
 class CoreSamplersATest {
-    /** k-diffusion get_sigmas_karras(10, 0.0291675, 14.614642) (float64), as in the golden runs. */
-    private static final double[] KARRAS_10 = {14.614642000000002, 9.102933809129306, 5.478398998853922, 3.1686095477659966,
-            1.7494221961418408, 0.9140759353356421, 0.446920586813722, 0.2013996971917513, 0.08191097563728135,
-            0.029167500000000013, 0.0};
 
-    private static Latent randomLatent(long seed, double scale) {
-        Random r = new Random(seed);
-        double[] v = new double[16];
-        for (int i = 0; i < v.length; i++) v[i] = scale * r.nextGaussian();
-        return ArrayLatent.ofDoubles(v, 8, 2);
-    }
 
-    private static SamplingContext seededNoise(long seed) {
-        Random r = new Random(seed);
-        return SamplingContext.of((s, sn, like) -> {
-            double[] v = new double[like.size()];
-            for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
-            return like.withValues(v);
-        });
-    }
 
     private static Latent run(Sampler s, Denoiser model, Map<String, ?> options, long noiseSeed) {
         Latent x = randomLatent(1234, KARRAS_10[0]);

@@ -1,12 +1,13 @@
 package org.sampler4j.plugins.samplers;
 
+import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sampler4j.api.analytic.GaussianMixture;
 import org.sampler4j.api.sampler.ArrayLatent;
@@ -18,31 +19,12 @@ import org.sampler4j.api.sampler.SamplingContext;
 
 /** ddim, ddpm, plms, flow_euler, flow_heun, edm_euler: invariants and the identities with the k-diffusion samplers. */
 class DdpmFlowSamplersTest {
-    private static final double[] KARRAS_10 = {14.614642000000002, 9.102933809129306, 5.478398998853922, 3.1686095477659966,
-            1.7494221961418408, 0.9140759353356421, 0.446920586813722, 0.2013996971917513, 0.08191097563728135,
-            0.029167500000000013, 0.0};
 
-    private static Latent randomLatent(long seed, double scale) {
-        Random r = new Random(seed);
-        double[] v = new double[16];
-        for (int i = 0; i < v.length; i++) v[i] = scale * r.nextGaussian();
-        return ArrayLatent.ofDoubles(v, 8, 2);
-    }
 
-    /** Seeded noise that counts its draws in {@code draws[0]}. */
-    private static SamplingContext seededNoise(long seed, int[] draws) {
-        Random r = new Random(seed);
-        return SamplingContext.of((s, sn, like) -> {
-            draws[0]++;
-            double[] v = new double[like.size()];
-            for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
-            return like.withValues(v);
-        });
-    }
 
     private static Latent run(Sampler s, Denoiser model, double[] sigmas, Map<String, ?> options, int[] draws) {
         Latent x = randomLatent(1234, sigmas[0]);
-        return s.sample(model, x, sigmas, s.options(options), seededNoise(5, draws));
+        return s.sample(model, x, sigmas, s.options(options), seededNoise(5, (sg, sn) -> draws[0]++));
     }
 
     private static Latent run(Sampler s, Denoiser model, Map<String, ?> options) {

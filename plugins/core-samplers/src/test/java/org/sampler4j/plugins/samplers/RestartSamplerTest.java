@@ -1,5 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
+import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,10 +26,6 @@ import org.sampler4j.api.sampler.StepListener;
 
 /** Restart sampling (Xu et al. 2023): reduction to heun, fixed points, model-call count, schedule and option errors. */
 class RestartSamplerTest {
-    /** k-diffusion get_sigmas_karras(10, 0.0291675, 14.614642) (float64). */
-    private static final double[] KARRAS_10 = {14.614642000000002, 9.102933809129306, 5.478398998853922, 3.1686095477659966,
-            1.7494221961418408, 0.9140759353356421, 0.446920586813722, 0.2013996971917513, 0.08191097563728135,
-            0.029167500000000013, 0.0};
     private static final Sampler RESTART = Samplers.get("restart");
 
     private static Latent start() {
@@ -37,14 +35,6 @@ class RestartSamplerTest {
         return ArrayLatent.ofDoubles(v, 8, 2);
     }
 
-    private static SamplingContext seededNoise(long seed) {
-        Random r = new Random(seed);
-        return SamplingContext.of((s, sn, like) -> {
-            double[] v = new double[like.size()];
-            for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
-            return like.withValues(v);
-        });
-    }
 
     @Test
     void withoutRestartIntervalsItIsHeun() {

@@ -1,10 +1,11 @@
 package org.sampler4j.plugins.samplers;
 
+import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,17 +19,7 @@ import org.sampler4j.api.schedule.DiscreteNoiseModel;
 
 /** sa_solver, sa_solver_pece, er_sde, lcm, tcd: constant-denoiser invariants, exact coefficients, convergence orders. */
 class StochasticAdamsSamplersTest {
-    /** k-diffusion get_sigmas_karras(10, 0.0291675, 14.614642), ending at 0. */
-    private static final double[] KARRAS_10 = {14.614642000000002, 9.102933809129306, 5.478398998853922, 3.1686095477659966,
-            1.7494221961418408, 0.9140759353356421, 0.446920586813722, 0.2013996971917513, 0.08191097563728135,
-            0.029167500000000013, 0.0};
 
-    private static Latent randomLatent(long seed, double scale) {
-        Random r = new Random(seed);
-        double[] v = new double[16];
-        for (int i = 0; i < v.length; i++) v[i] = scale * r.nextGaussian();
-        return ArrayLatent.ofDoubles(v, 8, 2);
-    }
 
     private static final SamplingContext ZERO_NOISE = SamplingContext.of((s, sn, like) -> like.withValues(new double[like.size()]));
 

@@ -1,5 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
+import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sampler4j.api.analytic.GaussianMixture;
 import org.sampler4j.api.sampler.ArrayLatent;
@@ -18,19 +19,7 @@ import org.sampler4j.api.sampler.SamplingContext;
 
 /** uni_pc, uni_pc_bh2, deis: invariants, the special cases of the references, and exact coefficients. */
 class UniPcDeisTest {
-    /** k-diffusion get_sigmas_karras(5, 0.0291675, 14.614642) (float64), as in the golden runs. */
-    private static final double[] KARRAS_5 = {14.614642000000002, 4.796541829538071, 1.2741046095069786, 0.24795151395848186,
-            0.029167500000000013, 0.0};
-    private static final double[] KARRAS_10 = {14.614642000000002, 9.102933809129306, 5.478398998853922, 3.1686095477659966,
-            1.7494221961418408, 0.9140759353356421, 0.446920586813722, 0.2013996971917513, 0.08191097563728135,
-            0.029167500000000013, 0.0};
 
-    private static Latent randomLatent(long seed, double scale) {
-        Random r = new Random(seed);
-        double[] v = new double[16];
-        for (int i = 0; i < v.length; i++) v[i] = scale * r.nextGaussian();
-        return ArrayLatent.ofDoubles(v, 8, 2);
-    }
 
     private static double[] run(Sampler s, Denoiser model, double[] sigmas, Map<String, ?> options) {
         return s.sample(model, randomLatent(1234, sigmas[0]), sigmas, s.options(options), SamplingContext.deterministic()).toDoubleArray();
