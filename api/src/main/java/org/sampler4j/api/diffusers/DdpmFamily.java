@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.sampler4j.api.model.Denoisers;
 import org.sampler4j.api.model.Prediction;
@@ -92,9 +93,15 @@ final class DdpmFamily implements DiffusersSchedules.Family {
     /**
      * The samplers of the alpha-space classes, all in the VP frame: DDIM {@code ddim} ({@code eta} from the step
      * arguments), DDPM {@code ddpm} ({@code variance_type}; {@code reference=diffusers}: no noise at training
-     * timestep 0), PNDM {@code plms} ({@code warmup=rk4}, or {@code heun} with {@code skip_prk_steps}); thresholding
-     * or {@code clip_sample} post-process the denoised estimate. LCM and TCD: see {@link ConsistencyRoutes}; IPNDM:
+     * timestep 0), PNDM {@code plms} ({@code warmup=rk4}, or {@code heun} with {@code skip_prk_steps};
+     * {@code history=v} for {@code v_prediction}, whose raw outputs diffusers combines); thresholding or
+     * {@code clip_sample} post-process the denoised estimate. LCM and TCD: see {@link ConsistencyRoutes}; IPNDM:
      * {@link #ipndmRoute}.
+     *
+     * <p>DDIM and PNDM with {@code skip_prk_steps} step in {@code (from, to)} pairs ({@link #stepPairs}). PNDM's
+     * Runge-Kutta warm-up ({@code warmup=rk4}) steps along the schedule: exact for even spacings (every loop in the
+     * golden set); for uneven ones diffusers' first substep of each Runge-Kutta step and its PLMS steps also end at
+     * {@code t - N // n} and relabel, which that sampler mode does not express.
      *
      * <p>DDIM derives its noise estimate from the post-processed estimate, i.e. as diffusers with
      * {@code use_clipped_model_output=True}; with {@code False} the two differ only on steps where clipping or
@@ -115,6 +122,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             case "DDIMScheduler":
                 id = "ddim";
                 o.put("eta", kw.get("eta") == null ? 0.0 : ((Number) kw.get("eta")).doubleValue());
+                o.put("paired", true);
                 break;
             case "DDPMScheduler": {
                 id = "ddpm";
@@ -136,6 +144,8 @@ final class DdpmFamily implements DiffusersSchedules.Family {
                 }
                 id = "plms";
                 o.put("warmup", cfg.bool("skip_prk_steps") ? "heun" : "rk4");
+                o.put("paired", cfg.bool("skip_prk_steps"));
+                o.put("history", p == Prediction.V_PREDICTION ? "v" : "noise");
                 break;
             default:
                 throw new IllegalStateException(cfg.className());
@@ -149,7 +159,38 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             double range = cfg.dbl("clip_sample_range");
             post = d -> Denoisers.clipSample(d, range);
         }
-        return new DiffusersRoute(id, o, DiffusersRoute.Frame.VP, p, 0, post);
+        boolean paired = Boolean.TRUE.equals(o.get("paired"));
+        return new DiffusersRoute(id, o, DiffusersRoute.Frame.VP, p, 0, post,
+                paired ? stepPairs(cfg, id.equals("plms")) : DiffusersRoute.SCHEDULE_SIGMAS);
+    }
+
+    /**
+     * The {@code (from, to)} sigma pairs of DDIM and PNDM ({@code skip_prk_steps}), one per model call: diffusers steps
+     * from the call's timestep {@code t} to {@code t - N // n} ({@code final_alpha_cumprod} below 0), not to the next
+     * listed timestep, and relabels the sample as that one; the two differ for uneven spacings (linspace, 6 steps:
+     * 999 -> 833, next call at 799). PNDM's second call (the repeated {@code t1}) is its Heun corrector, which starts
+     * at {@code t1 + N // n} (trailing: 998, not 999) and ends at {@code t1}. For even spacings the pairs chain.
+     */
+    private static Function<DiffusersTimesteps, double[]> stepPairs(DiffusersConfig cfg, boolean pndm) {
+        DiscreteNoiseModel model = model(cfg);
+        return ts -> {
+            double[] t = ts.timesteps();
+            double[] sig = ts.schedule().sigmas();
+            double last = sig[sig.length - 1];
+            int stride = model.numTrainTimesteps() / ts.numInferenceSteps();
+            double[] pairs = new double[2 * t.length];
+            for (int k = 0; k < t.length; k++) {
+                boolean corrector = pndm && k == 1;
+                pairs[2 * k] = trainingSigma(model, corrector ? t[k] + stride : t[k], last);
+                pairs[2 * k + 1] = trainingSigma(model, corrector ? t[k] : t[k] - stride, last);
+            }
+            return pairs;
+        };
+    }
+
+    /** The sigma of training timestep {@code t} ({@link #ZERO_SNR_SIGMA} at most), {@code last} below 0. */
+    private static double trainingSigma(DiscreteNoiseModel model, double t, double last) {
+        return t < 0 ? last : Math.min(model.sigmaAt(t), ZERO_SNR_SIGMA);
     }
 
     // ---- shared by the families of this package -----------------------------------------------------------------
