@@ -5,14 +5,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.sampler4j.api.model.Denoisers;
 import org.sampler4j.api.model.Prediction;
 import org.sampler4j.api.sampler.Denoiser;
+import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.math.Numerics;
 import org.sampler4j.api.schedule.BetaSchedule;
 import org.sampler4j.api.schedule.Convention;
 import org.sampler4j.api.schedule.DiscreteNoiseModel;
+import org.sampler4j.api.schedule.EdmNoiseModel;
 import org.sampler4j.api.schedule.FinalSigma;
 import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.api.schedule.ScheduleException;
@@ -35,6 +39,8 @@ final class DdpmFamily implements DiffusersSchedules.Family {
     private static final int PNDM_ORDER = 4;
     /** The stand-in for the infinite sigma of a zero terminal SNR ({@link #finite}). */
     static final double ZERO_SNR_SIGMA = 1e20;
+    /** IPNDM divides by {@code max(alpha, 1e-8)}. */
+    private static final double IPNDM_ALPHA_MIN = 1e-8;
 
     @Override
     public void checkInit(DiffusersConfig cfg) {
@@ -87,8 +93,15 @@ final class DdpmFamily implements DiffusersSchedules.Family {
     /**
      * The samplers of the alpha-space classes, all in the VP frame: DDIM {@code ddim} ({@code eta} from the step
      * arguments), DDPM {@code ddpm} ({@code variance_type}; {@code reference=diffusers}: no noise at training
-     * timestep 0), PNDM {@code plms} ({@code warmup=rk4}, or {@code heun} with {@code skip_prk_steps}); thresholding
-     * or {@code clip_sample} post-process the denoised estimate. LCM and TCD: see {@link ConsistencyRoutes}.
+     * timestep 0), PNDM {@code plms} ({@code warmup=rk4}, or {@code heun} with {@code skip_prk_steps};
+     * {@code history=v} for {@code v_prediction}, whose raw outputs diffusers combines); thresholding or
+     * {@code clip_sample} post-process the denoised estimate. LCM and TCD: see {@link ConsistencyRoutes}; IPNDM:
+     * {@link #ipndmRoute}.
+     *
+     * <p>DDIM and PNDM with {@code skip_prk_steps} step in {@code (from, to)} pairs ({@link #stepPairs}). PNDM's
+     * Runge-Kutta warm-up ({@code warmup=rk4}) steps along the schedule: exact for even spacings (every loop in the
+     * golden set); for uneven ones diffusers' first substep of each Runge-Kutta step and its PLMS steps also end at
+     * {@code t - N // n} and relabel, which that sampler mode does not express.
      *
      * <p>DDIM derives its noise estimate from the post-processed estimate, i.e. as diffusers with
      * {@code use_clipped_model_output=True}; with {@code False} the two differ only on steps where clipping or
@@ -98,6 +111,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
     public DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> kw) {
         if (cfg.className().equals("LCMScheduler")) return ConsistencyRoutes.lcm(cfg, model(cfg));
         if (cfg.className().equals("TCDScheduler")) return ConsistencyRoutes.tcd(cfg, kw);
+        if (cfg.className().equals("IPNDMScheduler")) return ipndmRoute();
         if (!List.of("DDIMScheduler", "DDPMScheduler", "PNDMScheduler").contains(cfg.className())) {
             throw new ScheduleException(cfg.className() + " has no sampler4j sampler route yet; it cannot be stepped");
         }
@@ -108,6 +122,7 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             case "DDIMScheduler":
                 id = "ddim";
                 o.put("eta", kw.get("eta") == null ? 0.0 : ((Number) kw.get("eta")).doubleValue());
+                o.put("paired", true);
                 break;
             case "DDPMScheduler": {
                 id = "ddpm";
@@ -129,6 +144,8 @@ final class DdpmFamily implements DiffusersSchedules.Family {
                 }
                 id = "plms";
                 o.put("warmup", cfg.bool("skip_prk_steps") ? "heun" : "rk4");
+                o.put("paired", cfg.bool("skip_prk_steps"));
+                o.put("history", p == Prediction.V_PREDICTION ? "v" : "noise");
                 break;
             default:
                 throw new IllegalStateException(cfg.className());
@@ -142,7 +159,38 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             double range = cfg.dbl("clip_sample_range");
             post = d -> Denoisers.clipSample(d, range);
         }
-        return new DiffusersRoute(id, o, DiffusersRoute.Frame.VP, p, 0, post);
+        boolean paired = Boolean.TRUE.equals(o.get("paired"));
+        return new DiffusersRoute(id, o, DiffusersRoute.Frame.VP, p, 0, post,
+                paired ? stepPairs(cfg, id.equals("plms")) : DiffusersRoute.SCHEDULE_SIGMAS);
+    }
+
+    /**
+     * The {@code (from, to)} sigma pairs of DDIM and PNDM ({@code skip_prk_steps}), one per model call: diffusers steps
+     * from the call's timestep {@code t} to {@code t - N // n} ({@code final_alpha_cumprod} below 0), not to the next
+     * listed timestep, and relabels the sample as that one; the two differ for uneven spacings (linspace, 6 steps:
+     * 999 -> 833, next call at 799). PNDM's second call (the repeated {@code t1}) is its Heun corrector, which starts
+     * at {@code t1 + N // n} (trailing: 998, not 999) and ends at {@code t1}. For even spacings the pairs chain.
+     */
+    private static Function<DiffusersTimesteps, double[]> stepPairs(DiffusersConfig cfg, boolean pndm) {
+        DiscreteNoiseModel model = model(cfg);
+        return ts -> {
+            double[] t = ts.timesteps();
+            double[] sig = ts.schedule().sigmas();
+            double last = sig[sig.length - 1];
+            int stride = model.numTrainTimesteps() / ts.numInferenceSteps();
+            double[] pairs = new double[2 * t.length];
+            for (int k = 0; k < t.length; k++) {
+                boolean corrector = pndm && k == 1;
+                pairs[2 * k] = trainingSigma(model, corrector ? t[k] + stride : t[k], last);
+                pairs[2 * k + 1] = trainingSigma(model, corrector ? t[k] : t[k] - stride, last);
+            }
+            return pairs;
+        };
+    }
+
+    /** The sigma of training timestep {@code t} ({@link #ZERO_SNR_SIGMA} at most), {@code last} below 0. */
+    private static double trainingSigma(DiscreteNoiseModel model, double t, double last) {
+        return t < 0 ? last : Math.min(model.sigmaAt(t), ZERO_SNR_SIGMA);
     }
 
     // ---- shared by the families of this package -----------------------------------------------------------------
@@ -343,7 +391,10 @@ final class DdpmFamily implements DiffusersSchedules.Family {
      * diffusers {@code IPNDMScheduler.set_timesteps}: {@code steps = linspace(1, 0, n+1)[:-1] ++ [0]},
      * {@code beta = sin(steps pi/2)^2}, {@code alpha = sqrt(1 - beta^2)}, timesteps {@code atan2(beta, alpha) 2/pi}
      * without the last, each operation rounded to float32 as torch does. These are positions in [0, 1] of a
-     * continuous schedule, not a spacing of a noise model, so no {@link Schedule} is attached.
+     * continuous schedule, not a spacing of a noise model. The attached {@link Schedule} (for stepping) holds these
+     * timesteps, diffusers' own, with the sigmas {@code beta / alpha} of the class ({@code alpha = 0} at {@code t = 1}:
+     * the {@link #ZERO_SNR_SIGMA} stand-in) under an {@link EdmNoiseModel} that merely spans their range: no noise
+     * model maps these timesteps onto those sigmas.
      */
     private static DiffusersTimesteps ipndm(DiffusersConfig cfg, SetTimesteps args) {
         Integer n = args.numInferenceSteps();
@@ -364,10 +415,39 @@ final class DdpmFamily implements DiffusersSchedules.Family {
             }
         }
         double[] t = new double[Math.max(0, betas.length - 1)];
-        for (int i = 0; i < t.length; i++) {
+        double[] sigmas = new double[betas.length];
+        for (int i = 0; i < betas.length; i++) {
             float alpha = (float) Math.sqrt(1f - betas[i] * betas[i]);
-            t[i] = (float) Math.atan2(betas[i], alpha) / pi * 2f;
+            if (i < t.length) t[i] = (float) Math.atan2(betas[i], alpha) / pi * 2f;
+            sigmas[i] = alpha == 0 ? ZERO_SNR_SIGMA : (double) betas[i] / alpha;
         }
-        return new DiffusersTimesteps(t, "float32", null, 1.0, n, Map.of(), null);
+        return new DiffusersTimesteps(t, "float32", null, 1.0, n, Map.of(), ipndmSchedule(t, sigmas));
+    }
+
+    /** The stepping schedule of {@link #ipndm}, or {@code null} where its sigmas are no decreasing noise levels. */
+    private static Schedule ipndmSchedule(double[] t, double[] sigmas) {
+        if (t.length == 0) return null;
+        double lo = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < sigmas.length; i++) {
+            if (!(sigmas[i] >= 0) || i > 0 && !(sigmas[i] < sigmas[i - 1])) return null;
+            if (sigmas[i] > 0) lo = Math.min(lo, sigmas[i]);
+        }
+        double hi = sigmas[0];
+        return new Schedule(t, sigmas, new EdmNoiseModel(Math.min(lo, hi / 2), hi, 1.0));
+    }
+
+    /**
+     * diffusers {@code IPNDMScheduler.step} as {@code ipndm} ({@code reference=diffusers}: the multistep update down to
+     * sigma 0). The network output is read as {@code v} (the class forms {@code eps = beta x + alpha v}), and
+     * {@code x0 = (x - beta eps) / max(alpha, 1e-8)} is the v-prediction estimate scaled by
+     * {@code min(1, alpha / 1e-8)}: 0 at {@code t = 1}, where {@code alpha = 0}.
+     */
+    private static DiffusersRoute ipndmRoute() {
+        UnaryOperator<Denoiser> clamp = d -> (x, sigma) -> {
+            double alpha = 1 / Math.sqrt(1 + sigma * sigma);
+            Latent x0 = d.denoise(x, sigma);
+            return alpha >= IPNDM_ALPHA_MIN ? x0 : Latents.scale(alpha / IPNDM_ALPHA_MIN, x0);
+        };
+        return new DiffusersRoute("ipndm", Map.of("reference", "diffusers"), DiffusersRoute.Frame.VP, Prediction.V_PREDICTION, 0, clamp);
     }
 }

@@ -1,6 +1,7 @@
 package org.sampler4j.api.diffusers;
 
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.sampler4j.api.model.Prediction;
 import org.sampler4j.api.sampler.Denoiser;
@@ -16,9 +17,15 @@ import org.sampler4j.api.sampler.Denoiser;
  * @param prediction the {@code prediction_type}
  * @param sigmaData EDM's {@code sigma_data} (frame {@link Frame#EDM} only)
  * @param postprocess wraps the denoiser (identity if none)
+ * @param samplerSigmas the sampler's sigma list for a {@code set_timesteps} result: the schedule's sigmas
+ *     ({@link #SCHEDULE_SIGMAS}), or where the class steps elsewhere than from one listed timestep to the next, a list in
+ *     the sampler's own terms (DDIM/PNDM: {@code (from, to)} pairs with the sampler option {@code paired})
  */
 public record DiffusersRoute(String samplerId, Map<String, Object> options, Frame frame, Prediction prediction, double sigmaData,
-                             UnaryOperator<Denoiser> postprocess) {
+                             UnaryOperator<Denoiser> postprocess, Function<DiffusersTimesteps, double[]> samplerSigmas) {
+    /** The schedule's sigmas, one step from each listed timestep to the next. */
+    public static final Function<DiffusersTimesteps, double[]> SCHEDULE_SIGMAS = ts -> ts.schedule().sigmas();
+
     /** The coordinates a diffusers scheduler keeps its sample in. */
     public enum Frame {
         /** Variance exploding, {@code x = x0 + sigma n}; model input {@code x / sqrt(sigma^2 + 1)} (Euler family). */
@@ -39,5 +46,11 @@ public record DiffusersRoute(String samplerId, Map<String, Object> options, Fram
 
     public DiffusersRoute {
         options = Map.copyOf(options);
+    }
+
+    /** A route that steps along the schedule's sigmas ({@link #SCHEDULE_SIGMAS}). */
+    public DiffusersRoute(String samplerId, Map<String, Object> options, Frame frame, Prediction prediction, double sigmaData,
+                          UnaryOperator<Denoiser> postprocess) {
+        this(samplerId, options, frame, prediction, sigmaData, postprocess, SCHEDULE_SIGMAS);
     }
 }

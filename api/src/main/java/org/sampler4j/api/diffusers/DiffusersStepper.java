@@ -25,8 +25,10 @@ import org.sampler4j.api.schedule.ScheduleException;
  * }
  * }</pre>
  * The scheduler class's {@link DiffusersRoute} names the sampler that does its maths; the sampler runs as a
- * suspended call ({@link SamplerStepper}) and each {@code step} answers one of its model evaluations. The timesteps,
- * {@code init_noise_sigma} and sample frame are the class's, so a diffusers pipeline loop reproduces.
+ * suspended call ({@link SamplerStepper}) over the route's sigma list ({@link DiffusersRoute#samplerSigmas()}: the
+ * schedule's sigmas, or DDIM/PNDM's {@code (from, to)} pairs) and each {@code step} answers one of its model
+ * evaluations. The timesteps, {@code init_noise_sigma} and sample frame are the class's, so a diffusers pipeline loop
+ * reproduces.
  */
 public final class DiffusersStepper implements AutoCloseable {
     private final DiffusersTimesteps schedule;
@@ -49,7 +51,7 @@ public final class DiffusersStepper implements AutoCloseable {
             throw new ScheduleException("this scheduler configuration has no sampler4j schedule (" + Arrays.toString(schedule.sigmas()) + "); it cannot be stepped");
         }
         // diffusers holds its sigmas as float32
-        double[] s = org.sampler4j.api.math.Numerics.toF32(schedule.schedule().sigmas());
+        double[] s = org.sampler4j.api.math.Numerics.toF32(route.samplerSigmas().apply(schedule));
         if (route.frame() == DiffusersRoute.Frame.FLOW_VP) {
             for (int i = 0; i < s.length; i++) s[i] = s[i] / (1 - s[i]);
         }

@@ -13,8 +13,12 @@ import org.sampler4j.api.sampler.SamplingContext;
  * The improved pseudo-numerical methods (iPNDM, Zhang &amp; Chen 2023): explicit Adams-Bashforth steps on the
  * probability-flow ODE {@code dx/dsigma = (x - D)/sigma} in sigma time, combining the current derivative with up to
  * {@code max_order - 1} past ones (lower orders while the history builds up), and {@code x = denoised} on a step to
- * sigma 0. Only the coefficient rule differs between {@code ipndm} ({@link #fixedStep}) and {@code ipndm_v}
- * ({@link #comfyVariableStep}).
+ * sigma 0 (ComfyUI; diffusers' {@code IPNDMScheduler} keeps the multistep update there). Only the coefficient rule
+ * differs between {@code ipndm} ({@link #fixedStep}) and {@code ipndm_v} ({@link #comfyVariableStep}).
+ *
+ * <p>The current derivative enters the update through {@code x} and {@code D} ({@code h c0 d0 = c0 (r - 1)(x - D)},
+ * {@code r = sigma'/sigma}), so a first step from a huge sigma (diffusers' {@code alpha = 0} at {@code t = 1}) does
+ * not cancel two numbers of size {@code x} in float32.
  */
 final class AdamsBashforth {
     /** ComfyUI's {@code max_order} keyword (default 4). */
@@ -66,8 +70,12 @@ final class AdamsBashforth {
             -temp2 * q * h1 / h2};
     }
 
-    /** The iPNDM loop with the given coefficient rule. */
-    static Latent sample(Denoiser model, Latent x, double[] sigmas, int maxOrder, Rule rule, SamplingContext ctx) {
+    /**
+     * The iPNDM loop with the given coefficient rule.
+     *
+     * @param denoisedAtZero {@code x = denoised} on a step to sigma 0 (ComfyUI) rather than the multistep update (diffusers)
+     */
+    static Latent sample(Denoiser model, Latent x, double[] sigmas, int maxOrder, Rule rule, boolean denoisedAtZero, SamplingContext ctx) {
         Deque<Latent> ds = new ArrayDeque<>(); // derivatives, newest first
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
@@ -75,19 +83,25 @@ final class AdamsBashforth {
             Latent denoised = model.denoise(x, sigma);
             ds.addFirst(Latents.toD(x, sigma, denoised));
             if (ds.size() > maxOrder) ds.removeLast();
-            if (sigmaNext == 0) {
+            if (sigmaNext == 0 && denoisedAtZero) {
                 x = denoised;
             } else {
                 double dt = sigmaNext - sigma;
                 double[] c = rule.coefficients(sigmas, i, ds.size());
+                double r = sigmaNext / sigma;
                 double[] coeffs = new double[c.length + 1];
                 Latent[] terms = new Latent[c.length + 1];
-                coeffs[0] = 1;
+                coeffs[0] = 1 - c[0] + c[0] * r;
                 terms[0] = x;
-                int j = 1;
+                coeffs[1] = c[0] * (1 - r);
+                terms[1] = denoised;
+                int j = 0;
                 for (Latent d : ds) {
-                    coeffs[j] = dt * c[j - 1];
-                    terms[j++] = d;
+                    if (j > 0) {
+                        coeffs[j + 1] = dt * c[j];
+                        terms[j + 1] = d;
+                    }
+                    j++;
                 }
                 x = Latents.sum(coeffs, terms);
             }

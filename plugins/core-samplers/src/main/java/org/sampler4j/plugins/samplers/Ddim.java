@@ -20,7 +20,8 @@ import org.sampler4j.api.sampler.SamplingContext;
  * {@code eta = 0} is the deterministic DDIM (= Euler), {@code eta = 1} the DDPM posterior variance. The noise
  * estimate comes from the denoised estimate as the sampler sees it, i.e. after any clipping or thresholding
  * (diffusers' {@code use_clipped_model_output=True}). As diffusers, noise is drawn on every step when
- * {@code eta > 0}, the last one included (where it may be scaled by 0).
+ * {@code eta > 0}, the last one included (where it may be scaled by 0). {@code paired}: diffusers' steps to
+ * {@code t - N // n} with the next call at the next listed timestep ({@link StepPairs}).
  */
 @Extension
 public final class Ddim implements Sampler {
@@ -28,7 +29,7 @@ public final class Ddim implements Sampler {
             "DDIM: Euler steps to sigma_down plus eta-scaled fresh noise (eta 0 = deterministic)",
             "Song et al. 2021, DDIM eq. (12)/(16) (diffusers DDIMScheduler.step)",
             List.of(OptionSpec.number("eta", 0.0, 0.0, null, "noise amount: 0 = deterministic DDIM, 1 = DDPM posterior variance"),
-                    OptionSpec.number("s_noise", 1.0, 0.0, null, "scale of the added noise")),
+                    OptionSpec.number("s_noise", 1.0, 0.0, null, "scale of the added noise"), StepPairs.OPTION),
             SamplerInfo.Capabilities.stochastic(1));
 
     @Override
@@ -40,9 +41,11 @@ public final class Ddim implements Sampler {
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         double eta = o.number("eta");
         double sNoise = o.number("s_noise");
-        for (int i = 0; i < sigmas.length - 1; i++) {
-            double sigma = sigmas[i];
-            double sigmaNext = sigmas[i + 1];
+        StepPairs steps = StepPairs.of(sigmas, o.bool("paired"));
+        for (int i = 0; i < steps.size(); i++) {
+            x = steps.carry(x, i);
+            double sigma = steps.from(i);
+            double sigmaNext = steps.to(i);
             Latent denoised = model.denoise(x, sigma);
             AncestralStep downUp = AncestralStep.of(sigma, sigmaNext, eta);
             double keep = downUp.down() / sigma;
@@ -52,7 +55,7 @@ public final class Ddim implements Sampler {
             } else {
                 x = Latents.sum(keep, x, 1 - keep, denoised);
             }
-            ctx.step(i, sigmas, x, denoised);
+            steps.report(ctx, i, x, denoised);
         }
         return x;
     }

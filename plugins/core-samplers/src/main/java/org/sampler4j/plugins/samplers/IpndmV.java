@@ -22,6 +22,6 @@ public final class IpndmV implements Sampler {
 
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
-        return AdamsBashforth.sample(model, x, sigmas, o.integer("max_order"), AdamsBashforth::comfyVariableStep, ctx);
+        return AdamsBashforth.sample(model, x, sigmas, o.integer("max_order"), AdamsBashforth::comfyVariableStep, true, ctx);
     }
 }

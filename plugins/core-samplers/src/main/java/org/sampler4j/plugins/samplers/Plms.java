@@ -1,11 +1,11 @@
 package org.sampler4j.plugins.samplers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
@@ -17,24 +17,32 @@ import org.sampler4j.api.sampler.SamplingContext;
  *
  * <p>PNDM's transfer {@code phi} is the DDIM step, i.e. in the VE frame an Euler step with the noise estimate
  * {@code d = (x - D)/sigma}. Each step combines the estimates at the start of the last four steps with the
- * Adams-Bashforth weights {@code (55, -59, 37, -9)/24} (lower orders while the history builds up). Warm-up:
- * {@code heun} (diffusers {@code skip_prk_steps=True}): the first step is a Heun step (two model calls);
- * {@code rk4}: the first three steps are classic Runge-Kutta steps (four calls each) whose midpoints are given in the
- * sigma list, {@code sigmas = s0, m0, s1, m1, s2, m2, s3, s4, ...} (PNDM's midpoint is half a step in timestep).
+ * Adams-Bashforth weights {@code (55, -59, 37, -9)/24} (lower orders while the history builds up;
+ * {@code history=v}: diffusers' combination of v outputs, see {@link PndmHistory}). Warm-up: {@code heun} (diffusers
+ * {@code skip_prk_steps=True}): the first step is a Heun step (two model calls); {@code rk4}: the first three steps
+ * are classic Runge-Kutta steps (four calls each) whose midpoints are given in the sigma list,
+ * {@code sigmas = s0, m0, s1, m1, s2, m2, s3, s4, ...} (PNDM's midpoint is half a step in timestep).
+ *
+ * <p>{@code paired} ({@link StepPairs}, {@code heun} only): one {@code (from, to)} pair per model call. The Heun
+ * warm-up then takes two: the predictor runs along the first, the second call is at the end of the second (the
+ * predicted sample carried there), and the corrector starts from the first call's sample carried to the start of the
+ * second (diffusers: the repeated timestep {@code t1} and {@code t1 + N // n}).
  */
 @Extension
 public final class Plms implements Sampler {
     static final String HEUN = "heun";
     static final String RK4 = "rk4";
     private static final int RK4_STEPS = 3;
-    private static final double[][] ADAMS_BASHFORTH = {{1}, {-1 / 2.0, 3 / 2.0}, {5 / 12.0, -16 / 12.0, 23 / 12.0},
-        {-9 / 24.0, 37 / 24.0, -59 / 24.0, 55 / 24.0}};
+    private static final double[] RK4_WEIGHTS = {1 / 6.0, 1 / 3.0, 1 / 3.0, 1 / 6.0};
 
     private static final SamplerInfo INFO = new SamplerInfo("plms", List.of("pndm", "PNDMScheduler"),
             "pseudo linear multistep: 4th-order Adams-Bashforth on the noise estimate after a Heun or Runge-Kutta warm-up",
             "Liu et al. 2022, PNDM eqs. (11)-(13) (diffusers PNDMScheduler)",
             List.of(OptionSpec.choice("warmup", HEUN, List.of(HEUN, RK4),
-                    "first step Heun (diffusers skip_prk_steps) or three Runge-Kutta steps with midpoints in the sigma list")),
+                    "first step Heun (diffusers skip_prk_steps) or three Runge-Kutta steps with midpoints in the sigma list"),
+                    OptionSpec.choice("history", "noise", List.of("noise", "v"),
+                            "combine the noise estimates, or the v outputs (diffusers PNDMScheduler with v_prediction)"),
+                    StepPairs.OPTION),
             SamplerInfo.Capabilities.deterministic(1));
 
     @Override
@@ -45,49 +53,51 @@ public final class Plms implements Sampler {
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         boolean rk4 = o.choice("warmup").equals(RK4);
+        boolean paired = o.bool("paired");
+        PndmHistory kind = PndmHistory.of(o.choice("history"));
+        if (rk4 && paired) throw new IllegalArgumentException("paired sigmas need warmup=heun");
         if (rk4 && sigmas.length < 2 * RK4_STEPS + 1) {
             throw new IllegalArgumentException("warmup=rk4 needs the midpoints of three steps: at least " + (2 * RK4_STEPS + 1) + " sigmas, got " + sigmas.length);
         }
-        List<Latent> history = new ArrayList<>();
-        int j = 0;
-        for (int step = 0; j < sigmas.length - 1; step++) {
+        int warm = rk4 ? 2 * RK4_STEPS : 0;
+        List<Latent> history = new ArrayList<>(); // newest first
+        for (int j = 0; j < warm; j += 2) {
             double s = sigmas[j];
+            double mid = sigmas[j + 1];
+            double next = sigmas[j + 2];
             Latent denoised = model.denoise(x, s);
-            Latent d = Latents.toD(x, s, denoised);
-            if (history.size() == 4) history.remove(0);
-            history.add(d);
-            if (rk4 && step < RK4_STEPS) {
-                double h = sigmas[j + 2] - s;
-                double half = sigmas[j + 1] - s;
-                Latent x2 = Latents.sum(1, x, half, d);
-                Latent d2 = Latents.toD(x2, sigmas[j + 1], model.denoise(x2, sigmas[j + 1]));
-                Latent x3 = Latents.sum(1, x, half, d2);
-                Latent d3 = Latents.toD(x3, sigmas[j + 1], model.denoise(x3, sigmas[j + 1]));
-                Latent x4 = Latents.sum(1, x, h, d3);
-                Latent d4 = Latents.toD(x4, sigmas[j + 2], model.denoise(x4, sigmas[j + 2]));
-                x = Latents.sum(new double[] {1, h / 6, h / 3, h / 3, h / 6}, new Latent[] {x, d, d2, d3, d4});
-                j += 2;
-            } else if (!rk4 && step == 0 && sigmas.length > 2) {
-                double h = sigmas[1] - s;
-                Latent euler = Latents.sum(1, x, h, d);
-                Latent d2 = Latents.toD(euler, sigmas[1], model.denoise(euler, sigmas[1]));
-                x = Latents.sum(1, x, h / 2, d, h / 2, d2);
-                j += 1;
-            } else {
-                double h = sigmas[j + 1] - s;
-                double[] w = ADAMS_BASHFORTH[history.size() - 1];
-                double[] coeffs = new double[history.size() + 1];
-                Latent[] terms = new Latent[history.size() + 1];
-                coeffs[0] = 1;
-                terms[0] = x;
-                for (int k = 0; k < history.size(); k++) {
-                    coeffs[k + 1] = h * w[k];
-                    terms[k + 1] = history.get(k);
-                }
-                x = Latents.sum(coeffs, terms);
-                j += 1;
-            }
-            ctx.step(j - 1, sigmas, x, denoised);
+            Latent v1 = kind.value(x, s, denoised);
+            Latent x2 = kind.step(x, s, mid, new double[] {1}, List.of(v1));
+            Latent v2 = kind.value(x2, mid, model.denoise(x2, mid));
+            Latent x3 = kind.step(x, s, mid, new double[] {1}, List.of(v2));
+            Latent v3 = kind.value(x3, mid, model.denoise(x3, mid));
+            Latent x4 = kind.step(x, s, next, new double[] {1}, List.of(v3));
+            Latent v4 = kind.value(x4, next, model.denoise(x4, next));
+            x = kind.step(x, s, next, RK4_WEIGHTS, List.of(v1, v2, v3, v4));
+            history.add(0, v1);
+            ctx.step(j + 1, sigmas, x, denoised);
+        }
+        StepPairs steps = StepPairs.of(Arrays.copyOfRange(sigmas, warm, sigmas.length), paired);
+        int k = 0;
+        if (!rk4 && steps.size() > 1) {
+            int c = paired ? 1 : 0; // the corrector's step
+            Latent denoised = model.denoise(x, steps.from(0));
+            Latent v1 = kind.value(x, steps.from(0), denoised);
+            Latent euler = StepPairs.relabel(kind.step(x, steps.from(0), steps.to(0), new double[] {1}, List.of(v1)), steps.to(0), steps.to(c));
+            Latent v2 = kind.value(euler, steps.to(c), model.denoise(euler, steps.to(c)));
+            x = kind.step(StepPairs.relabel(x, steps.from(0), steps.from(c)), steps.from(c), steps.to(c), new double[] {0.5, 0.5}, List.of(v1, v2));
+            history.add(v1);
+            steps.report(ctx, c, x, denoised);
+            k = c + 1;
+        }
+        for (; k < steps.size(); k++) {
+            x = steps.carry(x, k);
+            Latent denoised = model.denoise(x, steps.from(k));
+            history.add(0, kind.value(x, steps.from(k), denoised));
+            if (history.size() > 4) history.remove(4);
+            x = kind.step(x, steps.from(k), steps.to(k), AdamsBashforth.fixedStep(null, 0, history.size()), history);
+            if (warm > 0) ctx.step(warm + k, sigmas, x, denoised);
+            else steps.report(ctx, k, x, denoised);
         }
         return x;
     }

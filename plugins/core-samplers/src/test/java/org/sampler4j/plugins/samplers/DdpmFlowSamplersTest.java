@@ -133,6 +133,75 @@ class DdpmFlowSamplersTest {
         assertTrue(rk4 < euler / 10, "plms rk4 warm-up " + rk4 + " vs euler " + euler);
     }
 
+    /** {@code (s0, s1, s1, s2, ...)}; with {@code heunCorrector} the first pair twice (plms: one pair per model call). */
+    private static double[] chainedPairs(double[] sigmas, boolean heunCorrector) {
+        int extra = heunCorrector ? 1 : 0;
+        double[] out = new double[2 * (sigmas.length - 1 + extra)];
+        for (int k = 0, j = 0; k < sigmas.length - 1; k++) {
+            for (int r = 0; r < (k == 0 ? 1 + extra : 1); r++) {
+                out[j++] = sigmas[k];
+                out[j++] = sigmas[k + 1];
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void pairedStepsThatChainAreTheSigmaList() {
+        GaussianMixture gmm = GaussianMixture.golden();
+        int[] draws = new int[1];
+        int[] pairedDraws = new int[1];
+        double[] ddim = run(new Ddim(), gmm, KARRAS_10, Map.of("eta", 0.5), draws).toDoubleArray();
+        double[] pairedDdim = run(new Ddim(), gmm, chainedPairs(KARRAS_10, false), Map.of("eta", 0.5, "paired", true), pairedDraws).toDoubleArray();
+        assertArrayEquals(ddim, pairedDdim, 1e-12, "ddim");
+        assertEquals(draws[0], pairedDraws[0]);
+        for (String history : new String[] {"noise", "v"}) {
+            double[] plms = run(new Plms(), gmm, KARRAS_10, Map.of("history", history), new int[1]).toDoubleArray();
+            double[] paired = run(new Plms(), gmm, chainedPairs(KARRAS_10, true), Map.of("history", history, "paired", true), new int[1]).toDoubleArray();
+            assertArrayEquals(plms, paired, 1e-12, "plms " + history);
+        }
+    }
+
+    @Test
+    void pairedDdimKeepsTheVpSampleBetweenSteps() {
+        GaussianMixture gmm = GaussianMixture.golden();
+        double[] pairs = {14.6, 5.0, 4.2, 1.1, 0.9, 0};
+        Latent x = randomLatent(1234, pairs[0]);
+        Latent got = new Ddim().sample(gmm, x, pairs, new Ddim().options(Map.of("paired", true)), SamplingContext.deterministic());
+        Latent y = x;
+        for (int k = 0; k < pairs.length / 2; k++) {
+            if (k > 0) y = Latents.scale(Math.sqrt((1 + pairs[2 * k] * pairs[2 * k]) / (1 + pairs[2 * k - 1] * pairs[2 * k - 1])), y);
+            double s = pairs[2 * k];
+            double sn = pairs[2 * k + 1];
+            y = Latents.sum(sn / s, y, 1 - sn / s, gmm.denoise(y, s));
+        }
+        assertArrayEquals(y.toDoubleArray(), got.toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void velocityHistoryCombinesTheVOutputsInTheVpFrame() {
+        // diffusers PNDM, v_prediction: eps = sqrt(a) (w1 v1 + w2 v2) + sqrt(1 - a) x_vp at the step's start, then the DDIM step
+        Latent x = randomLatent(1, 3.0);
+        Latent x1 = randomLatent(2, 5.0);
+        Latent v1 = randomLatent(3, 1.0);
+        Latent v2 = randomLatent(4, 1.0);
+        double s1 = 5.0;
+        double s = 3.0;
+        double sn = 1.5;
+        double a = 1 / Math.sqrt(1 + s * s);
+        double b = s * a;
+        Latent d1 = Latents.sum(1 / (1 + s1 * s1), x1, -s1 / Math.sqrt(1 + s1 * s1), v1);
+        Latent d2 = Latents.sum(1 / (1 + s * s), x, -s / Math.sqrt(1 + s * s), v2);
+        List<Latent> values = List.of(PndmHistory.VELOCITY.value(x, s, d2), PndmHistory.VELOCITY.value(x1, s1, d1));
+        double[] w = {1.5, -0.5};
+        Latent got = PndmHistory.VELOCITY.step(x, s, sn, w, values);
+        Latent xVp = Latents.scale(a, x);
+        Latent eps = Latents.sum(a * w[0], v2, a * w[1], v1, b, xVp);
+        Latent x0 = Latents.sum(1 / a, xVp, -b / a, eps);
+        Latent expected = Latents.sum(1, x0, sn, eps); // VE frame: x0 + sigma' eps
+        assertArrayEquals(expected.toDoubleArray(), got.toDoubleArray(), 1e-12);
+    }
+
     @Test
     void flowSamplersAreExactOnALinearFlow() {
         // x = (1 - sigma) x0 + sigma n with D = x0: every step stays on the straight line
