@@ -59,7 +59,7 @@ public record Origin(String pluginId, String version, String location, boolean c
             id = a.getValue("Plugin-Id");
             version = a.getValue("Plugin-Version");
         }
-        if (id == null || id.isBlank()) id = where.getFileName() == null ? where.toString() : where.getFileName().toString();
+        if (id == null || id.isBlank()) id = nameOf(where);
         return new Origin(id.trim(), version == null ? "?" : version.trim(), where.toString(), true);
     }
 
@@ -81,6 +81,18 @@ public record Origin(String pluginId, String version, String location, boolean c
         } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
             return null;
         }
+    }
+
+    /** A jar's file name, or for a build's {@code MODULE/target/classes} folder the module's name. */
+    private static String nameOf(Path where) {
+        Path name = where.getFileName();
+        if (name == null) return where.toString();
+        Path target = where.getParent();
+        if (name.toString().equals("classes") && target != null && target.getFileName() != null && target.getFileName().toString().equals("target")
+                && target.getParent() != null && target.getParent().getFileName() != null) {
+            return target.getParent().getFileName().toString();
+        }
+        return name.toString();
     }
 
     private static Manifest manifest(Path where) {
