@@ -13,7 +13,8 @@ import org.pf4j.DefaultVersionManager;
  * <p>{@code Plugin-Requires} holds either a plain version {@code X.Y.Z}, meaning "built against api X.Y.Z", or a
  * PF4J version expression ({@code >=0.1.0 & <0.3.0}, {@code *}). A plain version is satisfied by an api of the same
  * major version that is not older, and, while the major version is 0, of the same minor version too (semantic
- * versioning: before 1.0 a minor release may break plugins).
+ * versioning: before 1.0 a minor release may break plugins). A missing requirement, or {@code *}, is refused: a plugin
+ * must say which api it was built against.
  */
 public final class ApiVersion {
     private static final String CURRENT = load();
@@ -37,8 +38,8 @@ public final class ApiVersion {
 
     /** {@link #check(String)} against a given api version (for tests). */
     public static String check(String requires, String api) {
-        if (requires == null || requires.isBlank()) {
-            return "it does not declare the sampler4j api version it was built against; add 'Plugin-Requires: " + api
+        if (requires == null || requires.isBlank() || requires.trim().equals("*")) {
+            return "it does not declare the sampler4j api version it was built against (Plugin-Requires is missing or '*'); add 'Plugin-Requires: " + api
                     + "' to its manifest (the plugins parent pom and the example plugin do this)";
         }
         String r = requires.trim();
