@@ -21,6 +21,12 @@ final class PluginSetup {
         return current;
     }
 
+    /** Closes the current host, returning the registries to the classpath (tests call this between runs). */
+    static synchronized void reset() {
+        if (current != null) current.close();
+        current = null;
+    }
+
     static int run(String option, ParseResult pr, CommandLine root) {
         if (needsPlugins(pr)) {
             PluginsFolder folder = PluginsFolder.resolve(option, null, null);
@@ -30,9 +36,10 @@ final class PluginSetup {
                 err.println("sampler4j: error: " + problem);
                 return Main.USER_ERROR;
             }
-            PluginHost host = PluginHost.load(folder).install();
+            PluginHost host;
             synchronized (PluginSetup.class) {
-                if (current != null) current.close();
+                reset();                                    // before installing: closing a host resets the registries
+                host = PluginHost.load(folder).install();
                 current = host;
             }
             if (!leaf(pr).commandSpec().name().equals("plugins") && !leafParent(pr).equals("plugins")) {

@@ -13,6 +13,7 @@ import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
+import org.sampler4j.api.sampler.SamplerOptions;
 import org.sampler4j.api.sampler.Samplers;
 import org.sampler4j.api.sampler.SamplingContext;
 import org.sampler4j.api.schedule.EdmNoiseModel;
@@ -74,7 +75,13 @@ final class SampleCommand implements Callable<Integer> {
             calls[0]++;
             return gmm.denoise(z, sigma);
         };
-        Latent out = sampler.sample(counted, x, sigmas, sampler.options(options), SamplingContext.of(SeededNoise.steps(SeededNoise.Rng.TORCH_CPU, seeds)));
+        SamplerOptions opts;
+        try {
+            opts = sampler.options(options);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException(e.getMessage());
+        }
+        Latent out = sampler.sample(counted, x, sigmas, opts, SamplingContext.of(SeededNoise.steps(SeededNoise.Rng.TORCH_CPU, seeds)));
 
         PrintWriter w = cmd.commandLine().getOut();
         w.println("sampler " + info.id() + " from " + entry.origin().label());

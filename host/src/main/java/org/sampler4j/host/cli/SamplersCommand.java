@@ -54,9 +54,9 @@ final class SamplersCommand implements Callable<Integer> {
     int list() {
         PrintWriter out = cmd.commandLine().getOut();
         List<ExtensionRegistry.Entry<Sampler>> all = Samplers.registry().entries().stream().sorted(Comparator.comparing(ExtensionRegistry.Entry::id)).toList();
-        out.printf(Locale.ROOT, "%-26s %-44s %-30s %s%n", "id", "capabilities", "plugin", "aliases");
+        out.printf(Locale.ROOT, "%-26s %-48s %-30s %s%n", "id", "capabilities", "plugin", "aliases");
         for (ExtensionRegistry.Entry<Sampler> e : all) {
-            out.printf(Locale.ROOT, "%-26s %-44s %-30s %s%n", e.id(), caps(e.extension().info().capabilities()), Listing.plugin(e), String.join(", ", e.aliases()));
+            out.printf(Locale.ROOT, "%-26s %-48s %-30s %s%n", e.id(), caps(e.extension().info().capabilities()), Listing.plugin(e), String.join(", ", e.aliases()));
         }
         return 0;
     }

@@ -30,11 +30,11 @@ import javax.tools.ToolProvider;
  * Builds real plugin jars and zips for the tests: compiles Java sources in memory against the test classpath (the api)
  * and writes them with a PF4J descriptor and {@code META-INF/extensions.idx}.
  */
-final class PluginJars {
+public final class PluginJars {
     private PluginJars() {}
 
     /** A sampler extension's source: class {@code pkg.S} with sampler id {@code id}; {@code body} is added to the class. */
-    static String sampler(String pkg, String id, String body) {
+    public static String sampler(String pkg, String id, String body) {
         return "package " + pkg + ";\n"
                 + "import java.util.List;\nimport org.sampler4j.api.sampler.*;\n"
                 + "public final class S implements Sampler {\n"
@@ -47,7 +47,7 @@ final class PluginJars {
     }
 
     /** Compiles {@code sources} (class name to source) and returns class files by entry name ({@code a/b/C.class}). */
-    static Map<String, byte[]> compile(Map<String, String> sources) {
+    public static Map<String, byte[]> compile(Map<String, String> sources) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
         List<JavaFileObject> units = new ArrayList<>();
@@ -79,7 +79,7 @@ final class PluginJars {
     }
 
     /** A PF4J manifest descriptor; {@code null} values are left out. */
-    static Map<String, String> descriptor(String id, String version, String requires) {
+    public static Map<String, String> descriptor(String id, String version, String requires) {
         Map<String, String> m = new LinkedHashMap<>();
         if (id != null) m.put("Plugin-Id", id);
         if (version != null) m.put("Plugin-Version", version);
@@ -89,13 +89,13 @@ final class PluginJars {
     }
 
     /** {@code META-INF/extensions.idx} listing these classes. */
-    static Map<String, byte[]> index(String... classNames) {
+    public static Map<String, byte[]> index(String... classNames) {
         return Map.of("META-INF/extensions.idx", (String.join("\n", classNames) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes a plugin jar: the manifest plus each group of entries. */
     @SafeVarargs
-    static Path jar(Path file, Map<String, String> manifest, Map<String, byte[]>... entries) {
+    public static Path jar(Path file, Map<String, String> manifest, Map<String, byte[]>... entries) {
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.forEach((k, v) -> mf.getMainAttributes().putValue(k, v));
@@ -109,7 +109,7 @@ final class PluginJars {
 
     /** Writes a zip plugin: {@code plugin.properties} and the entries under {@code classes/}. */
     @SafeVarargs
-    static Path zip(Path file, Map<String, String> properties, Map<String, byte[]>... entries) {
+    public static Path zip(Path file, Map<String, String> properties, Map<String, byte[]>... entries) {
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             StringBuilder p = new StringBuilder();
             properties.forEach((k, v) -> p.append(k).append('=').append(v).append('\n'));
@@ -122,7 +122,7 @@ final class PluginJars {
     }
 
     /** The bytes of a class file on the test classpath (to build a jar that bundles it). */
-    static Map<String, byte[]> classBytes(Class<?> c) {
+    public static Map<String, byte[]> classBytes(Class<?> c) {
         String entry = c.getName().replace('.', '/') + ".class";
         try (var in = c.getClassLoader().getResourceAsStream(entry)) {
             return Map.of(entry, in.readAllBytes());
