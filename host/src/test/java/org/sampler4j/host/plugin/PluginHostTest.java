@@ -1,5 +1,6 @@
 package org.sampler4j.host.plugin;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +22,11 @@ import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.Samplers;
 import org.sampler4j.api.sampler.SamplingContext;
+import org.sampler4j.api.schedule.NoiseModel;
+import org.sampler4j.api.schedule.NoiseModels;
+import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.api.schedule.ScheduleException;
+import org.sampler4j.api.schedule.ScheduleSpec;
 import org.sampler4j.host.plugin.PluginHost.PluginStatus;
 import org.sampler4j.host.plugin.PluginHost.State;
 
@@ -66,11 +71,50 @@ class PluginHostTest {
         PluginJars.jar(dir.resolve("m-stateful.jar"), PluginJars.descriptor("stateful", "1.0.0", "0.1.0"), stateful, PluginJars.index("t.stateful.S"));
         PluginJars.jar(dir.resolve("n-core-copy.jar"), PluginJars.descriptor("core-copy", "1.0.0", "0.1.0"),
                 PluginJars.index("org.sampler4j.plugins.samplers.Euler"));
+        Map<String, byte[]> parts = PluginJars.compile(Map.of("t.parts.Gen", GENERATOR.replace("NAME", "test_linear"), "t.parts.Model", MODEL));
+        PluginJars.jar(dir.resolve("p-schedule-parts.jar"), PluginJars.descriptor("schedule-parts", "1.0.0", "0.1.0"), parts,
+                PluginJars.index("t.parts.Gen", "t.parts.Model"));
+        Map<String, byte[]> karras = PluginJars.compile(Map.of("t.parts.Gen", GENERATOR.replace("NAME", "karras")));
+        PluginJars.jar(dir.resolve("q-replaces-karras.jar"), PluginJars.descriptor("my-karras", "1.0.0", "0.1.0"), karras, PluginJars.index("t.parts.Gen"));
         Files.writeString(dir.resolve("o-not-a-zip.jar"), "this is not a jar", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("README.txt"), "not a plugin: ignored", StandardCharsets.UTF_8);
 
         host = PluginHost.load(dir).install();
     }
+
+    /** A sigma generator: sigmas linear between the first and last base sigma. */
+    static final String GENERATOR = """
+            package t.parts;
+            import java.util.*;
+            import org.sampler4j.api.schedule.*;
+            public final class Gen implements SigmaGenerator {
+              public String name() { return "NAME"; }
+              public String description() { return "linear sigmas"; }
+              public SigmaRemap create(DslArgs args) { return new R(); }
+              public static final class R implements SigmaRemap {
+                public String name() { return "NAME"; }
+                public Map<String, Object> nonDefaultParams() { return Map.of(); }
+                public double[] apply(RemapContext c) {
+                  double[] s = new double[c.steps()];
+                  for (int i = 0; i < s.length; i++) s[i] = c.first() + (c.last() - c.first()) * i / Math.max(1, s.length - 1);
+                  return s;
+                }
+              }
+            }
+            """;
+
+    /** A named noise model. */
+    static final String MODEL = """
+            package t.parts;
+            import java.util.*;
+            import org.sampler4j.api.schedule.*;
+            public final class Model implements NamedNoiseModel {
+              public String id() { return "test_edm"; }
+              public List<String> aliases() { return List.of("test-edm"); }
+              public String description() { return "EDM 0.01..50"; }
+              public NoiseModel create() { return new EdmNoiseModel(0.01, 50, 0.5); }
+            }
+            """;
 
     @AfterAll
     static void close() {
@@ -159,6 +203,27 @@ class PluginHostTest {
     }
 
     @Test
+    void pluginsAddSigmaGeneratorsAndNoiseModels() {
+        assertEquals(State.STARTED, status("p-schedule-parts.jar").state(), status("p-schedule-parts.jar").toString());
+        assertEquals(List.of("sigma generator test_linear", "noise model test_edm"), status("p-schedule-parts.jar").provides());
+        NoiseModel m = NoiseModels.named("test-edm");
+        assertEquals(50, m.sigmaMax());
+        ScheduleSpec spec = Schedule.parse("linspace(4).test_linear()");
+        assertEquals("linspace(4).test_linear()", spec.toString());
+        assertArrayEquals(new double[] {50, 50 - 49.99 / 3, 50 - 2 * 49.99 / 3, 0.01, 0}, spec.resolve(m).sigmas(), 1e-9);
+        assertTrue(NoiseModels.descriptions().containsKey("test_edm"));
+        ScheduleException typo = assertThrows(ScheduleException.class, () -> Schedule.parse("linspace(4).test_lineer()"));
+        assertTrue(typo.getMessage().contains("did you mean 'test_linear'"), typo.getMessage());
+    }
+
+    @Test
+    void aPluginCannotReplaceABuiltInRemap() {
+        assertFailed("q-replaces-karras.jar", "my-karras", "sigma generator 'karras' is provided twice", "sampler4j 0.1.0 (built-in)", "my-karras 1.0.0");
+        assertEquals("karras", Schedule.parse("linspace(4).karras()").remapValue().name());
+        assertTrue(Schedule.parse("linspace(4).karras()").remapValue().getClass().getName().startsWith("org.sampler4j.api."));
+    }
+
+    @Test
     void statefulExtensionIsRefused() {
         assertFailed("m-stateful.jar", "stateful", "holds mutable state", "S.calls");
     }
@@ -179,6 +244,6 @@ class PluginHostTest {
 
     @Test
     void failuresListsExactlyTheBrokenOnes() {
-        assertEquals(12, host.failures().size(), host.failures().toString());
+        assertEquals(13, host.failures().size(), host.failures().toString());
     }
 }
