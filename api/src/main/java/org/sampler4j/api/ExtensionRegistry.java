@@ -2,18 +2,29 @@ package org.sampler4j.api;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.sampler4j.api.schedule.Names;
 import org.sampler4j.api.schedule.ScheduleException;
 
 /**
- * Extensions of one kind indexed by id and alias. Until a host {@link #install}s its own list (the PF4J plugin
- * manager does), the extensions found on the classpath through {@link ServiceLoader} are used, so a research
- * codebase that adds a plugin module as a plain Maven dependency gets its extensions without any set-up.
+ * Extensions of one kind (samplers, presets, ...) indexed by id and alias. Every entry records its {@link Origin}
+ * (which plugin, which version, which file) and its capability metadata.
+ *
+ * <p>Contents, in this order: the api's own <em>built-ins</em> ({@link #addBuiltIn}), then either the extensions a
+ * host {@link #install installed} (the plugin host: classpath and plugins folder), or, until a host does, the
+ * extensions found on the classpath through {@link ServiceLoader} — so a research codebase that adds a plugin
+ * module as a plain Maven dependency gets its extensions without any set-up.
+ *
+ * <p>Ids and aliases are unique across all entries: a second extension under a taken name is an error that names
+ * both origins ({@link DuplicateExtensionException}); nothing ever silently replaces an entry, built-ins included.
  *
  * @param <T> the extension point
  */
@@ -22,75 +33,260 @@ public final class ExtensionRegistry<T> {
     private final String kind;
     private final Function<T, String> id;
     private final Function<T, List<String>> aliases;
-    private volatile Map<String, T> index;
+    private final Function<T, Map<String, String>> capabilities;
+    private final List<Entry<T>> builtIns = new ArrayList<>();
+    private volatile Index<T> index;
+
+    /**
+     * One registered extension.
+     *
+     * @param id its id
+     * @param aliases its other names
+     * @param extension the (stateless) extension
+     * @param origin which plugin provides it
+     * @param capabilities what it supports, for listings (e.g. {@code stochastic=true}), in display order
+     * @param <T> the extension point
+     */
+    public record Entry<T>(String id, List<String> aliases, T extension, Origin origin, Map<String, String> capabilities) {
+        public Entry {
+            Objects.requireNonNull(id, "id");
+            aliases = List.copyOf(aliases);
+            Objects.requireNonNull(extension, "extension");
+            Objects.requireNonNull(origin, "origin");
+            capabilities = Collections.unmodifiableMap(new LinkedHashMap<>(capabilities));
+        }
+
+        /** {@code id} and aliases. */
+        public List<String> names() {
+            List<String> n = new ArrayList<>();
+            n.add(id);
+            n.addAll(aliases);
+            return n;
+        }
+    }
+
+    /** A name taken twice. The message names the name, both extensions and both plugins. */
+    public static final class DuplicateExtensionException extends ScheduleException {
+        private static final long serialVersionUID = 1L;
+        private final transient Entry<?> existing;
+        private final transient Entry<?> added;
+
+        DuplicateExtensionException(String kind, String name, Entry<?> existing, Entry<?> added) {
+            super(kind + " '" + name + "' is provided twice: by " + existing.origin().label() + " (" + existing.extension().getClass().getName()
+                    + ") and by " + added.origin().label() + " (" + added.extension().getClass().getName()
+                    + "); a plugin cannot replace another's " + kind + ": remove one plugin or rename the " + kind);
+            this.existing = existing;
+            this.added = added;
+        }
+
+        /** The entry that had the name first. */
+        public Entry<?> existing() {
+            return existing;
+        }
+
+        /** The entry that was refused. */
+        public Entry<?> added() {
+            return added;
+        }
+    }
+
+    /**
+     * An immutable set of entries with unique names. {@link #plus} adds a plugin's entries all together or none, so a
+     * host can refuse a whole plugin on the first clash.
+     *
+     * @param <T> the extension point
+     */
+    public static final class Index<T> {
+        private final String kind;
+        private final List<Entry<T>> entries;
+        private final Map<String, Entry<T>> byName;
+
+        private Index(String kind, List<Entry<T>> entries, Map<String, Entry<T>> byName) {
+            this.kind = kind;
+            this.entries = entries;
+            this.byName = byName;
+        }
+
+        /**
+         * This index with more entries.
+         *
+         * @throws DuplicateExtensionException if a name of {@code more} is taken (here or earlier in {@code more})
+         */
+        public Index<T> plus(List<Entry<T>> more) {
+            Map<String, Entry<T>> m = new LinkedHashMap<>(byName);
+            List<Entry<T>> all = new ArrayList<>(entries);
+            for (Entry<T> e : more) {
+                for (String n : e.names()) {
+                    Entry<T> old = m.putIfAbsent(n, e);
+                    if (old != null && old != e) throw new DuplicateExtensionException(kind, n, old, e);
+                }
+                all.add(e);
+            }
+            return new Index<>(kind, List.copyOf(all), Collections.unmodifiableMap(m));
+        }
+
+        /** All entries, in registration order. */
+        public List<Entry<T>> entries() {
+            return entries;
+        }
+    }
 
     /**
      * @param type the extension point (ServiceLoader key)
      * @param kind what the extensions are called in messages ({@code sampler}, {@code preset})
      * @param id an extension's id
      * @param aliases an extension's aliases
+     * @param capabilities an extension's capability metadata for listings
      */
-    public ExtensionRegistry(Class<T> type, String kind, Function<T, String> id, Function<T, List<String>> aliases) {
+    public ExtensionRegistry(Class<T> type, String kind, Function<T, String> id, Function<T, List<String>> aliases,
+                             Function<T, Map<String, String>> capabilities) {
         this.type = type;
         this.kind = kind;
         this.id = id;
         this.aliases = aliases;
+        this.capabilities = capabilities;
     }
 
-    /** Replaces the extensions (ids and aliases must be unique across them). */
+    /** The extension point. */
+    public Class<T> type() {
+        return type;
+    }
+
+    /** What the extensions are called in messages. */
+    public String kind() {
+        return kind;
+    }
+
+    /** Describes an extension as an entry of this registry (id, aliases and capabilities are read from it now). */
+    public Entry<T> entry(T extension, Origin origin) {
+        return new Entry<>(id.apply(extension), aliases.apply(extension), extension, origin, capabilities.apply(extension));
+    }
+
+    /**
+     * Adds one of the api's own extensions, which always come first and can never be replaced. Meant for the static
+     * initialisers of the api's facades.
+     */
+    public synchronized void addBuiltIn(T extension) {
+        Entry<T> e = entry(extension, Origin.builtIn());
+        base().plus(List.of(e));                    // fails on a duplicate built-in
+        builtIns.add(e);
+        Index<T> current = index;
+        if (current != null) {
+            List<Entry<T>> rest = new ArrayList<>(current.entries());
+            rest.removeAll(builtIns);
+            index = base().plus(rest);
+        }
+    }
+
+    /** An index holding just the built-ins: the start for {@link #install(Index)}. */
+    public synchronized Index<T> base() {
+        return new Index<T>(kind, List.of(), Map.of()).plus(builtIns);
+    }
+
+    /**
+     * Makes {@code index} the registry's contents (the plugin host calls this after loading plugins).
+     *
+     * @param index built with {@link #base()}{@code .plus(...)}
+     */
+    public synchronized void install(Index<T> index) {
+        if (!index.entries().containsAll(builtIns)) throw new IllegalArgumentException("an installed index must start from base()");
+        this.index = index;
+    }
+
+    /**
+     * Replaces the extensions by {@code extensions} (plus the built-ins), each attributed to the classpath entry its
+     * class comes from.
+     *
+     * @throws DuplicateExtensionException if two of them share a name
+     */
     public synchronized void install(List<? extends T> extensions) {
-        index = build(extensions);
+        List<Entry<T>> es = new ArrayList<>();
+        for (T e : extensions) es.add(entry(e, Origin.ofClasspath(e.getClass())));
+        index = base().plus(es);
     }
 
-    /** All extensions, one entry each. */
+    /** Forgets what a host installed: the registry goes back to the built-ins and the classpath (ServiceLoader). */
+    public synchronized void reset() {
+        index = null;
+    }
+
+    /**
+     * The extensions on the classpath, found through {@link ServiceLoader} ({@code META-INF/services}) with the api's
+     * class loader.
+     *
+     * @param onError called with the provider's description and the error for each one that cannot be loaded or
+     *     instantiated; the others are still returned
+     */
+    public List<Entry<T>> discoverClasspath(BiConsumer<String, Throwable> onError) {
+        List<Entry<T>> found = new ArrayList<>();
+        Iterator<ServiceLoader.Provider<T>> it = ServiceLoader.load(type, type.getClassLoader()).stream().iterator();
+        while (true) {
+            ServiceLoader.Provider<T> p;
+            try {
+                if (!it.hasNext()) break;
+                p = it.next();
+            } catch (ServiceConfigurationError e) {
+                onError.accept(type.getName() + " provider", e);
+                continue;
+            }
+            try {
+                T ext = p.get();
+                found.add(entry(ext, Origin.ofClasspath(p.type())));
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                onError.accept(p.type().getName(), e);
+            }
+        }
+        return found;
+    }
+
+    /** All entries: built-ins first, then in registration order. */
+    public List<Entry<T>> entries() {
+        return current().entries();
+    }
+
+    /** All extensions, one each. */
     public List<T> all() {
-        List<T> out = new ArrayList<>();
-        for (T e : map().values()) if (!out.contains(e)) out.add(e);
-        return Collections.unmodifiableList(out);
+        return entries().stream().map(Entry::extension).toList();
     }
 
     /** Every id and alias. */
     public List<String> names() {
-        return List.copyOf(map().keySet());
+        return List.copyOf(current().byName.keySet());
+    }
+
+    /** Whether an id or alias is known. */
+    public boolean has(String name) {
+        return current().byName.containsKey(name);
+    }
+
+    /** The entry with that id or alias, or a {@link ScheduleException} with a "did you mean". */
+    public Entry<T> entry(String name) {
+        Index<T> idx = current();
+        Entry<T> e = idx.byName.get(name);
+        if (e != null) return e;
+        if (idx.byName.isEmpty()) {
+            throw new ScheduleException("unknown " + kind + " '" + name + "': no " + kind + " is installed (add a plugin to the plugins folder or the classpath)");
+        }
+        throw new ScheduleException(Names.unknown(kind, name, idx.byName.keySet()));
     }
 
     /** The extension with that id or alias, or a {@link ScheduleException} with a "did you mean". */
     public T get(String name) {
-        T e = map().get(name);
-        if (e != null) return e;
-        if (map().isEmpty()) throw new ScheduleException("unknown " + kind + " '" + name + "': no " + kind + " is installed (add a plugin to the plugins folder or classpath)");
-        throw new ScheduleException(Names.unknown(kind, name, map().keySet()));
+        return entry(name).extension();
     }
 
-    private Map<String, T> map() {
-        Map<String, T> m = index;
+    private Index<T> current() {
+        Index<T> m = index;
         if (m == null) {
             synchronized (this) {
                 if (index == null) {
-                    List<T> found = new ArrayList<>();
-                    ServiceLoader.load(type, type.getClassLoader()).forEach(found::add);
-                    index = build(found);
+                    index = base().plus(discoverClasspath((what, e) -> {
+                        throw new ScheduleException("cannot load the " + kind + " " + what + " found on the classpath: " + e);
+                    }));
                 }
                 m = index;
             }
         }
         return m;
-    }
-
-    private Map<String, T> build(List<? extends T> extensions) {
-        Map<String, T> m = new LinkedHashMap<>();
-        for (T e : extensions) {
-            List<String> names = new ArrayList<>();
-            names.add(id.apply(e));
-            names.addAll(aliases.apply(e));
-            for (String n : names) {
-                T old = m.putIfAbsent(n, e);
-                if (old != null && old != e) {
-                    throw new ScheduleException(kind + " name '" + n + "' is provided twice (" + old.getClass().getName() + " and "
-                            + e.getClass().getName() + "); remove or rename one of them");
-                }
-            }
-        }
-        return Collections.unmodifiableMap(m);
     }
 }

@@ -1,18 +1,25 @@
 package org.sampler4j.api.preset;
 
 import java.util.List;
+import java.util.Map;
 import org.sampler4j.api.ExtensionRegistry;
 
 /**
- * The schedule presets visible to the DSL: those on the classpath (ServiceLoader), or the list a host installed.
+ * The schedule presets visible to the DSL: those on the classpath (ServiceLoader), or those a host installed. See
+ * {@link ExtensionRegistry} for the rules.
  */
 public final class Presets {
-    private static final ExtensionRegistry<SchedulePreset> REGISTRY =
-            new ExtensionRegistry<>(SchedulePreset.class, "preset", SchedulePreset::id, SchedulePreset::aliases);
+    private static final ExtensionRegistry<SchedulePreset> REGISTRY = new ExtensionRegistry<>(SchedulePreset.class, "preset",
+            SchedulePreset::id, SchedulePreset::aliases, p -> Map.of("options", String.join(",", p.optionNames())));
 
     private Presets() {}
 
-    /** Replaces the registry (the plugin host calls this after loading plugins). Ids and aliases must be unique. */
+    /** The registry behind this facade (for hosts and listings). */
+    public static ExtensionRegistry<SchedulePreset> registry() {
+        return REGISTRY;
+    }
+
+    /** Replaces the registry's presets. Ids and aliases must be unique. */
     public static void install(List<SchedulePreset> presets) {
         REGISTRY.install(presets);
     }

@@ -1,16 +1,18 @@
 package org.sampler4j.api.schedule;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.sampler4j.api.ExtensionRegistry;
 
 /**
  * Named noise models for the CLI and recipes. Each name stands for the training noise schedule of a well-known
- * model family.
+ * model family. The built-in ones are listed here; plugins add more through {@link NamedNoiseModel}.
  */
 public final class NoiseModels {
-    private static final Map<String, Supplier<NoiseModel>> NAMED = new LinkedHashMap<>();
-    private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
+    private static final ExtensionRegistry<NamedNoiseModel> REGISTRY = new ExtensionRegistry<>(NamedNoiseModel.class, "noise model",
+            NamedNoiseModel::id, NamedNoiseModel::aliases, m -> Map.of());
 
     static {
         add("sd15", "Stable Diffusion 1.x/2.x/XL: scaled_linear betas 0.00085..0.012, 1000 steps (the default)", DiscreteNoiseModel::sd15);
@@ -26,20 +28,37 @@ public final class NoiseModels {
 
     private NoiseModels() {}
 
+    /** A built-in named noise model. */
+    private record BuiltIn(String id, String description, Supplier<NoiseModel> supplier) implements NamedNoiseModel {
+        @Override
+        public List<String> aliases() {
+            return List.of();
+        }
+
+        @Override
+        public NoiseModel create() {
+            return supplier.get();
+        }
+    }
+
     private static void add(String name, String description, Supplier<NoiseModel> s) {
-        NAMED.put(name, s);
-        DESCRIPTIONS.put(name, description);
+        REGISTRY.addBuiltIn(new BuiltIn(name, description, s));
+    }
+
+    /** The registry behind this facade (for hosts and listings). */
+    public static ExtensionRegistry<NamedNoiseModel> registry() {
+        return REGISTRY;
     }
 
     /** The noise model of that name; unknown names get a "did you mean". */
     public static NoiseModel named(String name) {
-        Supplier<NoiseModel> s = NAMED.get(name);
-        if (s == null) throw new ScheduleException(Names.unknown("noise model", name, NAMED.keySet()));
-        return s.get();
+        return REGISTRY.get(name).create();
     }
 
-    /** Name to one-line description, in display order. */
+    /** Name to one-line description, in display order (built-ins first, then plugins'). */
     public static Map<String, String> descriptions() {
-        return java.util.Collections.unmodifiableMap(DESCRIPTIONS);
+        Map<String, String> m = new LinkedHashMap<>();
+        for (ExtensionRegistry.Entry<NamedNoiseModel> e : REGISTRY.entries()) m.put(e.id(), e.extension().description());
+        return java.util.Collections.unmodifiableMap(m);
     }
 }

@@ -1,13 +1,16 @@
 package org.sampler4j.api.schedule;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.sampler4j.api.ExtensionRegistry;
 
 /**
- * The DSL names of sigma remaps and how to build each from its DSL arguments. Built-ins are registered here;
- * plugins may {@link #register} more (duplicate names are rejected).
+ * The DSL names of sigma remaps and how to build each from its DSL arguments: the built-ins registered here, then
+ * the {@link SigmaGenerator}s of plugins (or of the classpath). Names are unique: a plugin cannot replace a
+ * built-in remap (see {@link ExtensionRegistry}).
  */
 public final class RemapRegistry {
     /** Builds a remap from DSL arguments. */
@@ -17,8 +20,21 @@ public final class RemapRegistry {
         SigmaRemap create(DslArgs args);
     }
 
-    private static final Map<String, Factory> FACTORIES = Collections.synchronizedMap(new LinkedHashMap<>());
-    private static final Map<String, String[]> PARAMS = Collections.synchronizedMap(new LinkedHashMap<>());
+    private static final ExtensionRegistry<SigmaGenerator> REGISTRY = new ExtensionRegistry<>(SigmaGenerator.class, "sigma generator",
+            SigmaGenerator::name, SigmaGenerator::aliases, g -> Map.of("params", String.join(",", g.paramNames())));
+
+    /** A built-in remap as a generator. */
+    private record BuiltIn(String name, Factory factory, List<String> paramNames) implements SigmaGenerator {
+        @Override
+        public String description() {
+            return "built-in remap";
+        }
+
+        @Override
+        public SigmaRemap create(DslArgs args) {
+            return factory.create(args);
+        }
+    }
 
     static {
         register("karras", a -> new Remaps.Karras(a.dbl("rho", Remaps.Karras.DEFAULT_RHO), a.optDbl("sigma_min"), a.optDbl("sigma_max")),
@@ -41,34 +57,42 @@ public final class RemapRegistry {
     private RemapRegistry() {}
 
     /**
-     * Registers a remap under a DSL name.
+     * Registers a built-in remap under a DSL name (plugins provide {@link SigmaGenerator}s instead).
      *
      * @param name DSL name
      * @param factory builder from arguments
      * @param paramNames the parameter names in positional order
+     * @throws ScheduleException if the name is taken
      */
     public static void register(String name, Factory factory, String... paramNames) {
-        synchronized (FACTORIES) {
-            if (FACTORIES.containsKey(name)) throw new ScheduleException("sigma remap '" + name + "' is registered twice; rename one of them");
-            FACTORIES.put(name, factory);
-            PARAMS.put(name, paramNames.clone());
-        }
+        REGISTRY.addBuiltIn(new BuiltIn(name, factory, List.of(paramNames)));
     }
 
-    /** Known remap names. */
+    /** The registry behind the DSL's remap names (for hosts and listings). */
+    public static ExtensionRegistry<SigmaGenerator> registry() {
+        return REGISTRY;
+    }
+
+    /** Known remap names (ids and aliases). */
     public static Set<String> names() {
-        return Collections.unmodifiableSet(FACTORIES.keySet());
+        return Collections.unmodifiableSet(new LinkedHashSet<>(REGISTRY.names()));
     }
 
     static boolean has(String name) {
-        return FACTORIES.containsKey(name);
+        return REGISTRY.has(name);
     }
 
     static String[] paramNames(String name) {
-        return PARAMS.get(name);
+        return REGISTRY.get(name).paramNames().toArray(String[]::new);
     }
 
     static SigmaRemap create(String name, DslArgs args) {
-        return FACTORIES.get(name).create(args);
+        ExtensionRegistry.Entry<SigmaGenerator> e = REGISTRY.entry(name);
+        SigmaRemap r = e.extension().create(args);
+        if (!e.origin().isBuiltIn() && !e.id().equals(r.name())) {
+            throw new ScheduleException("sigma generator '" + e.id() + "' of " + e.origin().label() + " made a remap named '" + r.name()
+                    + "'; its remap's name() must be '" + e.id() + "' so that the schedule prints and parses back");
+        }
+        return r;
     }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sampler4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Diffusion-model sampling toolkit: noise schedules, samplers, conformance against reference implementations.",
-        subcommands = {ScheduleCommand.class, SamplersCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ScheduleCommand.class, SamplersCommand.class, PresetsCommand.class, PluginsCommand.class, SampleCommand.class,
+            ConformanceCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or internal error, 2 user error.",
                 "Run 'sampler4j help COMMAND' or 'sampler4j COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
@@ -24,6 +25,10 @@ public final class Main implements Runnable {
     /** Exit code of a user error. */
     public static final int USER_ERROR = 2;
 
+    @CommandLine.Option(names = "--plugins", paramLabel = "DIR", description = {"Plugins folder (jar or zip plugins). Default: $"
+            + org.sampler4j.host.plugin.PluginsFolder.ENV + ", else the distribution's plugins/ folder."})
+    String plugins;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -31,7 +36,9 @@ public final class Main implements Runnable {
 
     /** Builds the command line with sampler4j's error handling. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        cl.setExecutionStrategy(parseResult -> PluginSetup.run(main.plugins, parseResult, cl));
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof ScheduleException || ex instanceof UserException) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.sampler4j.api.ExtensionRegistry;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sampler4j samplers}: lists samplers with ids, aliases, capabilities and options. */
 @Command(name = "samplers", mixinStandardHelpOptions = true,
         description = {"List the available samplers (id, aliases, capabilities), or show one sampler's options."},
-        footer = {"", "Examples:", "  sampler4j samplers", "  sampler4j samplers dpmpp_2m_sde"})
+        footer = {"", "Examples:", "  sampler4j samplers list", "  sampler4j samplers dpmpp_2m_sde"})
 final class SamplersCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "ID", description = "Show this sampler's description, provenance and options.")
     String id;
@@ -32,10 +33,12 @@ final class SamplersCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = cmd.commandLine().getOut();
         if (id != null) {
-            SamplerInfo i = Samplers.get(id).info();
+            ExtensionRegistry.Entry<Sampler> e = Samplers.registry().entry(id);
+            SamplerInfo i = e.extension().info();
             out.println(i.id() + (i.aliases().isEmpty() ? "" : " (aliases: " + String.join(", ", i.aliases()) + ")"));
             out.println("  " + i.description());
             out.println("  provenance: " + i.provenance());
+            out.println("  plugin: " + e.origin().label());
             out.println("  " + caps(i.capabilities()));
             for (OptionSpec o : i.options()) {
                 String range = o.type() == OptionSpec.Type.CHOICE ? " one of " + o.choices() : (o.min() != null ? " >= " + o.min() : "") + (o.max() != null ? " <= " + o.max() : "");
@@ -43,11 +46,17 @@ final class SamplersCommand implements Callable<Integer> {
             }
             return 0;
         }
-        List<Sampler> all = Samplers.all().stream().sorted(Comparator.comparing(s -> s.info().id())).toList();
-        out.printf(Locale.ROOT, "%-26s %-38s %s%n", "id", "capabilities", "aliases");
-        for (Sampler s : all) {
-            SamplerInfo i = s.info();
-            out.printf(Locale.ROOT, "%-26s %-38s %s%n", i.id(), caps(i.capabilities()), String.join(", ", i.aliases()));
+        return list();
+    }
+
+    /** {@code samplers list}: id, capabilities, providing plugin, aliases. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List all samplers (the default without ID).")
+    int list() {
+        PrintWriter out = cmd.commandLine().getOut();
+        List<ExtensionRegistry.Entry<Sampler>> all = Samplers.registry().entries().stream().sorted(Comparator.comparing(ExtensionRegistry.Entry::id)).toList();
+        out.printf(Locale.ROOT, "%-26s %-48s %-30s %s%n", "id", "capabilities", "plugin", "aliases");
+        for (ExtensionRegistry.Entry<Sampler> e : all) {
+            out.printf(Locale.ROOT, "%-26s %-48s %-30s %s%n", e.id(), caps(e.extension().info().capabilities()), Listing.plugin(e), String.join(", ", e.aliases()));
         }
         return 0;
     }
