@@ -6,7 +6,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.sampler4j.api.schedule.Schedule;
 
 /**
@@ -20,7 +19,7 @@ public final class SchedulePlot {
     private static final int PW = 460;
     private static final int PH = 320;
     private static final int ML = 64;
-    private static final int MT = 40;
+    private static final int MT = 56;
     private static final int MB = 48;
 
     private SchedulePlot() {}
@@ -32,11 +31,11 @@ public final class SchedulePlot {
     public static BufferedImage of(String title, List<Series> series) {
         if (series.isEmpty()) throw new IllegalArgumentException("nothing to plot");
         int legendH = 18 * series.size() + 12;
-        int w = 2 * (ML + PW) + 40;
+        int w = 2 * (ML + PW) + 40 + 32;
         int h = MT + PH + MB + legendH;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = Drawing.canvas(img);
-        Drawing.text(g, title, ML, 22, 14, Color.BLACK);
+        Drawing.text(g, title, ML, 20, 14, Color.BLACK);
         panel(g, ML, MT, "sigma (log scale)", true, series);
         panel(g, 2 * ML + PW + 40, MT, "log-SNR = -2 log(sigma)", false, series);
         int ly = MT + PH + MB;
@@ -102,7 +101,7 @@ public final class SchedulePlot {
             g.drawLine(x0 + 1, py, x0 + PW - 1, py);
             g.setColor(Color.BLACK);
             g.drawLine(x0 - 4, py, x0, py);
-            String label = t[1] == 1 ? fmt(Math.pow(10, t[0])) : String.format(Locale.ROOT, "%.3g", t[0]);
+            String label = t[1] == 1 ? fmt(Math.pow(10, t[0])) : fmt(t[0]);
             Drawing.text(g, label, x0 - 8 - Drawing.width(g, label, 11), py + 4, 11, Color.BLACK);
         }
         // x ticks
