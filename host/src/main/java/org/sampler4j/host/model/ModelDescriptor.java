@@ -110,6 +110,12 @@ public record ModelDescriptor(String name, String network, String prediction, St
         ModelDescriptor d;
         try {
             d = MAPPER.readValue(text, ModelDescriptor.class);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            List<String> known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
+            List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = e.getPath();
+            String parent = path.size() < 2 ? "" : " in " + path.get(path.size() - 2).getFieldName();
+            throw new ModelException(source + ": unknown field '" + e.getPropertyName() + "'" + parent + " — "
+                    + Names.closest(e.getPropertyName(), known).map(k -> "did you mean '" + k + "'?").orElse("known: " + String.join(", ", known)), e);
         } catch (JsonProcessingException e) {
             throw new ModelException(source + ": " + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""), e);
