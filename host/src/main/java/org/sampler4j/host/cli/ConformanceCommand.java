@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sampler4j conformance FILE...}: checks golden reference files. */
-@Command(name = "conformance", mixinStandardHelpOptions = true,
+@Command(name = "conformance", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Check golden reference files (diffusers schedules, k-diffusion/ComfyUI sigmas, ...) against sampler4j.",
                 "The format is detected from each file's content (gzip is fine). Prints one line per file,",
                 "'FILE: N passed, M failed, K skipped', then each failed case with its first differing values."},

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
 import org.sampler4j.api.schedule.ScheduleException;
+import org.sampler4j.host.model.ModelException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,8 +14,8 @@ import picocli.CommandLine.Command;
  * (message on stderr, no stack trace).
  */
 @Command(name = "sampler4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Diffusion-model sampling toolkit: noise schedules, samplers, conformance against reference implementations.",
-        subcommands = {ScheduleCommand.class, SamplersCommand.class, PresetsCommand.class, PluginsCommand.class, SampleCommand.class,
+        description = "Diffusion-model sampling toolkit: image generation with TorchScript models, noise schedules, samplers, plugins, conformance against reference implementations.",
+        subcommands = {RunCommand.class, ScheduleCommand.class, SamplersCommand.class, PresetsCommand.class, PluginsCommand.class, SampleCommand.class,
             ConformanceCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or internal error, 2 user error.",
                 "Run 'sampler4j help COMMAND' or 'sampler4j COMMAND --help' for a command's options."})
@@ -41,7 +42,7 @@ public final class Main implements Runnable {
         cl.setExecutionStrategy(parseResult -> PluginSetup.run(main.plugins, parseResult, cl));
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof ScheduleException || ex instanceof UserException) {
+            if (ex instanceof ScheduleException || ex instanceof UserException || ex instanceof ModelException) {
                 err.println("sampler4j: error: " + ex.getMessage());
                 return USER_ERROR;
             }

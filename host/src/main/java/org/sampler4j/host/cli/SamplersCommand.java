@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sampler4j samplers}: lists samplers with ids, aliases, capabilities and options. */
-@Command(name = "samplers", mixinStandardHelpOptions = true,
+@Command(name = "samplers", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"List the available samplers (id, aliases, capabilities), or show one sampler's options."},
         footer = {"", "Examples:", "  sampler4j samplers list", "  sampler4j samplers dpmpp_2m_sde"})
 final class SamplersCommand implements Callable<Integer> {

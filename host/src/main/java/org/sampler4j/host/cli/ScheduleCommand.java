@@ -16,18 +16,21 @@ import org.sampler4j.api.schedule.NoiseModel;
 import org.sampler4j.api.schedule.NoiseModels;
 import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.api.schedule.ScheduleSpec;
+import org.sampler4j.host.image.Pngs;
+import org.sampler4j.host.image.SchedulePlot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sampler4j schedule}: resolves schedule specs and prints step, timestep, sigma and log-SNR. */
-@Command(name = "schedule", mixinStandardHelpOptions = true,
+@Command(name = "schedule", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Resolve one or more schedule specs against a noise model and print a table of step, timestep, sigma and log-SNR.",
                 "", "SPEC is the DSL text, e.g. 'trailing(10).karras().zeroSnr()', 'leading(25).stepsOffset(1)',",
                 "'sigmas(14.6, 6.5, 3.9, 0)', 'preset(ays, 10, model=sdxl)'. Quote it for the shell."},
         footer = {"", "Examples:", "  sampler4j schedule 'trailing(10).karras().zeroSnr()'",
                 "  sampler4j schedule --model edm 'linspace(8)'",
-                "  sampler4j schedule --scheduler-config model/scheduler/scheduler_config.json --steps 30"})
+                "  sampler4j schedule --scheduler-config model/scheduler/scheduler_config.json --steps 30",
+                "  sampler4j schedule 'trailing(10)' 'trailing(10).karras()' 'leading(10).stepsOffset(1)' --plot schedules.png"})
 final class ScheduleCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SPEC", description = "Schedule DSL text (one table per spec).")
     List<String> specs = new ArrayList<>();
@@ -48,6 +51,9 @@ final class ScheduleCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON document instead of tables.")
     boolean json;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw sigma and log-SNR against step for all specs, side by side, into a PNG.")
+    Path plot;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec cmd;
@@ -75,8 +81,10 @@ final class ScheduleCommand implements Callable<Integer> {
         if (steps != null && !specs.isEmpty()) throw new Main.UserException("--steps applies only to an imported --scheduler-config without SPEC; put the step count in the SPEC");
         for (String s : specs) resolvedSpecs.add(Schedule.parse(s));
         List<Map<String, Object>> docs = new ArrayList<>();
+        List<SchedulePlot.Series> series = new ArrayList<>();
         for (ScheduleSpec spec : resolvedSpecs) {
             Schedule sch = spec.resolve(m);
+            series.add(new SchedulePlot.Series(spec.toString(), sch));
             if (json) {
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("spec", spec.toString());
@@ -89,6 +97,14 @@ final class ScheduleCommand implements Callable<Integer> {
             }
         }
         if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(docs.size() == 1 ? docs.get(0) : docs));
+        if (plot != null) {
+            try {
+                Pngs.write(plot, SchedulePlot.of("schedules on " + m.describe(), series), Map.of("sampler4j-schedules", String.join("\n", series.stream().map(SchedulePlot.Series::label).toList())));
+            } catch (IOException e) {
+                throw new Main.UserException("cannot write the plot " + plot + ": " + e.getMessage());
+            }
+            if (!json) out.println("wrote " + plot);
+        }
         return 0;
     }
 

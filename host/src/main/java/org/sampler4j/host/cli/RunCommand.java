@@ -1,0 +1,253 @@
+package org.sampler4j.host.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sampler4j.api.sampler.StepListener;
+import org.sampler4j.host.image.ContactSheet;
+import org.sampler4j.host.image.Images;
+import org.sampler4j.host.image.Pngs;
+import org.sampler4j.host.model.DiffusionModel;
+import org.sampler4j.host.model.DjlRuntime;
+import org.sampler4j.host.model.ModelException;
+import org.sampler4j.host.model.Models;
+import org.sampler4j.host.run.Embeddings;
+import org.sampler4j.host.run.Generator;
+import org.sampler4j.host.run.RunSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sampler4j run}: generates images with a model, a sampler and a schedule, and writes PNGs that reproduce themselves. */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        description = {"Generate images: a model (a TorchScript model folder or the built-in 'gmm'), a sampler and a schedule.",
+                "Every PNG carries its full settings in a text chunk ('" + RunSettings.PNG_KEY + "'); 'run --from IMAGE.png' reproduces it.",
+                "Several --sampler/--schedule values or a batch also write a labelled grid (contact sheet)."},
+        footer = {"", "Examples:", "  sampler4j run --model tools/fixtures/models/tiny-unet --class 3 --guidance 4 --seed 42 -o out/cat.png",
+                "  sampler4j run --model gmm --sampler euler --sampler dpmpp_2m --schedule 'linspace(10).karras()' --batch 4 -o cmp.png",
+                "  sampler4j run --from out/cat.png -o again.png"})
+final class RunCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "A model folder (model.yaml + TorchScript) or a built-in model: gmm, gmm:CxHxW.")
+    String model;
+
+    @Option(names = {"-s", "--sampler"}, paramLabel = "ID", description = "Sampler id or alias (default euler); repeat to compare samplers in a grid.")
+    List<String> samplers = new ArrayList<>();
+
+    @Option(names = "--schedule", paramLabel = "SPEC", description = "Schedule DSL text (default: the model's, else trailing(20)); repeat to compare.")
+    List<String> schedules = new ArrayList<>();
+
+    @Option(names = "--steps", paramLabel = "N", description = "Step count: replaces the count in SPEC (leading/linspace/trailing/preset bases).")
+    Integer steps;
+
+    @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE", description = "A sampler option, e.g. -O eta=0.5 (see 'sampler4j samplers ID').")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the first item; item i uses seed + i (default 0).")
+    long seed;
+
+    @Option(names = {"-b", "--batch"}, paramLabel = "N", description = "Images per run (default 1).")
+    int batch = 1;
+
+    @Option(names = "--rng", paramLabel = "RNG", description = "Noise generator: torch-cpu (default) or torch-cuda.")
+    String rng = "torch-cpu";
+
+    @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1 = none; the unconditional pass is skipped).")
+    double guidance = 1;
+
+    @Option(names = "--guidance-rescale", paramLabel = "PHI", description = "diffusers' guidance_rescale in [0, 1] (default 0).")
+    double guidanceRescale;
+
+    @Option(names = "--class", split = ",", paramLabel = "LABEL", description = "Class label(s) for class-conditional models: one for all items or one per item (comma-separated).")
+    List<Integer> classLabels;
+
+    @Option(names = "--embedding", paramLabel = "FILE", description = "Text embedding for text-embedding models: .json numbers or raw little-endian float32.")
+    Path embedding;
+
+    @Option(names = "--negative-embedding", paramLabel = "FILE", description = "Unconditional (negative) embedding for guidance (default: zeros).")
+    Path negativeEmbedding;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE.png", description = "Output PNG (default sampler4j.png); batches and comparisons add -ROW-ITEM and a -grid.png.")
+    Path output = Path.of("sampler4j.png");
+
+    @Option(names = "--from", paramLabel = "IMAGE.png", description = "Take the settings from a PNG written by sampler4j; options given as well override them.")
+    Path from;
+
+    @Option(names = "--no-grid", description = "Do not write the contact sheet for batches and comparisons.")
+    boolean noGrid;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar and no messages (errors still go to stderr).")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print one JSON document describing the files, settings and timings.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec cmd;
+
+    /** Forces the progress bar on or off in tests (null: on when stderr is a terminal). */
+    static Boolean forceProgress;
+
+    private static final Pattern SPACED = Pattern.compile("^(\\s*(?:leading|linspace|trailing)\\s*\\(\\s*)\\d+");
+    private static final Pattern PRESET = Pattern.compile("^(\\s*preset\\s*\\(\\s*[^,()]+,\\s*)\\d+");
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = cmd.commandLine().getOut();
+        RunSettings base = from != null ? fromImage(from) : null;
+        if (base == null && model == null) throw new Main.UserException("give --model (a model folder or gmm), or --from IMAGE.png");
+        if (batch < 1) throw new Main.UserException("--batch must be >= 1, got " + batch);
+        long t0 = System.nanoTime();
+        String modelRef = matched("--model") || base == null ? model : base.model();
+        List<Map<String, Object>> files = new ArrayList<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        String gridFile = null;
+        double loadSeconds;
+        try (DiffusionModel m = Models.open(modelRef)) {
+            loadSeconds = (System.nanoTime() - t0) / 1e9;
+            List<RunSettings> rows = rows(base, m);
+            boolean many = rows.size() > 1 || rows.get(0).batch() > 1;
+            List<List<BufferedImage>> grid = new ArrayList<>();
+            List<List<String>> cellLabels = new ArrayList<>();
+            List<String> rowLabels = new ArrayList<>();
+            for (int r = 0; r < rows.size(); r++) {
+                RunSettings s = rows.get(r);
+                String label = s.sampler() + "  " + s.schedule();
+                StepListener progress = showProgress() ? new ProgressBar(cmd.commandLine().getErr(), rows.size() > 1 ? label : m.name()) : ProgressBar.NONE;
+                Generator.Result res = Generator.run(m, s, progress);
+                List<BufferedImage> cells = new ArrayList<>();
+                List<String> labels = new ArrayList<>();
+                for (int i = 0; i < s.batch(); i++) {
+                    BufferedImage img = Images.of(res.pixels(), i);
+                    RunSettings one = s.item(i);
+                    Path file = many ? sibling(output, (rows.size() > 1 ? "-" + r : "") + (s.batch() > 1 || rows.size() > 1 ? "-" + i : "")) : output;
+                    Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
+                    cells.add(img);
+                    labels.add("seed " + one.seed() + (one.classLabels() != null ? "  class " + one.classLabels().get(0) : ""));
+                    Map<String, Object> f = new LinkedHashMap<>();
+                    f.put("file", file.toString());
+                    f.put("row", r);
+                    f.put("item", i);
+                    f.put("seed", one.seed());
+                    f.put("settings", one.toYaml());
+                    files.add(f);
+                    if (!quiet && !json) out.println("wrote " + file + "  (" + m.name() + ", " + s.sampler() + ", " + s.schedule() + ", seed " + one.seed() + ")");
+                }
+                grid.add(cells);
+                cellLabels.add(labels);
+                rowLabels.add(label);
+                Map<String, Object> run = new LinkedHashMap<>();
+                run.put("sampler", s.sampler());
+                run.put("schedule", s.schedule());
+                run.put("steps", res.steps());
+                run.put("model_evaluations", res.evaluations());
+                run.put("unconditional_pass", res.unconditionalPass());
+                run.put("seconds", res.seconds());
+                run.put("steps_per_second", res.steps() / res.seconds());
+                runs.add(run);
+                if (!quiet && !json) {
+                    out.printf(Locale.ROOT, "  %d steps, %d model calls in %.3f s (%.1f steps/s)%n", res.steps(), res.evaluations(), res.seconds(), res.steps() / res.seconds());
+                }
+            }
+            if (many && !noGrid) {
+                Path g = sibling(output, "-grid");
+                String title = m.name() + "  guidance " + fmt(rows.get(0).guidance()) + (rows.get(0).classLabels() != null ? "  class " + rows.get(0).classLabels() : "");
+                Pngs.write(g, ContactSheet.of(title, rowLabels, grid, cellLabels), Map.of());
+                gridFile = g.toString();
+                if (!quiet && !json) out.println("wrote " + g + "  (contact sheet: " + rows.size() + " row(s) x " + rows.get(0).batch() + ")");
+            }
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", modelRef);
+            doc.put("images", files);
+            if (gridFile != null) doc.put("grid", gridFile);
+            doc.put("runs", runs);
+            if (DjlRuntime.started()) doc.put("engine_start_seconds", DjlRuntime.engineStartSeconds());
+            doc.put("model_load_seconds", loadSeconds);
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+        }
+        return 0;
+    }
+
+    private boolean showProgress() {
+        if (quiet || json) return false;
+        return forceProgress != null ? forceProgress : System.console() != null;
+    }
+
+    private boolean matched(String option) {
+        return cmd.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** One settings per compared (sampler, schedule), from --from and/or the options. */
+    private List<RunSettings> rows(RunSettings base, DiffusionModel m) {
+        List<String> ss = !samplers.isEmpty() ? samplers : List.of(base != null ? base.sampler() : "euler");
+        List<String> specs = !schedules.isEmpty() ? schedules
+                : List.of(base != null ? base.schedule() : m.defaultSchedule().orElse("trailing(20)"));
+        List<RunSettings> out = new ArrayList<>();
+        for (String sampler : ss) {
+            for (String spec : specs) {
+                String schedule = steps != null ? withSteps(spec, steps) : spec;
+                Map<String, Object> opts = new LinkedHashMap<>(base != null && !matched("--option") ? base.samplerOptions() : Map.of());
+                opts.putAll(options);
+                out.add(new RunSettings(RunSettings.VERSION, m.reference(), sampler, opts, schedule,
+                        pick("--seed", seed, base == null ? null : base.seed()),
+                        pick("--batch", batch, base == null ? null : base.batch()),
+                        pick("--rng", rng, base == null ? null : base.rng()),
+                        pick("--guidance", guidance, base == null ? null : base.guidance()),
+                        pick("--guidance-rescale", guidanceRescale, base == null ? null : base.guidanceRescale()),
+                        pick("--class", classLabels, base == null ? null : base.classLabels()),
+                        embedding != null ? embedding.toString() : base == null ? null : base.embedding(),
+                        embedding != null ? Embeddings.sha256(embedding) : base == null ? null : base.embeddingSha256(),
+                        negativeEmbedding != null ? negativeEmbedding.toString() : base == null ? null : base.negativeEmbedding(),
+                        negativeEmbedding != null ? Embeddings.sha256(negativeEmbedding) : base == null ? null : base.negativeEmbeddingSha256()));
+            }
+        }
+        return out;
+    }
+
+    /** The option's value when given (or when there is no --from), else the value from the image. */
+    private <T> T pick(String option, T given, T fromImage) {
+        return fromImage == null || matched(option) ? given : fromImage;
+    }
+
+    static String withSteps(String spec, int n) {
+        if (n < 1) throw new Main.UserException("--steps must be >= 1, got " + n);
+        Matcher a = SPACED.matcher(spec);
+        if (a.find()) return a.replaceFirst("$1" + n);
+        Matcher b = PRESET.matcher(spec);
+        if (b.find()) return b.replaceFirst("$1" + n);
+        throw new Main.UserException("--steps works with leading/linspace/trailing/preset schedules; '" + spec + "' fixes its own steps: put the count in the spec");
+    }
+
+    private static RunSettings fromImage(Path png) {
+        Pngs.Read r;
+        try {
+            r = Pngs.read(png);
+        } catch (IOException e) {
+            throw new Main.UserException("cannot read --from " + png + ": " + e.getMessage());
+        }
+        String text = r.text().get(RunSettings.PNG_KEY);
+        if (text == null) throw new Main.UserException(png + " has no '" + RunSettings.PNG_KEY + "' text chunk: it was not written by sampler4j run");
+        return RunSettings.parse(text, png.toString());
+    }
+
+    /** {@code out.png} with {@code suffix} before the extension. */
+    static Path sibling(Path file, String suffix) {
+        String name = file.getFileName().toString();
+        int dot = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.length() - 4 : name.length();
+        return file.resolveSibling(name.substring(0, dot) + suffix + ".png");
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+}
