@@ -33,11 +33,19 @@ public final class Pngs {
 
     private Pngs() {}
 
+    /** Temp files are created owner-only; images are ordinary files (rw-r--r--, as most tools write them). */
+    static void readableByAll(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     /** Writes {@code image} to {@code file} with the text chunks {@code text} (keyword to value), atomically. */
     public static void write(Path file, BufferedImage image, Map<String, String> text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        readableByAll(tmp);
         try {
             ImageWriter w = ImageIO.getImageWritersByFormatName("png").next();
             try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
