@@ -123,26 +123,11 @@ public final class ArrayLatent implements Latent {
     /** The fused loops, one per term count, on plain arrays (evaluated in double, rounded once). */
     private static final class FusedLoops {
         static float[] float32(double[] c, ArrayLatent[] t, int n) {
-            float[] o = new float[n];
             switch (t.length) {
-                case 1: {
-                    float[] a = t[0].f;
-                    double ca = c[0];
-                    for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i]);
-                    return o;
-                }
-                case 2: {
-                    float[] a = t[0].f, b = t[1].f;
-                    double ca = c[0], cb = c[1];
-                    for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i]);
-                    return o;
-                }
-                case 3: {
-                    float[] a = t[0].f, b = t[1].f, e = t[2].f;
-                    double ca = c[0], cb = c[1], ce = c[2];
-                    for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i]);
-                    return o;
-                }
+                case 1: return f1(c[0], t[0].f, n);
+                case 2: return f2(c[0], t[0].f, c[1], t[1].f, n);
+                case 3: return f3(c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, n);
+                case 4: return f4(c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, c[3], t[3].f, n);
                 default: {
                     double[] acc = new double[n];
                     for (int k = 0; k < t.length; k++) {
@@ -150,10 +135,36 @@ public final class ArrayLatent implements Latent {
                         double ck = c[k];
                         for (int i = 0; i < n; i++) acc[i] += ck * a[i];
                     }
+                    float[] o = new float[n];
                     for (int i = 0; i < n; i++) o[i] = (float) acc[i];
                     return o;
                 }
             }
+        }
+
+        // One small method per term count: each compiles to its own tight (vectorisable) loop.
+        private static float[] f1(double ca, float[] a, int n) {
+            float[] o = new float[n];
+            for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i]);
+            return o;
+        }
+
+        private static float[] f2(double ca, float[] a, double cb, float[] b, int n) {
+            float[] o = new float[n];
+            for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i]);
+            return o;
+        }
+
+        private static float[] f3(double ca, float[] a, double cb, float[] b, double ce, float[] e, int n) {
+            float[] o = new float[n];
+            for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i]);
+            return o;
+        }
+
+        private static float[] f4(double ca, float[] a, double cb, float[] b, double ce, float[] e, double cg, float[] g, int n) {
+            float[] o = new float[n];
+            for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i] + cg * g[i]);
+            return o;
         }
 
         static double[] float64(double[] c, ArrayLatent[] t, int n) {
