@@ -25,6 +25,19 @@ public interface DiffusionModel extends AutoCloseable {
     /** How the network is called at a noise level and how its output becomes {@code D}. */
     Parameterization parameterization();
 
+    /**
+     * The parameterization for sampling with a schedule resolved on {@code resolved}, the noise model a schedule's
+     * modifiers may have changed ({@code .zeroSnr()} rescales the betas, {@code .shift()} shifts a flow model). The
+     * network is then called at the timesteps of that noise model, as diffusers does when a scheduler is configured
+     * with {@code rescale_betas_zero_snr} or a shift: a model trained on zero-SNR betas but described by its base betas
+     * (as Stable Diffusion 2.x-style configs are) samples correctly with {@code .zeroSnr()}.
+     *
+     * @param resolved the schedule's noise model ({@link org.sampler4j.api.schedule.Schedule#model()})
+     */
+    default Parameterization parameterization(NoiseModel resolved) {
+        return resolved.equals(noiseModel()) ? parameterization() : Parameterization.of(resolved, prediction());
+    }
+
     /** One item's shape, {@code [C, H, W]}. */
     int[] itemShape();
 

@@ -42,11 +42,28 @@ public final class ModelDenoiser implements GuidedDenoiser {
      * @param needsUnconditional whether the sampler asks for the unconditional estimate (CFG++)
      */
     public ModelDenoiser(DiffusionModel model, Conditions cond, Conditions uncond, double scale, double guidanceRescale, boolean needsUnconditional) {
+        this(model, model.parameterization(), cond, uncond, scale, guidanceRescale, needsUnconditional);
+    }
+
+    /**
+     * A denoiser with an explicit parameterization, e.g. {@link DiffusionModel#parameterization(org.sampler4j.api.schedule.NoiseModel)}
+     * for a schedule whose modifiers changed the noise model.
+     *
+     * @param model the model
+     * @param parameterization how the network is called and read
+     * @param cond conditioning of each item
+     * @param uncond the unconditional ("negative") conditioning of each item
+     * @param scale guidance scale
+     * @param guidanceRescale {@code phi} of {@code rescale_noise_cfg}, 0 for none
+     * @param needsUnconditional whether the sampler asks for the unconditional estimate (CFG++)
+     */
+    public ModelDenoiser(DiffusionModel model, Parameterization parameterization, Conditions cond, Conditions uncond, double scale, double guidanceRescale,
+                         boolean needsUnconditional) {
         if (!Double.isFinite(scale)) throw new ModelException("guidance scale must be finite, got " + scale);
         if (!(guidanceRescale >= 0 && guidanceRescale <= 1)) throw new ModelException("guidance rescale must lie in [0, 1], got " + guidanceRescale);
         if (cond.batch() != uncond.batch()) throw new IllegalArgumentException("conditional and unconditional batches differ");
         this.model = model;
-        this.p = model.parameterization();
+        this.p = parameterization;
         this.cond = cond;
         this.scale = scale;
         this.rescale = guidanceRescale;

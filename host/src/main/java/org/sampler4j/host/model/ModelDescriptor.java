@@ -90,6 +90,14 @@ public record ModelDescriptor(String name, String network, String prediction, St
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /**
+     * The strict YAML binding used for descriptors (snake_case names, unknown fields, duplicate keys and scalar
+     * coercions rejected), for other descriptor files such as the evaluation classifier's.
+     */
+    public static YAMLMapper strictYaml() {
+        return MAPPER;
+    }
+
     /** Reads and validates {@code folder/model.yaml}. */
     public static ModelDescriptor read(Path folder) {
         Path file = folder.resolve(FILE_NAME);

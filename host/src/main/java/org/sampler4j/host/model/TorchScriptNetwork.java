@@ -109,6 +109,18 @@ public final class TorchScriptNetwork implements AutoCloseable {
      * @return the first output (a tuple output's first element), which must be float32
      */
     public Output call(List<Input> inputs, String outputName) {
+        return callAll(inputs, 1, outputName).get(0);
+    }
+
+    /**
+     * Runs a module with several outputs (a tuple), e.g. a classifier's {@code (logits, features)}.
+     *
+     * @param inputs the inputs in signature order
+     * @param count how many outputs the caller needs (the first {@code count}, each float32)
+     * @param outputName how messages name the outputs
+     * @return the first {@code count} outputs
+     */
+    public List<Output> callAll(List<Input> inputs, int count, String outputName) {
         try (NDManager call = model.getNDManager().newSubManager()) {
             NDList in = new NDList(inputs.size());
             for (Input i : inputs) {
@@ -121,15 +133,22 @@ public final class TorchScriptNetwork implements AutoCloseable {
                 throw new ModelException(label + " failed on its inputs (" + inputs.stream().map(Input::toString).collect(Collectors.joining(", "))
                         + "): " + firstLine(e.getMessage()) + " — check inputs and sample in model.yaml against the network's forward signature", e);
             }
-            if (out.isEmpty()) throw new ModelException(label + " returned no output; expected the " + outputName);
-            NDArray o = out.get(0);
-            DataType dt = o.getDataType();
-            if (dt != DataType.FLOAT32) {
-                // never convert: a bfloat16 conversion is what aborts the JVM
-                String name = dt == DataType.BFLOAT16 ? "bfloat16" : dt == DataType.FLOAT16 ? "float16" : dt.toString().toLowerCase(java.util.Locale.ROOT);
-                throw new ModelException(label + " returned its " + outputName + " as " + name + ", expected float32: " + DtypeCheck.advice(name));
+            if (out.size() < count) {
+                throw new ModelException(label + " returned " + (out.isEmpty() ? "no output" : out.size() + " output(s)") + "; expected "
+                        + (count == 1 ? "the " : count + " outputs: ") + outputName);
             }
-            return new Output(o.toFloatArray(), o.getShape().getShape());
+            List<Output> result = new java.util.ArrayList<>(count);
+            for (int k = 0; k < count; k++) {
+                NDArray o = out.get(k);
+                DataType dt = o.getDataType();
+                if (dt != DataType.FLOAT32) {
+                    // never convert: a bfloat16 conversion is what aborts the JVM
+                    String name = dt == DataType.BFLOAT16 ? "bfloat16" : dt == DataType.FLOAT16 ? "float16" : dt.toString().toLowerCase(java.util.Locale.ROOT);
+                    throw new ModelException(label + " returned its " + outputName + " as " + name + ", expected float32: " + DtypeCheck.advice(name));
+                }
+                result.add(new Output(o.toFloatArray(), o.getShape().getShape()));
+            }
+            return result;
         }
     }
 

@@ -65,7 +65,7 @@ public final class Generator {
         }
         Conditions cond = conditions(model, s);
         Conditions uncond = unconditional(model, s);
-        ModelDenoiser d = new ModelDenoiser(model, cond, uncond, s.guidance(), s.guidanceRescale(), info.capabilities().needsUnconditional());
+        ModelDenoiser d = new ModelDenoiser(model, model.parameterization(schedule.model()), cond, uncond, s.guidance(), s.guidanceRescale(), info.capabilities().needsUnconditional());
         long[] seeds = new long[s.batch()];
         for (int i = 0; i < seeds.length; i++) seeds[i] = s.seed() + i;
         Latent x = Latents.scale(sigmas[0], SeededNoise.initial(rng, seeds, Latent.Precision.FLOAT32, model.itemShape()));

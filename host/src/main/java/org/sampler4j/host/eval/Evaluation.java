@@ -1,0 +1,346 @@
+package org.sampler4j.host.eval;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.sampler4j.api.sampler.ArrayLatent;
+import org.sampler4j.api.sampler.StepListener;
+import org.sampler4j.api.schedule.Schedule;
+import org.sampler4j.host.image.QualityPlot;
+import org.sampler4j.host.model.AnalyticModel;
+import org.sampler4j.host.model.ConditioningSpec;
+import org.sampler4j.host.model.DiffusionModel;
+import org.sampler4j.host.model.ModelException;
+import org.sampler4j.host.model.PixelBatch;
+import org.sampler4j.host.run.Generator;
+import org.sampler4j.host.run.RunSettings;
+
+/**
+ * Sample quality against cost for a model and a list of sampler × schedule cases (the API behind {@code sampler4j eval}).
+ * Every case generates the same items: {@code perClass} per class (or {@code perClass} in all for an unconditional
+ * model), item {@code i} with seed {@code seed + i} and class {@code i / perClass}, through {@link Generator} exactly as
+ * {@code run} would. Per case it reports
+ * <ul>
+ *   <li>the network evaluations per sample (NFE; a guided evaluation is one batched call);</li>
+ *   <li>with a {@link Classifier}: the fraction of samples classified as their requested class, and the Fréchet
+ *       distance between the classifier features of all samples and of the held-out real images ({@link Frechet});</li>
+ *   <li>for the built-in analytic model: the RMS error against the exact solution of the same probability-flow ODE
+ *       (same initial noise, same first sigma, same guidance), computed by a very fine reference solve (Heun on
+ *       {@code referenceSteps} Karras-spaced sigmas down to 1e-5). For stochastic samplers this is their distance
+ *       from the ODE solution, not an error.</li>
+ * </ul>
+ * Everything is deterministic given the seed: the same settings give the same numbers (timings aside).
+ */
+public final class Evaluation {
+    /** Items per call of the generator (a guided call runs twice as many through the network). */
+    static final int CHUNK = 100;
+    /** The last positive sigma of the analytic reference solve. */
+    static final double REFERENCE_SIGMA_MIN = 1e-5;
+
+    private Evaluation() {}
+
+    /**
+     * One configuration to evaluate.
+     *
+     * @param sampler sampler id
+     * @param schedule schedule DSL text with its step count
+     * @param series the line it belongs to in the plot (e.g. the schedule family {@code trailing(n).zeroSnr()})
+     */
+    public record Case(String sampler, String schedule, String series) {}
+
+    /**
+     * What every case shares.
+     *
+     * @param perClass samples per class (in all, for an unconditional model)
+     * @param seed seed of item 0
+     * @param guidance classifier-free guidance scale
+     * @param guidanceRescale {@code guidance_rescale}
+     * @param samplerOptions sampler options (each sampler must accept them)
+     * @param rng noise generator ({@code torch-cpu})
+     * @param referenceSteps steps of the analytic model's reference solve
+     */
+    public record Settings(int perClass, long seed, double guidance, double guidanceRescale, Map<String, Object> samplerOptions, String rng, int referenceSteps) {
+        public Settings {
+            if (perClass < 1) throw new ModelException("samples per class must be >= 1, got " + perClass);
+            if (referenceSteps < 10) throw new ModelException("reference steps must be >= 10, got " + referenceSteps);
+            samplerOptions = samplerOptions == null ? Map.of() : Map.copyOf(samplerOptions);
+            rng = rng == null ? "torch-cpu" : rng;
+        }
+
+        /** Defaults: seed 0, no sampler options, torch-cpu noise, a 2000-step reference. */
+        public static Settings of(int perClass, double guidance, double guidanceRescale) {
+            return new Settings(perClass, 0, guidance, guidanceRescale, Map.of(), "torch-cpu", 2000);
+        }
+    }
+
+    /**
+     * One case's result; metrics that do not apply are null.
+     *
+     * @param sampler sampler id
+     * @param schedule schedule text
+     * @param series plot line
+     * @param steps sampler steps
+     * @param nfe network evaluations per sample
+     * @param samples samples generated
+     * @param accuracy fraction classified as the requested class
+     * @param frechet Fréchet distance of classifier features to the real images
+     * @param odeError RMS distance from the exact ODE solution (analytic model)
+     * @param seconds sampling wall time
+     */
+    public record Row(String sampler, String schedule, String series, int steps, long nfe, int samples, Double accuracy, Double frechet,
+                      Double odeError, double seconds) {}
+
+    /**
+     * A finished evaluation.
+     *
+     * @param model the model reference
+     * @param settings the shared settings
+     * @param classifier the classifier folder, or null
+     * @param classifierTestAccuracy the classifier's accuracy on the real images, measured now, or null
+     * @param realSplitFrechet the Fréchet distance between two halves of the real images (a floor for the sample size), or null
+     * @param rows one per case, in order
+     */
+    public record Report(String model, Settings settings, String classifier, Double classifierTestAccuracy, Double realSplitFrechet, List<Row> rows) {
+        /** The case with the fewest NFE whose accuracy is at least {@code bar} (ties: higher accuracy). */
+        public Optional<Row> cheapestReaching(double bar) {
+            return rows.stream().filter(r -> r.accuracy() != null && r.accuracy() >= bar)
+                    .min(Comparator.comparingLong(Row::nfe).thenComparing(r -> -r.accuracy()));
+        }
+
+        /** A fixed-width text table. */
+        public String table() {
+            StringBuilder b = new StringBuilder();
+            int sw = Math.max(8, rows.stream().mapToInt(r -> r.schedule().length()).max().orElse(8));
+            int pw = Math.max(7, rows.stream().mapToInt(r -> r.sampler().length()).max().orElse(7));
+            String head = "%-" + pw + "s  %-" + sw + "s %6s %5s %8s %9s %10s %8s%n";
+            b.append(String.format(Locale.ROOT, head, "sampler", "schedule", "steps", "NFE", "accuracy", "Frechet", "ODE error", "seconds"));
+            for (Row r : rows) {
+                b.append(String.format(Locale.ROOT, "%-" + pw + "s  %-" + sw + "s %6d %5d %8s %9s %10s %8.2f%n", r.sampler(), r.schedule(), r.steps(), r.nfe(),
+                        r.accuracy() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.accuracy()),
+                        r.frechet() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.frechet()),
+                        r.odeError() == null ? "-" : String.format(Locale.ROOT, "%.3e", r.odeError()), r.seconds()));
+            }
+            return b.toString();
+        }
+
+        /** The report as JSON-ready maps and lists (snake_case keys). */
+        public Map<String, Object> toJson() {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", model);
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("per_class", settings.perClass());
+            s.put("seed", settings.seed());
+            s.put("guidance", settings.guidance());
+            s.put("guidance_rescale", settings.guidanceRescale());
+            s.put("sampler_options", settings.samplerOptions());
+            s.put("rng", settings.rng());
+            s.put("reference_steps", settings.referenceSteps());
+            doc.put("settings", s);
+            if (classifier != null) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("folder", classifier);
+                c.put("real_image_accuracy", classifierTestAccuracy);
+                c.put("real_split_frechet", realSplitFrechet);
+                doc.put("classifier", c);
+            }
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Row r : rows) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("sampler", r.sampler());
+                m.put("schedule", r.schedule());
+                m.put("series", r.series());
+                m.put("steps", r.steps());
+                m.put("nfe", r.nfe());
+                m.put("samples", r.samples());
+                m.put("accuracy", r.accuracy());
+                m.put("frechet", r.frechet());
+                m.put("ode_error", r.odeError());
+                m.put("seconds", r.seconds());
+                out.add(m);
+            }
+            doc.put("rows", out);
+            return doc;
+        }
+
+        /** Quality against NFE: one panel per measured metric, one line per sampler and series. */
+        public BufferedImage plot(String title) {
+            List<QualityPlot.Metric> metrics = new ArrayList<>();
+            List<java.util.function.Function<Row, Double>> getters = new ArrayList<>();
+            if (rows.stream().anyMatch(r -> r.accuracy() != null)) {
+                metrics.add(new QualityPlot.Metric("class accuracy", false, true));
+                getters.add(Row::accuracy);
+            }
+            if (rows.stream().anyMatch(r -> r.frechet() != null)) {
+                metrics.add(new QualityPlot.Metric("Frechet distance (classifier features, log)", true, false));
+                getters.add(Row::frechet);
+            }
+            if (rows.stream().anyMatch(r -> r.odeError() != null)) {
+                metrics.add(new QualityPlot.Metric("RMS error vs exact ODE solution (log)", true, false));
+                getters.add(Row::odeError);
+            }
+            if (metrics.isEmpty()) throw new ModelException("nothing to plot: no metric applies (give a classifier, or evaluate the analytic model)");
+            Map<String, List<Row>> lines = new LinkedHashMap<>();
+            for (Row r : rows) lines.computeIfAbsent(r.sampler() + "  " + r.series(), k -> new ArrayList<>()).add(r);
+            List<QualityPlot.Series> series = new ArrayList<>();
+            for (Map.Entry<String, List<Row>> e : lines.entrySet()) {
+                List<Row> rs = e.getValue().stream().sorted(Comparator.comparingLong(Row::nfe)).toList();
+                double[] nfe = rs.stream().mapToDouble(Row::nfe).toArray();
+                List<double[]> values = new ArrayList<>();
+                for (java.util.function.Function<Row, Double> g : getters) {
+                    values.add(rs.stream().mapToDouble(r -> g.apply(r) == null ? Double.NaN : g.apply(r)).toArray());
+                }
+                series.add(new QualityPlot.Series(e.getKey(), nfe, values));
+            }
+            return QualityPlot.of(title, metrics, series);
+        }
+    }
+
+    /**
+     * Runs the evaluation.
+     *
+     * @param model the model
+     * @param classifier the evaluation classifier, or null (no accuracy, no Fréchet distance)
+     * @param cases the cases, in report order
+     * @param s the shared settings
+     * @param progress receives one line per finished case
+     */
+    public static Report run(DiffusionModel model, Classifier classifier, List<Case> cases, Settings s, Consumer<String> progress) {
+        if (cases.isEmpty()) throw new ModelException("nothing to evaluate: give at least one sampler and schedule");
+        int[] labels = labels(model, s.perClass());
+        Frechet.Gaussian real = null;
+        Double realAccuracy = null;
+        Double split = null;
+        if (classifier != null) {
+            Classifier.RealImages ri = classifier.realImages();
+            Classifier.Result rr = classifier.classify(ri.pixels());
+            realAccuracy = accuracy(rr.predictions(), ri.labels());
+            real = Frechet.Gaussian.fit(rr.features());
+            split = splitFrechet(rr.features(), ri.labels());
+        }
+        boolean analytic = model instanceof AnalyticModel;
+        Map<Double, float[]> references = new LinkedHashMap<>();
+        List<Row> rows = new ArrayList<>();
+        for (Case c : cases) {
+            Samples gen = generate(model, c.sampler(), c.schedule(), labels, s);
+            Double acc = null;
+            Double fd = null;
+            if (classifier != null) {
+                Classifier.Result r = classifier.classify(gen.pixels());
+                if (labels != null) acc = accuracy(r.predictions(), labels);
+                fd = Frechet.distance(Frechet.Gaussian.fit(r.features()), real);
+            }
+            Double err = null;
+            if (analytic) {
+                double sigma0 = Schedule.parse(c.schedule()).resolve(model.noiseModel()).sigma(0);
+                float[] ref = references.computeIfAbsent(sigma0, k -> generate(model, "heun", reference(k, s.referenceSteps()), labels, s).latents());
+                err = rms(gen.latents(), ref);
+            }
+            Row row = new Row(c.sampler(), c.schedule(), c.series(), gen.steps(), gen.nfe(), gen.pixels().batch(), acc, fd, err, gen.seconds());
+            rows.add(row);
+            progress.accept(String.format(Locale.ROOT, "%s  %s: %d NFE%s%s%s (%.1f s)", c.sampler(), c.schedule(), row.nfe(),
+                    acc == null ? "" : String.format(Locale.ROOT, ", accuracy %.3f", acc),
+                    fd == null ? "" : String.format(Locale.ROOT, ", Frechet %.3f", fd),
+                    err == null ? "" : String.format(Locale.ROOT, ", ODE error %.3e", err), row.seconds()));
+        }
+        return new Report(model.reference(), s, classifier == null ? null : classifier.folder().toString(), realAccuracy, split, rows);
+    }
+
+    /** Generated samples of one case. */
+    private record Samples(PixelBatch pixels, float[] latents, int steps, long nfe, double seconds) {}
+
+    /** The class of each item ({@code perClass} per class), or null for an unconditional model. */
+    private static int[] labels(DiffusionModel model, int perClass) {
+        ConditioningSpec c = model.conditioning();
+        if (c.kindValue() != ConditioningSpec.Kind.CLASS_LABEL) return null;
+        int[] l = new int[c.classes() * perClass];
+        for (int i = 0; i < l.length; i++) l[i] = i / perClass;
+        return l;
+    }
+
+    private static Samples generate(DiffusionModel model, String sampler, String schedule, int[] labels, Settings s) {
+        int n = labels == null ? s.perClass() : labels.length;
+        List<PixelBatch> parts = new ArrayList<>();
+        float[] latents = null;
+        int steps = 0;
+        long nfe = 0;
+        double seconds = 0;
+        int filled = 0;
+        for (int start = 0; start < n; start += CHUNK) {
+            int b = Math.min(CHUNK, n - start);
+            List<Integer> l = labels == null ? null : Arrays.stream(labels, start, start + b).boxed().toList();
+            RunSettings rs = new RunSettings(RunSettings.VERSION, model.reference(), sampler, s.samplerOptions(), schedule, s.seed() + start, b, s.rng(),
+                    s.guidance(), s.guidanceRescale(), l, null, null, null, null);
+            Generator.Result r = Generator.run(model, rs, StepListener.NONE);
+            float[] x = ArrayLatent.of(r.samples()).toFloatArray();
+            if (latents == null) latents = new float[x.length / b * n];
+            System.arraycopy(x, 0, latents, filled, x.length);
+            filled += x.length;
+            parts.add(r.pixels());
+            steps = r.steps();
+            nfe = r.evaluations();
+            seconds += r.seconds();
+        }
+        return new Samples(concat(parts), latents, steps, nfe, seconds);
+    }
+
+    private static PixelBatch concat(List<PixelBatch> parts) {
+        PixelBatch first = parts.get(0);
+        if (parts.size() == 1) return first;
+        int n = parts.stream().mapToInt(PixelBatch::batch).sum();
+        float[] v = new float[parts.stream().mapToInt(p -> p.values().length).sum()];
+        int at = 0;
+        for (PixelBatch p : parts) {
+            System.arraycopy(p.values(), 0, v, at, p.values().length);
+            at += p.values().length;
+        }
+        return new PixelBatch(v, n, first.channels(), first.height(), first.width(), first.lo(), first.hi());
+    }
+
+    /** The reference schedule: {@code steps} Karras-spaced (rho 7) sigmas from {@code sigma0} to 1e-5, then 0. */
+    static String reference(double sigma0, int steps) {
+        double rho = 7;
+        double a = Math.pow(sigma0, 1 / rho);
+        double b = Math.pow(REFERENCE_SIGMA_MIN, 1 / rho);
+        double[] sig = new double[steps + 1];
+        for (int i = 0; i < steps; i++) sig[i] = Math.pow(a + (double) i / (steps - 1) * (b - a), rho);
+        sig[0] = sigma0;
+        return Schedule.sigmas(sig).toString();
+    }
+
+    private static double accuracy(int[] predictions, int[] labels) {
+        int ok = 0;
+        for (int i = 0; i < labels.length; i++) if (predictions[i] == labels[i]) ok++;
+        return (double) ok / labels.length;
+    }
+
+    /** The Fréchet distance between the first and the second half of each class's real images. */
+    private static Double splitFrechet(double[][] features, int[] labels) {
+        Map<Integer, Integer> seen = new LinkedHashMap<>();
+        Map<Integer, Integer> count = new LinkedHashMap<>();
+        for (int l : labels) count.merge(l, 1, Integer::sum);
+        List<double[]> a = new ArrayList<>();
+        List<double[]> b = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            int k = seen.merge(labels[i], 1, Integer::sum);
+            (k <= count.get(labels[i]) / 2 ? a : b).add(features[i]);
+        }
+        if (a.size() < 2 || b.size() < 2) return null;
+        return Frechet.distance(Frechet.Gaussian.fit(a.toArray(double[][]::new)), Frechet.Gaussian.fit(b.toArray(double[][]::new)));
+    }
+
+    private static double rms(float[] x, float[] ref) {
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            double d = (double) x[i] - ref[i];
+            sum += d * d;
+        }
+        return Math.sqrt(sum / x.length);
+    }
+}
