@@ -89,7 +89,7 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter err = cmd.commandLine().getErr();
         Evaluation.Settings settings = new Evaluation.Settings(perClass, seed, guidance, guidanceRescale, new LinkedHashMap<>(options), rng, referenceSteps);
         Evaluation.Report report;
-        try (DiffusionModel m = Models.open(model); Classifier c = classifier(m)) {
+        try (DiffusionModel m = Models.open(model); Classifier c = classifier()) {
             List<Evaluation.Case> cases = cases(m);
             report = Evaluation.run(m, c, cases, settings, line -> {
                 if (!quiet) {
@@ -110,7 +110,7 @@ final class EvalCommand implements Callable<Integer> {
             if (report.rows().stream().anyMatch(r -> r.accuracy() != null)) {
                 Map<String, Object> b = new LinkedHashMap<>();
                 b.put("accuracy", bar);
-                b.put("fewest_nfe", best.map(r -> (Object) Map.of("sampler", r.sampler(), "schedule", r.schedule(), "nfe", r.nfe(), "accuracy", r.accuracy())).orElse(null));
+                b.put("fewest_nfe", best.map(EvalCommand::brief).orElse(null));
                 doc.put("bar", b);
             }
             if (plot != null) doc.put("plot", plot.toString());
@@ -130,7 +130,16 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Classifier classifier(DiffusionModel m) {
+    private static Map<String, Object> brief(Evaluation.Row r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sampler", r.sampler());
+        m.put("schedule", r.schedule());
+        m.put("nfe", r.nfe());
+        m.put("accuracy", r.accuracy());
+        return m;
+    }
+
+    private Classifier classifier() {
         if (noClassifier) return null;
         if (classifier != null) return Classifier.open(classifier);
         Path dflt = Path.of(model).resolve("classifier");

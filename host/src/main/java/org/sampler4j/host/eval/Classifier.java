@@ -193,16 +193,18 @@ public final class Classifier implements AutoCloseable {
         int plane = in.height() * in.width();
         float[] v = new float[n * per];
         int[] labels = new int[n];
+        java.awt.image.Raster raster = sheet.getRaster();
+        int bands = raster.getNumBands();
         for (int k = 0; k < d.classes(); k++) {
             for (int j = 0; j < perClass; j++) {
                 int i = k * perClass + j;
                 labels[i] = k;
                 for (int y = 0; y < in.height(); y++) {
                     for (int x = 0; x < in.width(); x++) {
-                        int rgb = sheet.getRGB(j * in.width() + x, k * in.height() + y);
                         for (int c = 0; c < in.channels(); c++) {
-                            int shift = in.channels() == 1 ? 16 : 16 - 8 * c;
-                            v[i * per + c * plane + y * in.width() + x] = ((rgb >> shift) & 0xff) / 255f;
+                            // the raster's samples, not getRGB: that would convert a grey PNG's linear grey to sRGB
+                            int level = raster.getSample(j * in.width() + x, k * in.height() + y, Math.min(c, bands - 1));
+                            v[i * per + c * plane + y * in.width() + x] = level / 255f;
                         }
                     }
                 }

@@ -70,7 +70,7 @@ public final class Evaluation {
         public Settings {
             if (perClass < 1) throw new ModelException("samples per class must be >= 1, got " + perClass);
             if (referenceSteps < 10) throw new ModelException("reference steps must be >= 10, got " + referenceSteps);
-            samplerOptions = samplerOptions == null ? Map.of() : Map.copyOf(samplerOptions);
+            samplerOptions = samplerOptions == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(samplerOptions));
             rng = rng == null ? "torch-cpu" : rng;
         }
 
@@ -228,7 +228,7 @@ public final class Evaluation {
         Map<Double, float[]> references = new LinkedHashMap<>();
         List<Row> rows = new ArrayList<>();
         for (Case c : cases) {
-            Samples gen = generate(model, c.sampler(), c.schedule(), labels, s);
+            Samples gen = generate(model, c.sampler(), s.samplerOptions(), c.schedule(), labels, s);
             Double acc = null;
             Double fd = null;
             if (classifier != null) {
@@ -239,7 +239,7 @@ public final class Evaluation {
             Double err = null;
             if (analytic) {
                 double sigma0 = Schedule.parse(c.schedule()).resolve(model.noiseModel()).sigma(0);
-                float[] ref = references.computeIfAbsent(sigma0, k -> generate(model, "heun", reference(k, s.referenceSteps()), labels, s).latents());
+                float[] ref = references.computeIfAbsent(sigma0, k -> generate(model, "heun", Map.of(), reference(k, s.referenceSteps()), labels, s).latents());
                 err = rms(gen.latents(), ref);
             }
             Row row = new Row(c.sampler(), c.schedule(), c.series(), gen.steps(), gen.nfe(), gen.pixels().batch(), acc, fd, err, gen.seconds());
@@ -264,7 +264,7 @@ public final class Evaluation {
         return l;
     }
 
-    private static Samples generate(DiffusionModel model, String sampler, String schedule, int[] labels, Settings s) {
+    private static Samples generate(DiffusionModel model, String sampler, Map<String, Object> options, String schedule, int[] labels, Settings s) {
         int n = labels == null ? s.perClass() : labels.length;
         List<PixelBatch> parts = new ArrayList<>();
         float[] latents = null;
@@ -275,7 +275,7 @@ public final class Evaluation {
         for (int start = 0; start < n; start += CHUNK) {
             int b = Math.min(CHUNK, n - start);
             List<Integer> l = labels == null ? null : Arrays.stream(labels, start, start + b).boxed().toList();
-            RunSettings rs = new RunSettings(RunSettings.VERSION, model.reference(), sampler, s.samplerOptions(), schedule, s.seed() + start, b, s.rng(),
+            RunSettings rs = new RunSettings(RunSettings.VERSION, model.reference(), sampler, options, schedule, s.seed() + start, b, s.rng(),
                     s.guidance(), s.guidanceRescale(), l, null, null, null, null);
             Generator.Result r = Generator.run(model, rs, StepListener.NONE);
             float[] x = ArrayLatent.of(r.samples()).toFloatArray();

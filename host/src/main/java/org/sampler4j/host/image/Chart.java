@@ -27,10 +27,10 @@ final class Chart {
      * @param integerTicks linear ticks at whole numbers only
      */
     record Axis(String label, double lo, double hi, boolean log, boolean integerTicks) {
-        /** A linear axis covering {@code values} with 5% padding (or the exact range when {@code tight}). */
-        static Axis linear(String label, List<Double> values, boolean tight) {
+        /** A linear axis covering {@code values} with 5% padding. */
+        static Axis linear(String label, List<Double> values) {
             double[] r = range(values, false);
-            double pad = tight ? 0 : 0.05 * (r[1] - r[0]);
+            double pad = 0.05 * (r[1] - r[0]);
             return new Axis(label, r[0] - pad, r[1] + pad, false, false);
         }
 

@@ -60,7 +60,7 @@ public final class QualityPlot {
                 for (double d : v) ys.add(d);
             }
             String label = metric.label() + (metric.higherIsBetter() ? "  (higher is better)" : "  (lower is better)");
-            Chart.Axis y = metric.log() ? Chart.Axis.log(label, ys) : Chart.Axis.linear(label, ys, false);
+            Chart.Axis y = metric.log() ? Chart.Axis.log(label, ys) : Chart.Axis.linear(label, ys);
             Chart.panel(g, ML + m * (ML + PW + GAP), MT, PW, PH, x, y, lines);
         }
         Chart.legend(g, ML, MT + PH + MB, series.stream().map(Series::label).toList());

@@ -58,7 +58,7 @@ public final class SchedulePlot {
         }
         Chart.Axis steps = new Chart.Axis("step", 0, maxStep, false, true);
         Chart.panel(g, ML, MT, PW, PH, steps, Chart.Axis.log("sigma (log scale)", sigmas), sigmaLines);
-        Chart.panel(g, 2 * ML + PW + 40, MT, PW, PH, steps, Chart.Axis.linear("log-SNR = -2 log(sigma)", snrs, false), snrLines);
+        Chart.panel(g, 2 * ML + PW + 40, MT, PW, PH, steps, Chart.Axis.linear("log-SNR = -2 log(sigma)", snrs), snrLines);
         Chart.legend(g, ML, MT + PH + MB, labels);
         g.dispose();
         return img;

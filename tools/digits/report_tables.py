@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""Prints the JSON documents written by tools/digits/eval_report.sh as markdown tables (for EVAL_REPORT.md).
+
+  python3 tools/digits/report_tables.py models/digits/eval/*.json
+"""
+import json
+import sys
+
+
+def fmt(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+def table(path):
+    with open(path) as f:
+        doc = json.load(f)
+    s = doc["settings"]
+    c = doc.get("classifier") or {}
+    out = [f"`{path}`: guidance {s['guidance']:g}, guidance_rescale {s['guidance_rescale']:g}, {s['per_class']} per class, seed {s['seed']}"
+           + (f"; real-vs-real Frechet floor {c['real_split_frechet']:.2f}" if c.get("real_split_frechet") is not None else ""),
+           "",
+           "| sampler | schedule | NFE | accuracy | Frechet |",
+           "| --- | --- | ---: | ---: | ---: |"]
+    for r in doc["rows"]:
+        out.append(f"| {r['sampler']} | `{r['schedule']}` | {r['nfe']} | {fmt(r['accuracy'], '.3f')} | {fmt(r['frechet'], '.2f')} |")
+    bar = doc.get("bar")
+    if bar:
+        b = bar["fewest_nfe"]
+        out.append("")
+        out.append(f"Fewest NFE reaching accuracy {bar['accuracy']:g}: " + ("none" if b is None else
+                   f"{b['sampler']} `{b['schedule']}` ({b['nfe']} NFE, accuracy {b['accuracy']:.3f})"))
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print("\n\n".join(table(p) for p in sys.argv[1:]))
