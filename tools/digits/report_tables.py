@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Prints the JSON documents written by tools/digits/eval_report.sh as markdown tables (for EVAL_REPORT.md).
 
-  python3 tools/digits/report_tables.py models/digits/eval/*.json
+  python3 tools/digits/report_tables.py models/digits/eval/*.json            # one row per case
+  python3 tools/digits/report_tables.py --pivot models/digits/eval/*.json    # one row per sampler and schedule
+                                                                             # family, one column per step count
 """
 import json
 import sys
@@ -32,5 +34,32 @@ def table(path):
     return "\n".join(out)
 
 
+def pivot(path):
+    """Cells 'accuracy / Frechet (NFE)' with one row per sampler and series and one column per step count."""
+    with open(path) as f:
+        doc = json.load(f)
+    s = doc["settings"]
+    steps = sorted({r["steps"] for r in doc["rows"]})
+    lines = {}
+    for r in doc["rows"]:
+        lines.setdefault((r["sampler"], r["series"]), {})[r["steps"]] = r
+    out = [f"`{path}`: guidance {s['guidance']:g}, guidance_rescale {s['guidance_rescale']:g}, {s['per_class']} per class; "
+           "cells: accuracy / Frechet distance (NFE)", "",
+           "| sampler | schedule | " + " | ".join(f"{n} steps" for n in steps) + " |",
+           "| --- | --- | " + " | ".join("---:" for _ in steps) + " |"]
+    for (sampler, series), rows in lines.items():
+        cells = []
+        for n in steps:
+            r = rows.get(n)
+            cells.append("" if r is None else f"{fmt(r['accuracy'], '.3f')} / {fmt(r['frechet'], '.1f')} ({r['nfe']})")
+        out.append(f"| {sampler} | `{series}` | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 if __name__ == "__main__":
-    print("\n\n".join(table(p) for p in sys.argv[1:]))
+    args = sys.argv[1:]
+    fn = table
+    if args and args[0] == "--pivot":
+        fn = pivot
+        args = args[1:]
+    print("\n\n".join(fn(p) for p in args))

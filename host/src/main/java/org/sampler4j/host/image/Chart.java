@@ -34,10 +34,17 @@ final class Chart {
             return new Axis(label, r[0] - pad, r[1] + pad, false, false);
         }
 
-        /** A log axis covering {@code values} (positive ones), widened to whole decades. */
+        /** A log axis covering {@code values} (positive ones), widened to 1, 2 or 5 times a power of ten. */
         static Axis log(String label, List<Double> values) {
             double[] r = range(values, true);
-            return new Axis(label, Math.pow(10, Math.floor(Math.log10(r[0]))), Math.pow(10, Math.ceil(Math.log10(r[1]))), true, false);
+            return new Axis(label, nice(r[0], false), nice(r[1], true), true, false);
+        }
+
+        private static double nice(double v, boolean up) {
+            double p = Math.pow(10, Math.floor(Math.log10(v) + 1e-12));
+            double m = v / p;
+            if (up) return (m <= 1 + 1e-9 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+            return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * p;
         }
 
         double position(double v) {
@@ -47,7 +54,14 @@ final class Chart {
         List<Double> ticks() {
             List<Double> t = new ArrayList<>();
             if (log) {
-                for (double e = Math.round(Math.log10(lo)); e <= Math.log10(hi) + 1e-9; e++) t.add(Math.pow(10, e));
+                // decades; also 2 and 5 times them when the axis spans few decades
+                double[] mantissas = Math.log10(hi / lo) <= 2.5 ? new double[] {1, 2, 5} : new double[] {1};
+                for (double e = Math.floor(Math.log10(lo) + 1e-9); e <= Math.log10(hi) + 1e-9; e++) {
+                    for (double m : mantissas) {
+                        double v = m * Math.pow(10, e);
+                        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) t.add(v);
+                    }
+                }
             } else {
                 double step = niceStep((hi - lo) / 6);
                 if (integerTicks) step = Math.max(1, Math.rint(step));
