@@ -8,8 +8,8 @@ M=models/digits
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 ALL=0,1,2,3,4,5,6,7,8,9
-# The README's main command: one sample per class, seeds 0..9, dpmpp_2m on the default trailing(30).zeroSnr(), guidance 3.
-bin/sampler4j run --model "$M" -s dpmpp_2m --class "$ALL" --batch 10 --guidance 3 -o "$T/main.png" -q
+# The README's main command: one sample per class, seeds 0..9, euler (the default) on the model's trailing(30).zeroSnr(), guidance 3.
+bin/sampler4j run --model "$M" --class "$ALL" --batch 10 --guidance 3 -o "$T/main.png" -q
 cp "$T/main-grid.png" "$M/samples-guidance-3.png"
 # The model alone (no guidance), seeds 100..109.
 bin/sampler4j run --model "$M" -s dpmpp_2m --class "$ALL" --batch 10 --seed 100 -o "$T/g1.png" -q
