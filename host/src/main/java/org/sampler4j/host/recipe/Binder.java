@@ -31,6 +31,8 @@ import org.sampler4j.host.recipe.YamlTree.Scalar;
  * records. Strings are never coerced to numbers or back ({@code steps: "10"} is a mistake).
  */
 final class Binder {
+    /** Suffix of the path under which the key of a free-form map entry is recorded ({@code sampler_options.eta#key}). */
+    static final String KEY = "#key";
     private final List<Problem> problems;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
 
@@ -83,7 +85,7 @@ final class Binder {
             boolean ok = true;
             for (int i = 0; i < items.size(); i++) {
                 Node it = items.get(i);
-                String p = path + "[" + i + "]";
+                String p = n instanceof ListNode ? path + "[" + i + "]" : path;
                 if (it instanceof Scalar s && s.value() == null) {
                     problem(it, p, "expected " + a(item) + ", got nothing (null)");
                     ok = false;
@@ -104,6 +106,7 @@ final class Binder {
             for (Entry e : m.entries()) {
                 String p = child(path, e.key());
                 nodes.put(p, e.value());
+                nodes.put(p + KEY, new Scalar(e.keyLoc(), e.key(), -1));
                 if (e.value() instanceof Scalar s && s.value() != null) out.put(e.key(), s.value() instanceof BigInteger b ? b.doubleValue() : s.value());
                 else problem(e.value(), p, "expected a number, text or true/false, got " + e.value().describe());
             }

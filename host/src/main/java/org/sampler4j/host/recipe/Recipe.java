@@ -34,7 +34,7 @@ import org.sampler4j.host.recipe.Schema.Required;
  * @param plugins plugins folder (relative to this file); {@code --plugins} wins over it
  * @param sweep values to sweep: one run per combination
  */
-public record Recipe(@Required("the format version: recipe: 1") @Range(min = 1, max = 1) Integer recipe,
+public record Recipe(@Required("the format version: recipe: 1") Integer recipe,
                      @Key("extends") String extendsFile,
                      ModelRef model,
                      String sampler,

@@ -99,7 +99,7 @@ public final class RecipeChecker {
             if (sw.values(k) != null && sw.values(k).isEmpty()) lr.problem("sweep." + k, "give at least one value to sweep, or drop the key");
         }
         List<String> swept = sw.swept();
-        if (swept.isEmpty() && lr.nodes().keySet().stream().noneMatch(p -> p.startsWith("sweep.") && !p.equals("sweep.rows"))) {
+        if (swept.isEmpty() && !hasProblemUnder(lr, "sweep") && lr.nodes().keySet().stream().noneMatch(p -> p.startsWith("sweep.") && !p.equals("sweep.rows"))) {
             lr.problem("sweep", "nothing to sweep: list values under one of " + String.join(", ", Recipe.Sweep.KEYS));
         }
         if (sw.rows() != null && !swept.contains(sw.rows())) {
@@ -135,7 +135,10 @@ public final class RecipeChecker {
                 try {
                     s.options(r.samplerOptions());
                 } catch (IllegalArgumentException ex) {
-                    lr.problem(optionPath(r.samplerOptions(), ex.getMessage()), ex.getMessage());
+                    String path = optionPath(r.samplerOptions(), ex.getMessage());
+                    Node key = lr.node(path + Binder.KEY);
+                    if (ex.getMessage().startsWith("unknown") && key != null) lr.problem(key.loc(), path, ex.getMessage());
+                    else lr.problem(path, ex.getMessage());
                 }
             }
         }
@@ -159,6 +162,7 @@ public final class RecipeChecker {
         String fallback = model == null ? RecipePlan.DEFAULT_SCHEDULE : model.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE);
         for (Map.Entry<String, Recipe.ScheduleSpec> e : specs.entrySet()) {
             Recipe.ScheduleSpec spec = e.getValue();
+            if (hasProblemUnder(lr, e.getKey())) continue;
             if (spec != null && spec.spacing() != null && !List.of("leading", "linspace", "trailing").contains(spec.spacing())) {
                 lr.problem(e.getKey() + ".spacing", Names.unknown("spacing", spec.spacing(), List.of("leading", "linspace", "trailing")));
                 continue;
@@ -182,15 +186,23 @@ public final class RecipeChecker {
                     String path = textPath(lr, where, spec);
                     Matcher m = DSL_COLUMN.matcher(msg);
                     Node node = lr.node(path);
-                    if (m.find() && node instanceof Scalar s && spec != null && spec.text() != null && text.startsWith(spec.text().substring(0, Math.min(spec.text().length(), Integer.parseInt(m.group(1)))))
-                            && Integer.parseInt(m.group(1)) <= spec.text().length() + 1) {
-                        lr.problem(s.at(Integer.parseInt(m.group(1)) - 1), path, "schedule " + msg.substring(m.group(0).length()) + " (in '" + spec.text() + "')");
+                    boolean located = m.find();
+                    int column = located ? Integer.parseInt(m.group(1)) : -1;
+                    if (located && node instanceof Scalar s && spec != null && spec.text() != null && column <= spec.text().length()) {
+                        lr.problem(s.at(column - 1), path, "schedule " + msg.substring(m.group(0).length()) + " (in '" + spec.text() + "')");
+                    } else if (located && spec != null && spec.remap() != null && lr.node(where + ".remap") != null && msg.contains(spec.remap().replaceAll("\\(.*", ""))) {
+                        lr.problem(where + ".remap", "schedule '" + text + "': " + msg.substring(m.group(0).length()));
                     } else {
                         lr.problem(path, "schedule '" + text + "': " + msg);
                     }
                 }
             }
         }
+    }
+
+    /** Whether a problem was already reported at {@code path} or under it (then checks of the whole would only repeat it). */
+    private static boolean hasProblemUnder(LoadedRecipe lr, String path) {
+        return lr.problems().stream().anyMatch(p -> p.path().equals(path) || p.path().startsWith(path + ".") || p.path().startsWith(path + "["));
     }
 
     /** The path of a schedule's text (shorthand or the text key), else the schedule itself. */
@@ -223,7 +235,7 @@ public final class RecipeChecker {
             lr.problem("conditioning.class", "give a class label or text (prompt or embedding), not both");
         }
         if (c.prompt() != null && c.embedding() != null) lr.problem("conditioning.prompt", "give a prompt or an embedding file, not both");
-        if (c.prompt() != null || c.negativePrompt() != null) {
+        if ((c.prompt() != null || c.negativePrompt() != null) && c.classLabels() == null && c.embedding() == null) {
             lr.problem(c.prompt() != null ? "conditioning.prompt" : "conditioning.negative_prompt",
                     "prompts need a model with a text encoder, and " + (model == null ? "this model" : model.name())
                             + " has none: give conditioning.embedding (a precomputed text embedding file) instead");
@@ -253,7 +265,7 @@ public final class RecipeChecker {
                 }
             }
         }
-        if ((c.embedding() != null || c.negativeEmbedding() != null) && kind != ConditioningSpec.Kind.TEXT_EMBEDDING) {
+        if ((c.embedding() != null || c.negativeEmbedding() != null) && kind != ConditioningSpec.Kind.TEXT_EMBEDDING && !hasProblemUnder(lr, "conditioning")) {
             lr.problem(c.embedding() != null ? "conditioning.embedding" : "conditioning.negative_embedding",
                     "model " + model.name() + " is conditioned on " + spec.kind() + ", not on a text embedding: drop the embedding");
         }

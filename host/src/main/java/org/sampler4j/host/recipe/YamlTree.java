@@ -143,8 +143,9 @@ public final class YamlTree {
 
         Node value() throws IOException {
             Loc loc = loc();
-            if (p instanceof YAMLParser y && (y.isCurrentAlias() || y.getObjectId() != null)) {
+            if (p instanceof YAMLParser y && y.isCurrentAlias()) {
                 problems.add(new Problem(loc, "", "YAML anchors and aliases (&name, *name) are not supported in recipes; use 'extends: base.yaml' to share settings"));
+                return new Scalar(loc, null, -1);
             }
             JsonToken t = p.currentToken();
             switch (t) {
