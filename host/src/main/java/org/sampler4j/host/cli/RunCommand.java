@@ -297,7 +297,11 @@ final class RunCommand implements Callable<Integer> {
 
     static String withSteps(String spec, int n) {
         if (n < 1) throw new Main.UserException("--steps must be >= 1, got " + n);
-        return RunSettings.withSteps(spec, n);
+        try {
+            return RunSettings.withSteps(spec, n);
+        } catch (org.sampler4j.api.schedule.ScheduleException e) {
+            throw new Main.UserException("--" + e.getMessage());
+        }
     }
 
     private static RunSettings fromImage(Path png) {
