@@ -305,7 +305,13 @@ public final class ExtensionRegistry<T> {
         if (idx.byName.isEmpty()) {
             throw new ScheduleException("unknown " + kind + " '" + name + "': no " + kind + " is installed (add a plugin to the plugins folder or the classpath)");
         }
-        throw new ScheduleException(Names.unknown(kind, name, idx.byName.keySet()));
+        java.util.Optional<String> close = Names.closest(name, idx.byName.keySet());
+        if (close.isPresent()) throw new ScheduleException(Names.unknown(kind, name, idx.byName.keySet()));
+        // nothing close: list the ids only (aliases would triple the list), and where to see the rest
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        idx.byName.values().forEach(en -> ids.add(id.apply(en.extension())));
+        throw new ScheduleException("unknown " + kind + " '" + name + "'; known ids: " + String.join(", ", ids)
+                + " (aliases too: 'sampler4j " + kind + "s')");
     }
 
     /** The extension with that id or alias, or a {@link ScheduleException} with a "did you mean". */
