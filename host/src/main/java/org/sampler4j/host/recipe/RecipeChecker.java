@@ -189,7 +189,7 @@ public final class RecipeChecker {
                     boolean located = m.find();
                     int column = located ? Integer.parseInt(m.group(1)) : -1;
                     if (located && node instanceof Scalar s && spec != null && spec.text() != null && column <= spec.text().length()) {
-                        lr.problem(s.at(column - 1), path, "schedule " + msg.substring(m.group(0).length()) + " (in '" + spec.text() + "')");
+                        lr.problem(s.at(column - 1), path, msg.substring(m.group(0).length()) + " (in '" + spec.text() + "')");
                     } else if (located && spec != null && spec.remap() != null && lr.node(where + ".remap") != null && msg.contains(spec.remap().replaceAll("\\(.*", ""))) {
                         lr.problem(where + ".remap", "schedule '" + text + "': " + msg.substring(m.group(0).length()));
                     } else {

@@ -40,7 +40,7 @@ class RecipeCliTest {
         assertTrue(lines.get(0).startsWith(f + ":3:10: sampler: unknown sampler 'eulr'"), lines.get(0));
         assertTrue(lines.get(1).startsWith(f + ":4:8: steps: expected an integer"), lines.get(1));
         assertTrue(lines.get(2).startsWith(f + ":5:31: guidance.rescale: value 1.5 is out of range"), lines.get(2));
-        assertTrue(lines.get(3).startsWith(f + ":6:24: schedule: schedule unknown schedule modifier 'karas' — did you mean 'karras'?"), lines.get(3));
+        assertTrue(lines.get(3).startsWith(f + ":6:24: schedule: unknown schedule modifier 'karas' — did you mean 'karras'?"), lines.get(3));
         assertTrue(lines.get(4).startsWith(f + ":7:11: outputs.nme: unknown key 'nme' — did you mean 'name'?"), lines.get(4));
         assertTrue(lines.get(5).startsWith("sampler4j: error: 5 problem(s) in 1 of 1 recipe(s)"), lines.get(5));
         assertFalse(r.err().contains("\tat "), "no stack trace");
