@@ -211,14 +211,52 @@ public final class ExtensionRegistry<T> {
     }
 
     /**
-     * The extensions on the classpath, found through {@link ServiceLoader} ({@code META-INF/services}) with the api's
-     * class loader.
+     * The extensions on the classpath, found with the api's class loader through PF4J's extension index
+     * ({@code META-INF/extensions.idx}, written by PF4J's annotation processor for every {@code @Extension} class, so
+     * a new extension needs nothing but its own file) and through {@link ServiceLoader} ({@code META-INF/services}).
+     * A class listed in both is loaded once.
      *
      * @param onError called with the provider's description and the error for each one that cannot be loaded or
      *     instantiated; the others are still returned
      */
     public List<Entry<T>> discoverClasspath(BiConsumer<String, Throwable> onError) {
         List<Entry<T>> found = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        ClassLoader loader = type.getClassLoader();
+        for (String name : indexedExtensions(loader, onError)) {
+            try {
+                Class<?> c = Class.forName(name, false, loader);
+                if (!type.isAssignableFrom(c) || !seen.add(name)) continue;
+                T ext = type.cast(c.getDeclaredConstructor().newInstance());
+                found.add(entry(ext, Origin.ofClasspath(c)));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                onError.accept(name, e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e);
+            }
+        }
+        discoverServices(found, seen, onError);
+        return found;
+    }
+
+    /** The class names of every {@code META-INF/extensions.idx} the loader sees (comments and blank lines skipped). */
+    private static List<String> indexedExtensions(ClassLoader loader, BiConsumer<String, Throwable> onError) {
+        List<String> names = new ArrayList<>();
+        try {
+            java.util.Enumeration<java.net.URL> urls = loader.getResources("META-INF/extensions.idx");
+            while (urls.hasMoreElements()) {
+                java.net.URL url = urls.nextElement();
+                try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(url.openStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                    r.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(names::add);
+                } catch (java.io.IOException e) {
+                    onError.accept(url.toString(), e);
+                }
+            }
+        } catch (java.io.IOException e) {
+            onError.accept("META-INF/extensions.idx", e);
+        }
+        return names;
+    }
+
+    private void discoverServices(List<Entry<T>> found, java.util.Set<String> seen, BiConsumer<String, Throwable> onError) {
         Iterator<ServiceLoader.Provider<T>> it = ServiceLoader.load(type, type.getClassLoader()).stream().iterator();
         while (true) {
             ServiceLoader.Provider<T> p;
@@ -229,6 +267,7 @@ public final class ExtensionRegistry<T> {
                 onError.accept(type.getName() + " provider", e);
                 continue;
             }
+            if (!seen.add(p.type().getName())) continue;
             try {
                 T ext = p.get();
                 found.add(entry(ext, Origin.ofClasspath(p.type())));
@@ -236,7 +275,6 @@ public final class ExtensionRegistry<T> {
                 onError.accept(p.type().getName(), e);
             }
         }
-        return found;
     }
 
     /** All entries: built-ins first, then in registration order. */
@@ -267,7 +305,13 @@ public final class ExtensionRegistry<T> {
         if (idx.byName.isEmpty()) {
             throw new ScheduleException("unknown " + kind + " '" + name + "': no " + kind + " is installed (add a plugin to the plugins folder or the classpath)");
         }
-        throw new ScheduleException(Names.unknown(kind, name, idx.byName.keySet()));
+        java.util.Optional<String> close = Names.closest(name, idx.byName.keySet());
+        if (close.isPresent()) throw new ScheduleException(Names.unknown(kind, name, idx.byName.keySet()));
+        // nothing close: list the ids only (aliases would triple the list), and where to see the rest
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        idx.byName.values().forEach(en -> ids.add(id.apply(en.extension())));
+        throw new ScheduleException("unknown " + kind + " '" + name + "'; known ids: " + String.join(", ", ids)
+                + " (aliases too: 'sampler4j " + kind + "s')");
     }
 
     /** The extension with that id or alias, or a {@link ScheduleException} with a "did you mean". */

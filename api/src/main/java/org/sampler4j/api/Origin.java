@@ -21,7 +21,7 @@ import java.util.jar.Manifest;
  *     extensions, or the jar or folder name when an extension on the classpath has no plugin descriptor
  * @param version the plugin version ({@code Plugin-Version}), or {@code ?} when unknown
  * @param location the plugin file or classpath entry, or {@code built-in}
- * @param classpath whether the extension was found on the application classpath (ServiceLoader) rather than loaded
+ * @param classpath whether the extension was found on the application classpath (PF4J extension index or ServiceLoader) rather than loaded
  *     from the plugins folder
  */
 public record Origin(String pluginId, String version, String location, boolean classpath) {

@@ -19,6 +19,11 @@ public final class Numerics {
      * {@code base} the scalar formula at the vector's first index. See {@link #torch2LinspaceF32} for torch 2.
      */
     public static float[] torchLinspaceF32(double start, double end, int n) {
+        return linspaceF32(start, end, n, true);
+    }
+
+    /** The two torch float32 layouts: vectorised prefix (torch 1.13 on x86-64) or scalar throughout (torch 2). */
+    private static float[] linspaceF32(double start, double end, int n, boolean vectorisedPrefix) {
         float[] out = new float[n];
         if (n == 0) return out;
         float s = (float) start;
@@ -27,7 +32,7 @@ public final class Numerics {
         float step = (e - s) / (float) (n - 1);
         int halfway = n / 2;
         int vectorWidth = 8;
-        int vectorised = n >= 2 * vectorWidth ? (n / (2 * vectorWidth)) * 2 * vectorWidth : 0;
+        int vectorised = vectorisedPrefix && n >= 2 * vectorWidth ? (n / (2 * vectorWidth)) * 2 * vectorWidth : 0;
         for (int i = 0; i < vectorised; i += vectorWidth) {
             float base = torchLinspaceScalarF32(s, e, step, i, n, halfway);
             for (int k = 0; k < vectorWidth; k++) out[i + k] = base + (float) k * step;
@@ -46,14 +51,7 @@ public final class Numerics {
      * {@code fma(step, i, start)}, the others {@code fma(-step, n-1-i, end)}.
      */
     public static float[] torch2LinspaceF32(double start, double end, int n) {
-        float[] out = new float[n];
-        if (n == 0) return out;
-        float s = (float) start;
-        float e = (float) end;
-        if (n == 1) { out[0] = s; return out; }
-        float step = (e - s) / (float) (n - 1);
-        for (int i = 0; i < n; i++) out[i] = torchLinspaceScalarF32(s, e, step, i, n, n / 2);
-        return out;
+        return linspaceF32(start, end, n, false);
     }
 
     /** {@code torch.linspace(start, end, n, dtype=float64)} on torch 1.13 (vector width 4), see {@link #torchLinspaceF32}. */

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.sampler4j.api.ExtensionRegistry;
 
 /**
- * The schedule presets visible to the DSL: those on the classpath (ServiceLoader), or those a host installed. See
+ * The schedule presets visible to the DSL: those on the classpath (PF4J extension index or ServiceLoader), or those a host installed. See
  * {@link ExtensionRegistry} for the rules.
  */
 public final class Presets {

@@ -10,6 +10,7 @@ import org.sampler4j.api.schedule.NoiseModel;
  * into a sigma schedule for a noise model. Presets are stateless; the host may create a new instance per use.
  *
  * <p>Plugins implement this with PF4J's {@code @Extension}; on a plain classpath they are found through
+ * PF4J's extension index ({@code META-INF/extensions.idx}, written by the annotation processor) or
  * {@code META-INF/services/org.sampler4j.api.preset.SchedulePreset}.
  */
 public interface SchedulePreset extends ExtensionPoint {

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 import org.sampler4j.api.ExtensionRegistry;
 
 /**
- * The samplers visible by id: those on the classpath (ServiceLoader), or those a host installed (the plugin host
+ * The samplers visible by id: those on the classpath (PF4J extension index or ServiceLoader), or those a host installed (the plugin host
  * installs the classpath's and the plugins folder's). See {@link ExtensionRegistry} for the rules.
  */
 public final class Samplers {

@@ -11,7 +11,7 @@ import org.pf4j.ExtensionPoint;
  * {@code DiscreteNoiseModel.builder()...build()}.
  *
  * <p>Stateless; {@link #create} returns a new immutable value. Plugins implement this with PF4J's {@code @Extension};
- * on a plain classpath they are found through {@code META-INF/services/org.sampler4j.api.schedule.NamedNoiseModel}.
+ * on a plain classpath they are found through PF4J's extension index ({@code META-INF/extensions.idx}) or {@code META-INF/services/org.sampler4j.api.schedule.NamedNoiseModel}.
  */
 public interface NamedNoiseModel extends ExtensionPoint {
     /** Name, e.g. {@code sd15}. */

@@ -12,6 +12,7 @@ import org.pf4j.ExtensionPoint;
  * <p>Generators are stateless factories: {@link #create} returns an immutable {@link SigmaRemap} whose
  * {@link SigmaRemap#name()} is this generator's {@link #name()} (so that a spec prints and parses back). Plugins
  * implement this with PF4J's {@code @Extension}; on a plain classpath they are found through
+ * PF4J's extension index ({@code META-INF/extensions.idx}) or
  * {@code META-INF/services/org.sampler4j.api.schedule.SigmaGenerator}.
  */
 public interface SigmaGenerator extends ExtensionPoint {

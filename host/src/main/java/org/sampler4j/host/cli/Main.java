@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sampler4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Diffusion-model sampling toolkit: image generation with TorchScript models, noise schedules, samplers, plugins, conformance against reference implementations.",
-        subcommands = {RunCommand.class, ScheduleCommand.class, SamplersCommand.class, PresetsCommand.class, PluginsCommand.class, SampleCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, ScheduleCommand.class, SamplersCommand.class, PresetsCommand.class, PluginsCommand.class, SampleCommand.class,
             ConformanceCommand.class, EvalCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or internal error, 2 user error.",
                 "Run 'sampler4j help COMMAND' or 'sampler4j COMMAND --help' for a command's options."})
@@ -42,6 +42,11 @@ public final class Main implements Runnable {
         cl.setExecutionStrategy(parseResult -> PluginSetup.run(main.plugins, parseResult, cl));
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
+            if (ex instanceof org.sampler4j.host.recipe.RecipeException re) {
+                for (org.sampler4j.host.recipe.Problem pr : re.problems()) err.println(pr);
+                err.println("sampler4j: error: " + re.problems().size() + " problem(s) in the recipe; 'sampler4j validate RECIPE' lists them without running");
+                return USER_ERROR;
+            }
             if (ex instanceof ScheduleException || ex instanceof UserException || ex instanceof ModelException) {
                 err.println("sampler4j: error: " + ex.getMessage());
                 return USER_ERROR;

@@ -1,6 +1,7 @@
 package org.sampler4j.host.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import org.sampler4j.host.plugin.PluginHost;
 import org.sampler4j.host.plugin.PluginsFolder;
 import picocli.CommandLine;
@@ -25,6 +26,26 @@ final class PluginSetup {
     static synchronized void reset() {
         if (current != null) current.close();
         current = null;
+    }
+
+    /**
+     * Loads the plugins a recipe names (its {@code plugins} key, relative to {@code recipeDir}) unless {@code --plugins}
+     * was given; a no-op when the resolved folder is the one already loaded.
+     *
+     * @return a problem with the folder, or null
+     */
+    static synchronized String useRecipeFolder(String option, String recipeValue, Path recipeDir, PrintWriter err) {
+        PluginsFolder folder = PluginsFolder.resolve(option, recipeValue, recipeDir);
+        if (folder.source() != PluginsFolder.Source.RECIPE) return null;
+        String problem = folder.problem();
+        if (problem != null) return problem;
+        if (current != null && folder.equals(current.folder())) return null;
+        reset();
+        current = PluginHost.load(folder).install();
+        for (PluginHost.PluginStatus s : current.failures()) {
+            err.println("sampler4j: warning: plugin '" + s.id() + "' (" + s.file() + ") was not loaded: " + s.reason());
+        }
+        return null;
     }
 
     static int run(String option, ParseResult pr, CommandLine root) {

@@ -11,7 +11,7 @@ import org.sampler4j.host.plugin.PluginHost;
 import picocli.CommandLine.Command;
 
 /** {@code sampler4j plugins list}: every plugin with its version, state, file, what it provides and why it failed. */
-@Command(name = "plugins", mixinStandardHelpOptions = true,
+@Command(name = "plugins", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"List the plugins: those in the plugins folder and those on the classpath, with id, version, state (started, classpath, "
                 + "shadowed, disabled, failed), what each provides and its file. A failed plugin's reason follows on the next line."},
         footer = {"", "Examples:", "  sampler4j plugins list", "  sampler4j --plugins ./my-plugins plugins list"})
@@ -25,7 +25,7 @@ final class PluginsCommand implements Callable<Integer> {
     }
 
     /** {@code plugins list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the plugins (the default).")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "List the plugins (the default).")
     int list() {
         PrintWriter out = cmd.commandLine().getOut();
         PluginHost host = PluginSetup.current();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code sampler4j presets}: lists schedule presets (id, aliases, plugin, capabilities), or shows one. */
-@Command(name = "presets", mixinStandardHelpOptions = true,
+@Command(name = "presets", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"List the schedule presets (id, aliases, providing plugin, options), or show one preset. Use a preset in a schedule as "
                 + "preset(ID, STEPS, option=value)."},
         footer = {"", "Examples:", "  sampler4j presets list", "  sampler4j presets ays"})
@@ -35,7 +35,7 @@ final class PresetsCommand implements Callable<Integer> {
     }
 
     /** {@code presets list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List all presets (the default without ID).")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "List all presets (the default without ID).")
     int list() {
         PrintWriter out = cmd.commandLine().getOut();
         out.printf(Locale.ROOT, "%-18s %-22s %-30s %s%n", "id", "aliases", "plugin", "capabilities");

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.sampler4j.api.sampler.StepListener;
 import org.sampler4j.host.image.ContactSheet;
 import org.sampler4j.host.image.Images;
@@ -24,18 +22,37 @@ import org.sampler4j.host.model.Models;
 import org.sampler4j.host.run.Embeddings;
 import org.sampler4j.host.run.Generator;
 import org.sampler4j.host.run.RunSettings;
+import org.sampler4j.host.recipe.LoadedRecipe;
+import org.sampler4j.host.recipe.Problem;
+import org.sampler4j.host.recipe.RecipeChecker;
+import org.sampler4j.host.recipe.RecipeException;
+import org.sampler4j.host.recipe.RecipeRunner;
+import org.sampler4j.host.recipe.Recipes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code sampler4j run}: generates images with a model, a sampler and a schedule, and writes PNGs that reproduce themselves. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        description = {"Generate images: a model (a TorchScript model folder or the built-in 'gmm'), a sampler and a schedule.",
+        description = {"Generate images from recipe files (RECIPE.yaml, see examples/recipes/README.md; a PNG written by sampler4j is one too),",
+                "or from options: a model (a TorchScript model folder or the built-in 'gmm'), a sampler and a schedule.",
+                "With recipes only --out-dir, --no-grid, --quiet and --json apply; change a recipe with a small one that 'extends' it.",
                 "Every PNG carries its full settings in a text chunk ('" + RunSettings.PNG_KEY + "'); 'run --from IMAGE.png' reproduces it.",
                 "Several --sampler/--schedule values or a batch also write a labelled grid (contact sheet)."},
-        footer = {"", "Examples:", "  sampler4j run --model tools/fixtures/models/tiny-unet --class 3 --guidance 4 --seed 42 -o out/cat.png",
+        footer = {"", "Examples:", "  sampler4j run examples/recipes/karras-sigmas.yaml", "  sampler4j run --model tools/fixtures/models/tiny-unet --class 3 --guidance 4 --seed 42 -o out/cat.png",
                 "  sampler4j run --model gmm --sampler euler --sampler dpmpp_2m --schedule 'linspace(10).karras()' --batch 4 -o cmp.png",
                 "  sampler4j run --from out/cat.png -o again.png"})
 final class RunCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "RECIPE", arity = "0..*", description = "Recipe files (YAML) or PNGs written by sampler4j; each runs as one job.")
+    List<Path> recipes = new ArrayList<>();
+
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "With recipes: write each recipe's outputs to DIR/NAME instead of its outputs.folder.")
+    Path outDir;
+
+    @ParentCommand
+    Main main;
+
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "A model folder (model.yaml + TorchScript) or a built-in model: gmm, gmm:CxHxW.")
     String model;
 
@@ -96,11 +113,11 @@ final class RunCommand implements Callable<Integer> {
     /** Forces the progress bar on or off in tests (null: on when stderr is a terminal). */
     static Boolean forceProgress;
 
-    private static final Pattern SPACED = Pattern.compile("^(\\s*(?:leading|linspace|trailing)\\s*\\(\\s*)\\d+");
-    private static final Pattern PRESET = Pattern.compile("^(\\s*preset\\s*\\(\\s*[^,()]+,\\s*)\\d+");
 
     @Override
     public Integer call() throws IOException {
+        if (!recipes.isEmpty()) return runRecipes();
+        if (outDir != null) throw new Main.UserException("--out-dir applies to recipe files; give -o FILE.png with --model");
         PrintWriter out = cmd.commandLine().getOut();
         RunSettings base = from != null ? fromImage(from) : null;
         if (base == null && model == null) throw new Main.UserException("give --model (a model folder or gmm), or --from IMAGE.png");
@@ -178,6 +195,64 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Options that mean the same with and without recipes. */
+    private static final List<String> RECIPE_OPTIONS = List.of("--out-dir", "--no-grid", "--quiet", "--json");
+
+    private int runRecipes() throws IOException {
+        for (picocli.CommandLine.Model.OptionSpec o : cmd.commandLine().getParseResult().matchedOptions()) {
+            if (!RECIPE_OPTIONS.contains(o.longestName())) {
+                throw new Main.UserException(o.longestName() + " cannot be combined with recipe files: put the setting in the recipe (or in a recipe that 'extends' it); "
+                        + "with recipes only " + String.join(", ", RECIPE_OPTIONS) + " apply");
+            }
+        }
+        PrintWriter out = cmd.commandLine().getOut();
+        PrintWriter err = cmd.commandLine().getErr();
+        List<LoadedRecipe> loaded = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (Path file : recipes) {
+            LoadedRecipe lr = checked(file, main == null ? null : main.plugins, err);
+            problems.addAll(lr.sortedProblems());
+            loaded.add(lr);
+        }
+        if (!problems.isEmpty()) throw new RecipeException(problems);
+        List<Object> results = new ArrayList<>();
+        for (LoadedRecipe lr : loaded) {
+            usePlugins(lr, main == null ? null : main.plugins, err);
+            RecipeRunner.Result res = RecipeRunner.run(lr, outDir, noGrid,
+                    label -> showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE,
+                    line -> {
+                        if (!quiet && !json) out.println(line);
+                    });
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("recipe", lr.source());
+            doc.put("folder", res.folder().toString());
+            doc.put("images", res.images());
+            if (res.grid() != null) doc.put("grid", res.grid().toString());
+            results.add(doc);
+        }
+        if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("recipes", results)));
+        return 0;
+    }
+
+    /** Reads a recipe (a PNG's embedded one for {@code .png}), loads the plugins it names and runs every check; problems are in the result. */
+    static LoadedRecipe checked(Path file, String pluginsOption, PrintWriter err) {
+        LoadedRecipe lr;
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            lr = Recipes.parse(embedded(file, "the recipe"), file + "[" + RunSettings.PNG_KEY + "]", null);
+        } else {
+            lr = Recipes.load(file);
+        }
+        usePlugins(lr, pluginsOption, err);
+        RecipeChecker.check(lr);
+        return lr;
+    }
+
+    private static void usePlugins(LoadedRecipe lr, String pluginsOption, PrintWriter err) {
+        if (lr.recipe() == null || lr.recipe().plugins() == null) return;
+        String problem = PluginSetup.useRecipeFolder(pluginsOption, lr.resolve("plugins", lr.recipe().plugins()).toString(), null, err);
+        if (problem != null) lr.problem("plugins", problem);
+    }
+
     private boolean showProgress() {
         if (quiet || json) return false;
         return forceProgress != null ? forceProgress : System.console() != null;
@@ -208,7 +283,8 @@ final class RunCommand implements Callable<Integer> {
                         embedding != null ? embedding.toString() : base == null ? null : base.embedding(),
                         embedding != null ? Embeddings.sha256(embedding) : base == null ? null : base.embeddingSha256(),
                         negativeEmbedding != null ? negativeEmbedding.toString() : base == null ? null : base.negativeEmbedding(),
-                        negativeEmbedding != null ? Embeddings.sha256(negativeEmbedding) : base == null ? null : base.negativeEmbeddingSha256()));
+                        negativeEmbedding != null ? Embeddings.sha256(negativeEmbedding) : base == null ? null : base.negativeEmbeddingSha256(),
+                        base == null || matched("--rng") ? null : base.stepRng()));
             }
         }
         return out;
@@ -221,23 +297,28 @@ final class RunCommand implements Callable<Integer> {
 
     static String withSteps(String spec, int n) {
         if (n < 1) throw new Main.UserException("--steps must be >= 1, got " + n);
-        Matcher a = SPACED.matcher(spec);
-        if (a.find()) return a.replaceFirst("$1" + n);
-        Matcher b = PRESET.matcher(spec);
-        if (b.find()) return b.replaceFirst("$1" + n);
-        throw new Main.UserException("--steps works with leading/linspace/trailing/preset schedules; '" + spec + "' fixes its own steps: put the count in the spec");
+        try {
+            return RunSettings.withSteps(spec, n);
+        } catch (org.sampler4j.api.schedule.ScheduleException e) {
+            throw new Main.UserException("--" + e.getMessage());
+        }
     }
 
     private static RunSettings fromImage(Path png) {
+        return RunSettings.parse(embedded(png, "--from"), png + "[" + RunSettings.PNG_KEY + "]");
+    }
+
+    /** The recipe text a PNG embeds. */
+    static String embedded(Path png, String what) {
         Pngs.Read r;
         try {
             r = Pngs.read(png);
         } catch (IOException e) {
-            throw new Main.UserException("cannot read --from " + png + ": " + e.getMessage());
+            throw new Main.UserException("cannot read " + what + " " + png + ": " + e.getMessage());
         }
         String text = r.text().get(RunSettings.PNG_KEY);
         if (text == null) throw new Main.UserException(png + " has no '" + RunSettings.PNG_KEY + "' text chunk: it was not written by sampler4j run");
-        return RunSettings.parse(text, png.toString());
+        return text;
     }
 
     /** {@code out.png} with {@code suffix} before the extension. */

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * 0.03..15) and prints the sampled points. It checks that a sampler loads and runs; real models come with the run
  * command.
  */
-@Command(name = "sample", mixinStandardHelpOptions = true,
+@Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Smoke test: run a sampler on the built-in analytic model (a 2-D Gaussian mixture with modes near (-2, 0.5), (1.5, 1.5) "
                 + "and (0.5, -2); EDM noise model, sigma 0.03..15) and print the sampled points."},
         footer = {"", "Examples:", "  sampler4j sample euler", "  sampler4j sample dpmpp_2m_sde --schedule 'linspace(20).karras()' -o eta=0.5 --seed 7"})

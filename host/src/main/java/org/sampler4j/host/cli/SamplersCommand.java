@@ -50,7 +50,7 @@ final class SamplersCommand implements Callable<Integer> {
     }
 
     /** {@code samplers list}: id, capabilities, providing plugin, aliases. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List all samplers (the default without ID).")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "List all samplers (the default without ID).")
     int list() {
         PrintWriter out = cmd.commandLine().getOut();
         List<ExtensionRegistry.Entry<Sampler>> all = Samplers.registry().entries().stream().sorted(Comparator.comparing(ExtensionRegistry.Entry::id)).toList();

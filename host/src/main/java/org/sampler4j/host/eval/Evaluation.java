@@ -276,7 +276,7 @@ public final class Evaluation {
             int b = Math.min(CHUNK, n - start);
             List<Integer> l = labels == null ? null : Arrays.stream(labels, start, start + b).boxed().toList();
             RunSettings rs = new RunSettings(RunSettings.VERSION, model.reference(), sampler, options, schedule, s.seed() + start, b, s.rng(),
-                    s.guidance(), s.guidanceRescale(), l, null, null, null, null);
+                    s.guidance(), s.guidanceRescale(), l, null, null, null, null, null);
             Generator.Result r = Generator.run(model, rs, StepListener.NONE);
             float[] x = ArrayLatent.of(r.samples()).toFloatArray();
             if (latents == null) latents = new float[x.length / b * n];

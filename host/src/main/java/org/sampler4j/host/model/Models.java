@@ -10,6 +10,15 @@ public final class Models {
 
     private Models() {}
 
+    /** What a model declares, without loading a network (cheap: for checks before a run). */
+    public static ModelInfo describe(String reference) {
+        if (AnalyticModel.matches(reference)) {
+            AnalyticModel m = AnalyticModel.open(reference);
+            return new ModelInfo(m.name(), m.noiseModel(), m.conditioning(), m.defaultSchedule());
+        }
+        return TorchScriptModel.describe(Path.of(reference));
+    }
+
     /** Opens a built-in model or a TorchScript model folder. */
     public static DiffusionModel open(String reference) {
         if (AnalyticModel.matches(reference)) return AnalyticModel.open(reference);

@@ -64,6 +64,22 @@ public final class TorchScriptModel implements DiffusionModel {
         }
     }
 
+    /**
+     * What a model folder declares, without loading its networks (no native engine): for checks before a run
+     * ({@code sampler4j validate}).
+     */
+    public static ModelInfo describe(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new ModelException("model folder not found: " + folder + " (give a folder with model.yaml and the TorchScript network, or a built-in model: " + String.join(", ", Models.BUILT_IN) + ")");
+        }
+        ModelDescriptor d = ModelDescriptor.read(folder);
+        NoiseModel nm = noiseModel(folder, d);
+        Parameterization.of(nm, d.predictionType());
+        if (!Files.isRegularFile(folder.resolve(d.network()))) throw new ModelException("network file not found: " + folder.resolve(d.network()) + " (model.yaml's network)");
+        String name = d.name() != null ? d.name() : folder.getFileName().toString();
+        return new ModelInfo(name, nm, d.conditioning() == null ? ConditioningSpec.NONE : d.conditioning(), Optional.ofNullable(d.defaultSchedule()));
+    }
+
     private static NoiseModel noiseModel(Path folder, ModelDescriptor d) {
         if (d.noiseModel() != null) {
             try {

@@ -165,7 +165,7 @@ public final class PluginHost implements AutoCloseable {
         Map<String, Origin> origins = new HashMap<>();
         for (Staged<?> s : staged) {
             for (Entry<?> e : s.registry.discoverClasspath((what, err) -> statuses.add(new PluginStatus("?", "?", State.FAILED, "classpath",
-                    List.of(), "the " + s.registry.kind() + " " + what + " (META-INF/services) cannot be loaded: " + describe(err))))) {
+                    List.of(), "the " + s.registry.kind() + " " + what + " (META-INF/extensions.idx or META-INF/services) cannot be loaded: " + describe(err))))) {
                 String key = e.origin().pluginId() + "\u0000" + e.origin().location();
                 origins.put(key, e.origin());
                 byOrigin.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(s, k -> new ArrayList<>()).add(e);

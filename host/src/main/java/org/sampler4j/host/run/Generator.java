@@ -57,19 +57,15 @@ public final class Generator {
         SamplerOptions options = sampler.options(s.samplerOptions());
         Schedule schedule = org.sampler4j.api.schedule.Schedule.parse(s.schedule()).resolve(model.noiseModel());
         double[] sigmas = schedule.sigmas();
-        SeededNoise.Rng rng;
-        try {
-            rng = SeededNoise.Rng.parse(s.rng());
-        } catch (IllegalArgumentException e) {
-            throw new ModelException(e.getMessage());
-        }
+        SeededNoise.Rng rng = rng(s.rng());
+        SeededNoise.Rng stepRng = rng(s.stepRngOrDefault());
         Conditions cond = conditions(model, s);
         Conditions uncond = unconditional(model, s);
         ModelDenoiser d = new ModelDenoiser(model, model.parameterization(schedule.model()), cond, uncond, s.guidance(), s.guidanceRescale(), info.capabilities().needsUnconditional());
         long[] seeds = new long[s.batch()];
         for (int i = 0; i < seeds.length; i++) seeds[i] = s.seed() + i;
         Latent x = Latents.scale(sigmas[0], SeededNoise.initial(rng, seeds, Latent.Precision.FLOAT32, model.itemShape()));
-        SamplingContext ctx = new SamplingContext(SeededNoise.steps(rng, seeds), d.tracker(schedule.steps(), progress));
+        SamplingContext ctx = new SamplingContext(SeededNoise.steps(stepRng, seeds), d.tracker(schedule.steps(), progress));
         long t0 = System.nanoTime();
         Latent out = sampler.sample(d, x, sigmas, options, ctx);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -77,7 +73,16 @@ public final class Generator {
         return new Result(s, model.toPixels(samples, s.batch()), out, schedule.steps(), d.evaluations(), seconds, d.runsUnconditional());
     }
 
-    static SamplerInfo.ModelKind kind(NoiseModel m) {
+    private static SeededNoise.Rng rng(String id) {
+        try {
+            return SeededNoise.Rng.parse(id);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(e.getMessage());
+        }
+    }
+
+    /** The kind of model a noise model makes, as samplers declare support for it. */
+    public static SamplerInfo.ModelKind kind(NoiseModel m) {
         if (m instanceof DiscreteNoiseModel) return SamplerInfo.ModelKind.DISCRETE;
         if (m instanceof FlowNoiseModel) return SamplerInfo.ModelKind.FLOW;
         return SamplerInfo.ModelKind.EDM;

@@ -1,32 +1,30 @@
 package org.sampler4j.host.run;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.sampler4j.host.model.ModelException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sampler4j.api.schedule.ScheduleException;
+import org.sampler4j.host.recipe.LoadedRecipe;
+import org.sampler4j.host.recipe.Recipe;
+import org.sampler4j.host.recipe.RecipeException;
+import org.sampler4j.host.recipe.RecipePlan;
+import org.sampler4j.host.recipe.Recipes;
 
 /**
- * Everything that determines a generation, in a stable text form (YAML, fixed key order) that is embedded in every
- * PNG (text chunk {@value #PNG_KEY}) and read back by {@code run --from image.png}. It is the seed of the recipe format:
- * fields are named as in the CLI, and {@link #version} lets the format evolve.
+ * Everything that determines one generation: what {@link Generator} runs. It is embedded in every PNG (text chunk
+ * {@value #PNG_KEY}) as a single-run {@link Recipe} ({@code recipe: 1}), so the settings of an image are a recipe that
+ * {@code run --from image.png} and {@code run settings.yaml} read through the same path.
  *
- * @param version format version ({@value #VERSION})
+ * @param version format version ({@value #VERSION}, the recipe version)
  * @param model model reference: a folder path or a built-in name
  * @param sampler sampler id
  * @param samplerOptions sampler options (sorted by name)
  * @param schedule schedule DSL text
  * @param seed seed of the first item (item {@code i} uses {@code seed + i})
  * @param batch number of items
- * @param rng initial and per-step noise generator ({@code torch-cpu}, {@code torch-cuda})
+ * @param rng initial noise generator ({@code torch-cpu}, {@code torch-cuda}), also the per-step one unless {@code stepRng} is set
  * @param guidance classifier-free guidance scale (1 = none)
  * @param guidanceRescale {@code guidance_rescale} (0 = none)
  * @param classLabels class label per item (one value = all items), for class-conditional models
@@ -34,60 +32,63 @@ import org.sampler4j.host.model.ModelException;
  * @param embeddingSha256 its SHA-256, checked when read back
  * @param negativeEmbedding unconditional (negative) embedding file, or null for zeros
  * @param negativeEmbeddingSha256 its SHA-256
+ * @param stepRng the generator of the per-step noise, when it differs from {@code rng} (null: the same)
  */
-@JsonPropertyOrder({"version", "model", "sampler", "sampler_options", "schedule", "seed", "batch", "rng", "guidance", "guidance_rescale",
-        "class_labels", "embedding", "embedding_sha256", "negative_embedding", "negative_embedding_sha256"})
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSettings(int version, String model, String sampler, Map<String, Object> samplerOptions, String schedule, long seed, int batch,
                           String rng, double guidance, double guidanceRescale, List<Integer> classLabels, String embedding, String embeddingSha256,
-                          String negativeEmbedding, String negativeEmbeddingSha256) {
-    /** The current format version. */
-    public static final int VERSION = 1;
+                          String negativeEmbedding, String negativeEmbeddingSha256, String stepRng) {
+    /** The current format version (the recipe version). */
+    public static final int VERSION = Recipe.VERSION;
     /** The PNG text chunk keyword holding the settings. */
     public static final String PNG_KEY = "sampler4j";
+
+    private static final Pattern SPACED = Pattern.compile("^(\\s*(?:leading|linspace|trailing)\\s*\\(\\s*)\\d+");
+    private static final Pattern PRESET = Pattern.compile("^(\\s*preset\\s*\\(\\s*[^,()]+,\\s*)\\d+");
 
     public RunSettings {
         samplerOptions = samplerOptions == null ? Map.of() : new TreeMap<>(samplerOptions);
         classLabels = classLabels == null ? null : List.copyOf(classLabels);
     }
 
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
-    /** The settings as YAML. */
-    public String toYaml() {
-        try {
-            return MAPPER.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The per-step noise generator. */
+    public String stepRngOrDefault() {
+        return stepRng != null ? stepRng : rng;
     }
 
-    /** Parses settings written by {@link #toYaml}; {@code source} names the text in messages. */
+    /** The settings as a single-run recipe (YAML). */
+    public String toYaml() {
+        return RecipePlan.recipeOf(this).toYaml();
+    }
+
+    /**
+     * Reads a single-run recipe (as written by {@link #toYaml}); {@code source} names the text in messages, relative
+     * paths are taken from the current folder.
+     *
+     * @throws RecipeException listing every problem, each with its line and column
+     */
     public static RunSettings parse(String yaml, String source) {
-        RunSettings s;
-        try {
-            s = MAPPER.readValue(yaml, RunSettings.class);
-        } catch (JsonProcessingException e) {
-            throw new ModelException(source + ": not valid sampler4j settings: " + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", ""), e);
-        }
-        if (s.version() != VERSION) throw new ModelException(source + ": settings version " + s.version() + " is not supported (this sampler4j reads version " + VERSION + ")");
-        if (s.model() == null || s.sampler() == null || s.schedule() == null || s.rng() == null) {
-            throw new ModelException(source + ": settings need model, sampler, schedule and rng");
-        }
-        return s;
+        LoadedRecipe r = Recipes.parse(yaml, source, null).orThrow();
+        return RecipePlan.single(r);
     }
 
     /** The settings that reproduce item {@code i} alone: its seed, batch 1, its class label. */
     public RunSettings item(int i) {
         List<Integer> labels = classLabels == null ? null : List.of(classLabels.size() == 1 ? classLabels.get(0) : classLabels.get(i));
         return new RunSettings(version, model, sampler, samplerOptions, schedule, seed + i, 1, rng, guidance, guidanceRescale, labels,
-                embedding, embeddingSha256, negativeEmbedding, negativeEmbeddingSha256);
+                embedding, embeddingSha256, negativeEmbedding, negativeEmbeddingSha256, stepRng);
+    }
+
+    /**
+     * {@code spec} with its step count replaced by {@code n}: works on spaced ({@code trailing(20)}) and preset bases.
+     *
+     * @throws ScheduleException when {@code n < 1} or the base fixes its own steps (explicit timesteps or sigmas)
+     */
+    public static String withSteps(String spec, int n) {
+        if (n < 1) throw new ScheduleException("steps must be >= 1, got " + n);
+        Matcher a = SPACED.matcher(spec);
+        if (a.find()) return a.replaceFirst("$1" + n);
+        Matcher b = PRESET.matcher(spec);
+        if (b.find()) return b.replaceFirst("$1" + n);
+        throw new ScheduleException("steps works with leading/linspace/trailing/preset schedules; '" + spec + "' fixes its own steps: put the count in the schedule or drop steps");
     }
 }

@@ -98,7 +98,7 @@ class ModelErrorsTest {
     void nanOutputNamesStepAndSigma(@TempDir Path dir) throws IOException {
         Path f = folder(dir, "nan_below_300.pt", pixelModel("nan_below_300.pt", "[sample, timestep]"));
         try (TorchScriptModel m = TorchScriptModel.open(f)) {
-            RunSettings s = new RunSettings(RunSettings.VERSION, f.toString(), "euler", Map.of(), "trailing(10)", 1, 1, "torch-cpu", 1, 0, null, null, null, null, null);
+            RunSettings s = new RunSettings(RunSettings.VERSION, f.toString(), "euler", Map.of(), "trailing(10)", 1, 1, "torch-cpu", 1, 0, null, null, null, null, null, null);
             // trailing(10): timesteps 999, 899, ..., 399, 299, 199, 99 -> the first NaN comes at step 8 (timestep 299)
             fails(() -> Generator.run(m, s, st -> { }), "NaN/Inf", "at step 8 of 10", "sigma 0.82986");
         }
@@ -107,7 +107,7 @@ class ModelErrorsTest {
     @Test
     void classLabelOutOfRange() {
         try (DiffusionModel m = Models.open("gmm:1x4x4")) {
-            RunSettings s = new RunSettings(RunSettings.VERSION, "gmm:1x4x4", "euler", Map.of(), "linspace(4)", 1, 1, "torch-cpu", 2, 0, List.of(10), null, null, null, null);
+            RunSettings s = new RunSettings(RunSettings.VERSION, "gmm:1x4x4", "euler", Map.of(), "linspace(4)", 1, 1, "torch-cpu", 2, 0, List.of(10), null, null, null, null, null);
             fails(() -> Generator.run(m, s, st -> { }), "class label 10 is out of range", "classes 0..9");
         }
         fails(() -> ConditioningSpec.NONE.checkLabels(List.of(1)), "not on class labels", "drop --class");

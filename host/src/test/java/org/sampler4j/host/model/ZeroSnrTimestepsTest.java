@@ -44,7 +44,7 @@ class ZeroSnrTimestepsTest {
 
     private static List<Float> timesteps(String schedule) {
         Recorder m = new Recorder();
-        Generator.run(m, new RunSettings(RunSettings.VERSION, "recorder", "euler", Map.of(), schedule, 0, 1, "torch-cpu", 1, 0, null, null, null, null, null),
+        Generator.run(m, new RunSettings(RunSettings.VERSION, "recorder", "euler", Map.of(), schedule, 0, 1, "torch-cpu", 1, 0, null, null, null, null, null, null),
                 StepListener.NONE);
         return m.timesteps;
     }

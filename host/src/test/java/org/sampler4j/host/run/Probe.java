@@ -40,7 +40,7 @@ public final class Probe {
     static void determinism(String model) throws Exception {
         try (DiffusionModel m = Models.open(model)) {
             RunSettings s = new RunSettings(RunSettings.VERSION, model, "euler_ancestral", Map.of(), "trailing(8)", 7, 2, "torch-cpu", 3.0, 0.5,
-                    List.of(1, 4), null, null, null, null);
+                    List.of(1, 4), null, null, null, null, null);
             Generator.Result r = Generator.run(m, s, st -> { });
             System.out.println("latent_sha256=" + sha(ArrayLatent.of(r.samples()).toFloatArray()));
         }

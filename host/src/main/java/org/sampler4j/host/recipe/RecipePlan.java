@@ -1,0 +1,266 @@
+package org.sampler4j.host.recipe;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sampler4j.host.model.Models;
+import org.sampler4j.host.recipe.Recipe.ScheduleSpec;
+import org.sampler4j.host.run.RunSettings;
+
+/**
+ * A checked recipe expanded into what runs: one {@link Cell} per combination of swept values (one cell when nothing is
+ * swept), each a {@link RunSettings}, laid out on a grid whose rows are the values of the sweep's {@code rows} key and
+ * whose columns are the combinations of the other swept keys (and the items of a batch).
+ *
+ * @param model the model reference ({@link Models#open})
+ * @param cells the runs, row by row
+ * @param rowKey the swept key of the rows, or null
+ * @param rowLabels one label per row
+ * @param columns cells per row
+ */
+public record RecipePlan(String model, List<Cell> cells, String rowKey, List<String> rowLabels, int columns) {
+    /** File name placeholders. */
+    public static final List<String> PLACEHOLDERS = List.of("recipe", "cell", "sampler", "schedule", "steps", "seed", "guidance", "guidance_rescale", "item", "index");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+
+    /**
+     * One run of a recipe.
+     *
+     * @param index position in the plan
+     * @param row grid row
+     * @param column grid column (of the cell's first item)
+     * @param values the swept keys and this cell's values, in canonical order
+     * @param settings what runs
+     */
+    public record Cell(int index, int row, int column, Map<String, Object> values, RunSettings settings) {
+        /** The swept values as a label ({@code euler  trailing(10)  cfg 4}), empty when nothing is swept. */
+        public String label(String skip) {
+            List<String> parts = new ArrayList<>();
+            values.forEach((k, v) -> {
+                if (!k.equals(skip)) parts.add(RecipePlan.label(k, v));
+            });
+            return String.join("  ", parts);
+        }
+    }
+
+    /** Expands a checked recipe; {@code defaultSchedule} is the model's (used when the recipe has none). */
+    public static RecipePlan of(LoadedRecipe lr, String defaultSchedule) {
+        Recipe r = lr.recipe();
+        Recipe.Sweep sw = r.sweep();
+        List<String> swept = sw == null ? List.of() : sw.swept();
+        String rowKey = swept.isEmpty() ? null : sw.rows() != null ? sw.rows() : swept.get(0);
+        List<String> order = new ArrayList<>();
+        if (rowKey != null) order.add(rowKey);
+        for (String k : swept) if (!k.equals(rowKey)) order.add(k);
+        List<Map<String, Object>> combos = new ArrayList<>();
+        combos.add(new LinkedHashMap<>());
+        for (String k : order) {
+            List<Map<String, Object>> next = new ArrayList<>();
+            for (Map<String, Object> c : combos) {
+                for (Object v : sw.values(k)) {
+                    Map<String, Object> m = new LinkedHashMap<>(c);
+                    m.put(k, v);
+                    next.add(m);
+                }
+            }
+            combos = next;
+        }
+        int rows = rowKey == null ? 1 : sw.values(rowKey).size();
+        int perRow = combos.size() / rows;
+        int batch = r.batch() == null ? 1 : r.batch();
+        List<Cell> cells = new ArrayList<>();
+        List<String> rowLabels = new ArrayList<>();
+        String model = modelRef(lr);
+        for (int i = 0; i < combos.size(); i++) {
+            Map<String, Object> v = combos.get(i);
+            Map<String, Object> canonical = new LinkedHashMap<>();
+            for (String k : swept) canonical.put(k, v.get(k));
+            int row = i / perRow;
+            if (i % perRow == 0) rowLabels.add(rowKey == null ? "" : label(rowKey, v.get(rowKey)));
+            cells.add(new Cell(i, row, (i % perRow) * batch, canonical, settings(lr, model, v, defaultSchedule)));
+        }
+        return new RecipePlan(model, cells, rowKey, rowLabels, perRow * batch);
+    }
+
+    /** The model reference of a recipe: a built-in name, or the folder resolved against the recipe's folder. */
+    public static String modelRef(LoadedRecipe lr) {
+        Recipe.ModelRef m = lr.recipe().model();
+        if (m.builtin() != null) {
+            List<Integer> s = m.shape();
+            return s == null ? m.builtin() : m.builtin() + ":" + s.get(0) + "x" + s.get(1) + "x" + s.get(2);
+        }
+        return lr.resolve("model", m.path()).toString();
+    }
+
+    private static RunSettings settings(LoadedRecipe lr, String model, Map<String, Object> v, String defaultSchedule) {
+        Recipe r = lr.recipe();
+        String sampler = (String) v.getOrDefault("sampler", r.sampler() != null ? r.sampler() : "euler");
+        ScheduleSpec spec = (ScheduleSpec) v.getOrDefault("schedule", r.schedule());
+        Integer steps = (Integer) v.getOrDefault("steps", r.steps());
+        long seed = (Long) v.getOrDefault("seed", r.seed() != null ? r.seed() : 0L);
+        Recipe.Guidance g = r.guidance();
+        double scale = (Double) v.getOrDefault("guidance", g != null && g.scale() != null ? g.scale() : 1.0);
+        double rescale = (Double) v.getOrDefault("guidance_rescale", g != null && g.rescale() != null ? g.rescale() : 0.0);
+        Recipe.Rng rng = r.rng();
+        String initial = rng != null && rng.initial() != null ? rng.initial() : "torch-cpu";
+        String stepRng = rng != null && rng.steps() != null ? rng.steps() : initial;
+        Recipe.Conditioning c = r.conditioning();
+        return new RunSettings(RunSettings.VERSION, model, sampler, r.samplerOptions(), dsl(spec, steps, defaultSchedule), seed,
+                r.batch() == null ? 1 : r.batch(), initial, scale, rescale, c == null ? null : c.classLabels(),
+                c == null || c.embedding() == null ? null : lr.resolve("conditioning.embedding", c.embedding()).toString(),
+                c == null ? null : c.embeddingSha256(),
+                c == null || c.negativeEmbedding() == null ? null : lr.resolve("conditioning.negative_embedding", c.negativeEmbedding()).toString(),
+                c == null ? null : c.negativeEmbeddingSha256(), stepRng.equals(initial) ? null : stepRng);
+    }
+
+    /**
+     * The schedule DSL text of a schedule spec and step count: the structured keys become the base and modifiers; the
+     * step count replaces the one of a spaced or preset base.
+     *
+     * @param spec the recipe's schedule, or null for {@code fallback}
+     * @throws IllegalArgumentException naming the key to fix
+     */
+    public static String dsl(ScheduleSpec spec, Integer steps, String fallback) {
+        String text;
+        boolean countable;
+        if (spec == null) {
+            text = fallback;
+            countable = true;
+        } else {
+            List<String> bases = spec.bases();
+            if (bases.size() > 1) throw new IllegalArgumentException("give one schedule base, got " + String.join(" and ", bases) + "; keep one of them");
+            if (bases.isEmpty()) throw new IllegalArgumentException("the schedule needs a base: text (DSL), spacing, timesteps, sigmas or preset");
+            countable = spec.text() != null;
+            if (spec.text() != null) text = spec.text();
+            else if (spec.spacing() != null) text = spec.spacing() + "(" + need(steps, "spacing") + ")";
+            else if (spec.timesteps() != null) text = "timesteps(" + join(spec.timesteps()) + ")";
+            else if (spec.sigmas() != null) text = "sigmas(" + join(spec.sigmas()) + ")";
+            else {
+                StringBuilder b = new StringBuilder("preset(").append(spec.preset()).append(", ").append(need(steps, "preset"));
+                if (spec.presetOptions() != null) spec.presetOptions().forEach((k, val) -> b.append(", ").append(k).append('=').append(val));
+                text = b.append(')').toString();
+            }
+            text += spec.modifiers();
+            if ((spec.timesteps() != null || spec.sigmas() != null) && steps != null) {
+                throw new IllegalArgumentException("steps does not apply to explicit " + (spec.timesteps() != null ? "timesteps" : "sigmas") + ": drop steps, the list fixes the count");
+            }
+        }
+        return countable && steps != null ? RunSettings.withSteps(text, steps) : text;
+    }
+
+    private static int need(Integer steps, String key) {
+        if (steps == null) throw new IllegalArgumentException("schedule." + key + " needs a step count: add 'steps: N' to the recipe (or sweep steps)");
+        return steps;
+    }
+
+    private static String join(List<Double> values) {
+        return String.join(", ", values.stream().map(Compact::number).toList());
+    }
+
+    /** The label of a swept value: {@code euler}, {@code trailing(10)}, {@code 10 steps}, {@code seed 3}, {@code cfg 4}, {@code rescale 0.7}. */
+    static String label(String key, Object v) {
+        return switch (key) {
+            case "schedule" -> scheduleLabel((ScheduleSpec) v);
+            case "steps" -> v + " steps";
+            case "seed" -> "seed " + v;
+            case "guidance" -> "cfg " + Compact.number((Double) v);
+            case "guidance_rescale" -> "rescale " + Compact.number((Double) v);
+            default -> String.valueOf(v);
+        };
+    }
+
+    private static String scheduleLabel(ScheduleSpec s) {
+        try {
+            return dsl(s, 0 + 1, null).replace("(1)", "(n)").replace("(1, ", "(n, ");
+        } catch (RuntimeException e) {
+            return String.valueOf(s.text());
+        }
+    }
+
+    /** The value of a placeholder for one image. */
+    static String placeholder(String key, String recipe, Cell cell, int item) {
+        RunSettings s = cell.settings();
+        return switch (key) {
+            case "recipe" -> recipe;
+            case "cell" -> cell.values().isEmpty() ? "cell" + cell.index()
+                    : String.join("_", cell.values().entrySet().stream().map(e -> safe(rawValue(e.getKey(), e.getValue()))).toList());
+            case "sampler" -> safe(s.sampler());
+            case "schedule" -> safe(s.schedule());
+            case "steps" -> cell.values().containsKey("steps") ? String.valueOf(cell.values().get("steps")) : safe(s.schedule().replaceAll("\\D+", " ").trim().split(" ")[0]);
+            case "seed" -> Long.toString(s.seed() + item);
+            case "guidance" -> Compact.number(s.guidance());
+            case "guidance_rescale" -> Compact.number(s.guidanceRescale());
+            case "item" -> Integer.toString(item);
+            case "index" -> Integer.toString(cell.index());
+            default -> throw new IllegalArgumentException(key);
+        };
+    }
+
+    private static String rawValue(String key, Object v) {
+        return switch (key) {
+            case "schedule" -> scheduleLabel((ScheduleSpec) v).replace("(n)", "").replace("(n, ", "(");
+            case "guidance" -> "cfg" + Compact.number((Double) v);
+            case "guidance_rescale" -> "rescale" + Compact.number((Double) v);
+            case "steps" -> v + "steps";
+            case "seed" -> "seed" + v;
+            default -> String.valueOf(v);
+        };
+    }
+
+    /** Text made safe for a file name: runs of other characters become one {@code _}. */
+    static String safe(String s) {
+        return s.replaceAll("[^A-Za-z0-9.+=-]+", "_").replaceAll("^[_.]+|[_.]+$", "");
+    }
+
+    /** The default file name pattern of a recipe. */
+    static String defaultName(Recipe r) {
+        boolean sweep = r.sweep() != null && !r.sweep().swept().isEmpty();
+        boolean batch = r.batch() != null && r.batch() > 1;
+        return "{recipe}" + (sweep ? "_{cell}" : "") + (batch ? "_seed{seed}" : "") + ".png";
+    }
+
+    /** The file name of item {@code item} of {@code cell}. */
+    static String fileName(String pattern, String recipe, Cell cell, int item) {
+        Matcher m = PLACEHOLDER.matcher(pattern);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) m.appendReplacement(b, Matcher.quoteReplacement(placeholder(m.group(1), recipe, cell, item)));
+        m.appendTail(b);
+        String name = b.toString();
+        return name.toLowerCase(Locale.ROOT).endsWith(".png") ? name : name + ".png";
+    }
+
+    /** The recipe of one settings: a single run, no sweep, no outputs (what a PNG embeds). */
+    public static Recipe recipeOf(RunSettings s) {
+        Recipe.ModelRef model = Recipe.ModelRef.shorthand(s.model());
+        Recipe.Rng rng = new Recipe.Rng(s.rng(), s.stepRngOrDefault());
+        Recipe.Conditioning c = s.classLabels() == null && s.embedding() == null && s.negativeEmbedding() == null ? null
+                : new Recipe.Conditioning(s.classLabels(), null, null, s.embedding(), s.embeddingSha256(), s.negativeEmbedding(), s.negativeEmbeddingSha256());
+        return new Recipe(Recipe.VERSION, null, model, s.sampler(), s.samplerOptions().isEmpty() ? null : s.samplerOptions(), ScheduleSpec.of(s.schedule()),
+                null, s.seed(), rng, s.batch(), new Recipe.Guidance(s.guidance(), s.guidanceRescale() == 0 ? null : s.guidanceRescale()), c, null, null, null);
+    }
+
+    /**
+     * The one run of a recipe without a sweep (a PNG's embedded recipe), after the checks of {@link RecipeChecker}.
+     *
+     * @throws RecipeException listing every problem
+     */
+    public static RunSettings single(LoadedRecipe lr) {
+        RecipeChecker.check(lr);
+        lr.orThrow();
+        if (lr.recipe().sweep() != null) {
+            lr.problem("sweep", "this recipe is a sweep, not a single run: run it with 'sampler4j run " + lr.source() + "'");
+            lr.orThrow();
+        }
+        String model = modelRef(lr);
+        String fallback = lr.recipe().schedule() == null ? Models.describe(model).defaultSchedule().orElse(DEFAULT_SCHEDULE) : null;
+        return of(lr, fallback).cells().get(0).settings();
+    }
+
+    /** The schedule of a recipe that gives none, for a model that suggests none. */
+    public static final String DEFAULT_SCHEDULE = "trailing(20)";
+}
