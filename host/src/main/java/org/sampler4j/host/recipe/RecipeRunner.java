@@ -75,7 +75,8 @@ public final class RecipeRunner {
                     Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
                     grid.get(cell.row()).add(img);
                     String under = cell.label(plan.rowKey());
-                    labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + "seed " + one.seed());
+                    String cls = one.classLabels() != null && !one.classLabels().isEmpty() ? "class " + one.classLabels().get(0) + "  " : "";
+                    labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + cls + "seed " + one.seed());
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("file", name);
                     e.put("row", cell.row());

@@ -29,8 +29,9 @@ class RecipeExamplesTest {
 
     @Test
     void everyScenarioOfTheSourceGuideHasARecipe() throws IOException {
-        assertEquals(List.of("ays-timesteps.yaml", "custom-sigmas.yaml", "karras-sigmas.yaml", "schedules-10-steps.yaml", "trailing-vs-leading.yaml",
-                "zero-snr-rescale.yaml"), examples().toList());
+        // the six scenarios of the source guide, plus digits.yaml: the README's main job
+        assertEquals(List.of("ays-timesteps.yaml", "custom-sigmas.yaml", "digits.yaml", "karras-sigmas.yaml", "schedules-10-steps.yaml",
+                "trailing-vs-leading.yaml", "zero-snr-rescale.yaml"), examples().toList());
     }
 
     /** Images per example: cells x batch. */
@@ -40,6 +41,7 @@ class RecipeExamplesTest {
             case "custom-sigmas.yaml" -> 1;
             case "karras-sigmas.yaml", "trailing-vs-leading.yaml" -> 2;
             case "schedules-10-steps.yaml" -> 12;
+            case "digits.yaml" -> 10;
             default -> throw new IllegalArgumentException(name);
         };
     }
