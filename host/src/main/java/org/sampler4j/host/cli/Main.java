@@ -60,7 +60,12 @@ public final class Main implements Runnable {
 
     /** Runs the CLI. */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        // commands may end with print() rather than println(): flush before exiting so no output is lost
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
     }
 
     /** A mistake in the user's input (bad file, bad option value). */
