@@ -235,8 +235,16 @@ public final class DiscreteNoiseModel implements NoiseModel {
 
     /** sigma at a (possibly fractional) timestep: linear interpolation of the training sigmas ({@code np.interp}). */
     public double sigmaAt(double t) {
-        return Numerics.interp(t, Numerics.indices(sigmas.length), sigmas);
+        return Numerics.interp(t, timestepIndex(), sigmas);
     }
+
+    private double[] timestepIndex() {
+        double[] idx = index;
+        if (idx == null) index = idx = Numerics.indices(sigmas.length);
+        return idx;
+    }
+
+    private volatile double[] index;
 
     /**
      * The (fractional) timestep of a sigma: linear interpolation in log-sigma between neighbouring training

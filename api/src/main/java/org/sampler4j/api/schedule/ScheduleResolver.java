@@ -154,8 +154,7 @@ final class ScheduleResolver {
     static double[] sigmasAt(NoiseModel model, double[] t) {
         double[] s = new double[t.length];
         if (model instanceof DiscreteNoiseModel d) {
-            double[] xp = Numerics.indices(d.numTrainTimesteps());
-            for (int i = 0; i < t.length; i++) s[i] = Numerics.interp(t[i], xp, d.sigmasView());
+            for (int i = 0; i < t.length; i++) s[i] = d.sigmaAt(t[i]);
         } else if (model instanceof FlowNoiseModel f) {
             for (int i = 0; i < t.length; i++) s[i] = FlowNoiseModel.shiftSigma(f.shift(), t[i] / f.numTrainTimesteps());
         } else {

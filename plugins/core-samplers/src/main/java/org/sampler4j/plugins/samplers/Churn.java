@@ -1,6 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
 import java.util.List;
+import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.OptionSpec;
@@ -42,6 +43,27 @@ final class Churn {
     /** Whether the diffusers ordering (model call before the churn) is selected. */
     static boolean diffusersOrder(SamplerOptions o) {
         return o.choice("reference").equals(DIFFUSERS);
+    }
+
+    /** A step from {@code x} at {@code sigmaHat}, whose denoised estimate is given, to {@code sigmaNext}. */
+    @FunctionalInterface
+    interface Step {
+        Latent apply(Latent x, double sigmaHat, double sigmaNext, Latent denoised);
+    }
+
+    /**
+     * The churn sampling loop of k-diffusion's {@code sample_euler}, {@code sample_heun} and {@code sample_dpm_2}:
+     * churn, one model call at {@code sigma_hat}, then the sampler's own {@code step}.
+     */
+    static Latent loop(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx, Step step) {
+        double[] sigmaHat = new double[1];
+        for (int i = 0; i < sigmas.length - 1; i++) {
+            x = apply(x, sigmas, i, o, ctx, sigmaHat);
+            Latent denoised = model.denoise(x, sigmaHat[0]);
+            x = step.apply(x, sigmaHat[0], sigmas[i + 1], denoised);
+            ctx.step(i, sigmas, x, denoised);
+        }
+        return x;
     }
 
     /**

@@ -24,14 +24,6 @@ public final class Dpm2 implements Sampler {
 
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
-        double[] sigmaHat = new double[1];
-        for (int i = 0; i < sigmas.length - 1; i++) {
-            x = Churn.apply(x, sigmas, i, o, ctx, sigmaHat);
-            double s = sigmaHat[0];
-            Latent denoised = model.denoise(x, s);
-            x = Dpm2Step.step(model, x, denoised, s, sigmas[i + 1]);
-            ctx.step(i, sigmas, x, denoised);
-        }
-        return x;
+        return Churn.loop(model, x, sigmas, o, ctx, (xi, s, sigmaNext, denoised) -> Dpm2Step.step(model, xi, denoised, s, sigmaNext));
     }
 }

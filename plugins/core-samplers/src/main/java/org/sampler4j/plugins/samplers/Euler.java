@@ -25,16 +25,10 @@ public final class Euler implements Sampler {
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         if (Churn.diffusersOrder(o)) return sampleDiffusersOrder(model, x, sigmas, o, ctx);
-        double[] sigmaHat = new double[1];
-        for (int i = 0; i < sigmas.length - 1; i++) {
-            x = Churn.apply(x, sigmas, i, o, ctx, sigmaHat);
-            double s = sigmaHat[0];
-            Latent denoised = model.denoise(x, s);
-            double dt = sigmas[i + 1] - s;
-            x = Latents.sum(1 + dt / s, x, -dt / s, denoised);
-            ctx.step(i, sigmas, x, denoised);
-        }
-        return x;
+        return Churn.loop(model, x, sigmas, o, ctx, (xi, s, sigmaNext, denoised) -> {
+            double dt = sigmaNext - s;
+            return Latents.sum(1 + dt / s, xi, -dt / s, denoised);
+        });
     }
 
     /**

@@ -24,24 +24,14 @@ public final class Heun implements Sampler {
 
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
-        double[] sigmaHat = new double[1];
-        for (int i = 0; i < sigmas.length - 1; i++) {
-            x = Churn.apply(x, sigmas, i, o, ctx, sigmaHat);
-            double s = sigmaHat[0];
-            double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, s);
+        return Churn.loop(model, x, sigmas, o, ctx, (xi, s, sigmaNext, denoised) -> {
             double dt = sigmaNext - s;
-            Latent euler = Latents.sum(1 + dt / s, x, -dt / s, denoised);
-            if (sigmaNext == 0) {
-                x = euler;
-            } else {
-                // x + dt * (d + d2) / 2 with d = (x - denoised) / s, d2 = (euler - denoised2) / sigmaNext
-                Latent denoised2 = model.denoise(euler, sigmaNext);
-                double half = dt / 2;
-                x = Latents.sum(1 + half / s, x, -half / s, denoised, half / sigmaNext, euler, -half / sigmaNext, denoised2);
-            }
-            ctx.step(i, sigmas, x, denoised);
-        }
-        return x;
+            Latent euler = Latents.sum(1 + dt / s, xi, -dt / s, denoised);
+            if (sigmaNext == 0) return euler;
+            // x + dt * (d + d2) / 2 with d = (x - denoised) / s, d2 = (euler - denoised2) / sigmaNext
+            Latent denoised2 = model.denoise(euler, sigmaNext);
+            double half = dt / 2;
+            return Latents.sum(1 + half / s, xi, -half / s, denoised, half / sigmaNext, euler, -half / sigmaNext, denoised2);
+        });
     }
 }
