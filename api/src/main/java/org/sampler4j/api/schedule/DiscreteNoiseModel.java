@@ -225,10 +225,6 @@ public final class DiscreteNoiseModel implements NoiseModel {
         return logSigmas.clone();
     }
 
-    double[] sigmasView() {
-        return sigmas;
-    }
-
     double[] logSigmasView() {
         return logSigmas;
     }
