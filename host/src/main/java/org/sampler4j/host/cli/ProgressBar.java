@@ -19,9 +19,23 @@ final class ProgressBar implements StepListener {
     private final long start = System.nanoTime();
     private long lastDraw;
 
+    /** The stream a bar is drawn on, while a line is half drawn (for {@link #endLine}). */
+    private static volatile PrintWriter drawnOn;
+
     ProgressBar(PrintWriter out, String label) {
         this.out = out;
         this.label = label;
+        Interruption.activity = "sampling " + label;
+    }
+
+    /** Ends a half-drawn bar line on {@code err} with a line break, so that what follows starts on its own line. */
+    static void endLine(PrintWriter err) {
+        PrintWriter p = drawnOn;
+        if (p != null) {
+            p.println();
+            p.flush();
+        }
+        drawnOn = null;
     }
 
     @Override
@@ -31,7 +45,11 @@ final class ProgressBar implements StepListener {
         if (!last && now - lastDraw < 50_000_000L) return; // at most 20 redraws a second
         lastDraw = now;
         out.print("\r\033[2K" + line(s.index() + 1, s.steps(), (now - start) / 1e9));
-        if (last) out.print("\r\033[2K");
+        drawnOn = out;
+        if (last) {
+            out.print("\r\033[2K");
+            drawnOn = null;
+        }
         out.flush();
     }
 

@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
                 "'sigmas(14.6, 6.5, 3.9, 0)', 'preset(ays, 10, model=sdxl)'. Quote it for the shell."},
         footer = {"", "Examples:", "  sampler4j schedule 'trailing(10).karras().zeroSnr()'",
                 "  sampler4j schedule --model edm 'linspace(8)'",
-                "  sampler4j schedule --scheduler-config model/scheduler/scheduler_config.json --steps 30",
-                "  sampler4j schedule 'trailing(10)' 'trailing(10).karras()' 'leading(10).stepsOffset(1)' --plot schedules.png"})
+                "  sampler4j schedule --scheduler-config scheduler/scheduler_config.json --steps 30",
+                "  sampler4j schedule 'trailing(10)' 'trailing(10).karras()' \\", "      'leading(10).stepsOffset(1)' --plot schedules.png"})
 final class ScheduleCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SPEC", description = "Schedule DSL text (one table per spec).")
     List<String> specs = new ArrayList<>();

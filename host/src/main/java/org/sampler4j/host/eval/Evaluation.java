@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.sampler4j.api.sampler.ArrayLatent;
+import org.sampler4j.api.sampler.Samplers;
 import org.sampler4j.api.sampler.StepListener;
 import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.host.image.QualityPlot;
@@ -21,6 +22,7 @@ import org.sampler4j.host.model.ModelException;
 import org.sampler4j.host.model.PixelBatch;
 import org.sampler4j.host.run.Generator;
 import org.sampler4j.host.run.RunSettings;
+import org.sampler4j.host.run.SamplerOptionSets;
 
 /**
  * Sample quality against cost for a model and a list of sampler × schedule cases (the API behind {@code sampler4j eval}).
@@ -62,7 +64,7 @@ public final class Evaluation {
      * @param seed seed of item 0
      * @param guidance classifier-free guidance scale
      * @param guidanceRescale {@code guidance_rescale}
-     * @param samplerOptions sampler options (each sampler must accept them)
+     * @param samplerOptions sampler options: {@code KEY} for every sampler that has it, {@code SAMPLER.KEY} for one ({@link SamplerOptionSets})
      * @param rng noise generator ({@code torch-cpu})
      * @param referenceSteps steps of the analytic model's reference solve
      */
@@ -174,7 +176,7 @@ public final class Evaluation {
             List<QualityPlot.Metric> metrics = new ArrayList<>();
             List<java.util.function.Function<Row, Double>> getters = new ArrayList<>();
             if (rows.stream().anyMatch(r -> r.accuracy() != null)) {
-                metrics.add(new QualityPlot.Metric("class accuracy", false, true));
+                metrics.add(new QualityPlot.Metric("class accuracy", false, true, 0, 1));
                 getters.add(Row::accuracy);
             }
             if (rows.stream().anyMatch(r -> r.frechet() != null)) {
@@ -203,6 +205,65 @@ public final class Evaluation {
     }
 
     /**
+     * What an evaluation will do, checked and timed before it starts.
+     *
+     * @param cases cases
+     * @param samples samples per case
+     * @param nfe model evaluations per sample, summed over the cases (an upper bound: steps × calls per step)
+     * @param seconds estimated sampling time (from timing one batched model call), NaN when unknown
+     */
+    public record Plan(int cases, int samples, long nfe, double seconds) {
+        /** One line: {@code 8 cases x 100 samples, 460 NFE per sample in all; about 1m20s of sampling}. */
+        public String describe() {
+            String eta = Double.isNaN(seconds) ? "" : "; about " + (seconds < 60 ? String.format(Locale.ROOT, "%.0fs", Math.max(1, seconds))
+                    : String.format(Locale.ROOT, "%dm%02ds", (int) seconds / 60, (int) seconds % 60)) + " of sampling";
+            return cases + " case(s) x " + samples + " samples, " + nfe + " model evaluations per sample in all" + eta;
+        }
+    }
+
+    /**
+     * Checks every case (sampler, options, schedule, conditioning) and estimates the time: one batched model call is
+     * timed (after a warm-up call) and scaled by the cases' steps and calls per step.
+     *
+     * @throws org.sampler4j.host.UserInputException or another user error for the first case that cannot run
+     */
+    public static Plan plan(DiffusionModel model, List<Case> cases, Settings s) {
+        if (cases.isEmpty()) throw new ModelException("nothing to evaluate: give at least one sampler and schedule");
+        SamplerOptionSets.Assigned opts = options(cases, s);
+        int[] labels = labels(model, s.perClass());
+        int n = labels == null ? s.perClass() : labels.length;
+        int b = Math.min(CHUNK, n);
+        List<Integer> l = labels == null ? null : Arrays.stream(labels, 0, b).boxed().toList();
+        long nfe = 0;
+        for (Case c : cases) {
+            RunSettings rs = settings(model, c.sampler(), opts.of(c.sampler()), c.schedule(), l, 0, b, s);
+            Generator.check(model, rs);
+            nfe += (long) Schedule.parse(c.schedule()).resolve(model.noiseModel()).steps() * Samplers.get(c.sampler()).info().capabilities().modelCallsPerStep();
+        }
+        double seconds = Double.NaN;
+        try {
+            double sigma = Schedule.parse(cases.get(0).schedule()).resolve(model.noiseModel()).sigma(0);
+            RunSettings probe = settings(model, "euler", Map.of(), "sigmas(" + sigma + ", 0)", l, 0, b, s);
+            Generator.run(model, probe, StepListener.NONE);
+            double call = Generator.run(model, probe, StepListener.NONE).seconds();
+            long reference = model instanceof AnalyticModel ? 2L * s.referenceSteps() : 0;
+            seconds = call * (nfe + reference) * n / b;
+        } catch (RuntimeException e) {
+            // no estimate: the plan is still right
+        }
+        return new Plan(cases.size(), n, nfe, seconds);
+    }
+
+    private static SamplerOptionSets.Assigned options(List<Case> cases, Settings s) {
+        SamplerOptionSets.Assigned opts = SamplerOptionSets.assign(cases.stream().map(Case::sampler).distinct().toList(), s.samplerOptions());
+        if (!opts.problems().isEmpty()) {
+            SamplerOptionSets.Problem p = opts.problems().get(0);
+            throw new org.sampler4j.host.UserInputException("sampler option " + p.key() + ": " + p.message());
+        }
+        return opts;
+    }
+
+    /**
      * Runs the evaluation.
      *
      * @param model the model
@@ -227,8 +288,9 @@ public final class Evaluation {
         boolean analytic = model instanceof AnalyticModel;
         Map<Double, float[]> references = new LinkedHashMap<>();
         List<Row> rows = new ArrayList<>();
+        SamplerOptionSets.Assigned opts = options(cases, s);
         for (Case c : cases) {
-            Samples gen = generate(model, c.sampler(), s.samplerOptions(), c.schedule(), labels, s);
+            Samples gen = generate(model, c.sampler(), opts.of(c.sampler()), c.schedule(), labels, s);
             Double acc = null;
             Double fd = null;
             if (classifier != null) {
@@ -275,8 +337,7 @@ public final class Evaluation {
         for (int start = 0; start < n; start += CHUNK) {
             int b = Math.min(CHUNK, n - start);
             List<Integer> l = labels == null ? null : Arrays.stream(labels, start, start + b).boxed().toList();
-            RunSettings rs = new RunSettings(RunSettings.VERSION, model.reference(), sampler, options, schedule, s.seed() + start, b, s.rng(),
-                    s.guidance(), s.guidanceRescale(), l, null, null, null, null, null);
+            RunSettings rs = settings(model, sampler, options, schedule, l, start, b, s);
             Generator.Result r = Generator.run(model, rs, StepListener.NONE);
             float[] x = ArrayLatent.of(r.samples()).toFloatArray();
             if (latents == null) latents = new float[x.length / b * n];
@@ -288,6 +349,11 @@ public final class Evaluation {
             seconds += r.seconds();
         }
         return new Samples(concat(parts), latents, steps, nfe, seconds);
+    }
+
+    private static RunSettings settings(DiffusionModel model, String sampler, Map<String, Object> options, String schedule, List<Integer> labels, int start, int batch,
+                                        Settings s) {
+        return new RunSettings(RunSettings.VERSION, model.reference(), sampler, options, schedule, s.seed() + start, batch, s.rng(), s.guidance(), s.guidanceRescale(), labels, null, null, null, null, null);
     }
 
     private static PixelBatch concat(List<PixelBatch> parts) {

@@ -20,6 +20,7 @@ import org.sampler4j.host.image.Pngs;
 import org.sampler4j.host.model.DiffusionModel;
 import org.sampler4j.host.model.Models;
 import org.sampler4j.host.run.Generator;
+import org.sampler4j.host.run.Outputs;
 import org.sampler4j.host.run.RunSettings;
 
 /**
@@ -50,12 +51,19 @@ public final class RecipeRunner {
     public static Result run(LoadedRecipe lr, Path outRoot, boolean noGrid, Function<String, StepListener> progress, Consumer<String> log) throws IOException {
         Recipe r = lr.recipe();
         Recipe.Outputs o = r.outputs();
-        Path folder = outRoot != null ? outRoot.resolve(lr.name()) : o != null && o.folder() != null ? Path.of(o.folder()) : Path.of("out", lr.name());
+        Path folder = folder(lr, outRoot);
         String pattern = o != null && o.name() != null ? o.name() : RecipePlan.defaultName(r);
         List<Map<String, Object>> images = new ArrayList<>();
         Path gridFile = null;
         try (DiffusionModel m = Models.open(RecipePlan.modelRef(lr))) {
             RecipePlan plan = RecipePlan.of(lr, m.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE));
+            boolean wantGrid = !noGrid && (o != null && o.grid() != null ? o.grid() : plan.cells().size() * plan.cells().get(0).settings().batch() > 1);
+            // everything is checked before the first file is written: a run that cannot finish writes nothing
+            for (RecipePlan.Cell cell : plan.cells()) {
+                Generator.check(m, cell.settings());
+                for (int i = 0; i < cell.settings().batch(); i++) Outputs.checkFile(folder.resolve(RecipePlan.fileName(pattern, lr.name(), cell, i)), "output");
+            }
+            for (String f : wantGrid ? List.of("grid.png", "index.json", "index.csv") : List.of("index.json", "index.csv")) Outputs.checkFile(folder.resolve(f), "output");
             int rows = plan.rowLabels().size();
             List<List<BufferedImage>> grid = new ArrayList<>();
             List<List<String>> labels = new ArrayList<>();
@@ -74,16 +82,14 @@ public final class RecipeRunner {
                     Path file = folder.resolve(name);
                     Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
                     grid.get(cell.row()).add(img);
-                    String under = cell.label(plan.rowKey());
+                    String under = cell.label(plan.rowKey(), "seed");
                     String cls = one.classLabels() != null && !one.classLabels().isEmpty() ? "class " + one.classLabels().get(0) + "  " : "";
                     labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + cls + "seed " + one.seed());
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("file", name);
                     e.put("row", cell.row());
                     e.put("column", cell.column() + i);
-                    Map<String, Object> values = new LinkedHashMap<>();
-                    cell.values().forEach((k, v) -> values.put(k, RecipePlan.label(k, v)));
-                    e.put("cell", values);
+                    e.put("cell", new LinkedHashMap<>(cell.labels()));
                     e.put("sampler", one.sampler());
                     e.put("schedule", one.schedule());
                     e.put("steps", res.steps());
@@ -96,10 +102,9 @@ public final class RecipeRunner {
                     log.accept("wrote " + file + "  (" + (label.isEmpty() ? m.name() : label) + ", seed " + one.seed() + ")");
                 }
             }
-            boolean wantGrid = o != null && o.grid() != null ? o.grid() : images.size() > 1;
-            if (wantGrid && !noGrid) {
+            if (wantGrid) {
                 gridFile = folder.resolve("grid.png");
-                String title = lr.name() + "  " + m.name() + (plan.rowKey() == null ? "" : "  rows: " + plan.rowKey());
+                String title = title(lr, m.name(), plan);
                 List<String> rowLabels = plan.rowKey() == null ? List.of(first(plan)) : plan.rowLabels();
                 Pngs.write(gridFile, ContactSheet.of(title, rowLabels, grid, labels), Map.of());
                 log.accept("wrote " + gridFile + "  (contact sheet: " + rows + " row(s) x " + plan.columns() + ")");
@@ -108,6 +113,35 @@ public final class RecipeRunner {
         writeIndex(folder, images, gridFile);
         log.accept("wrote " + folder.resolve("index.json") + " and index.csv  (" + images.size() + " image(s))");
         return new Result(folder, images, gridFile);
+    }
+
+    /**
+     * The output folder: {@code outRoot/NAME} when given, else the recipe's {@code outputs.folder}, else
+     * {@code out/NAME}. A folder inherited through {@code extends} is the base recipe's: an extending recipe gets a
+     * sibling named after itself instead, so it never overwrites the base's outputs.
+     */
+    public static Path folder(LoadedRecipe lr, Path outRoot) {
+        if (outRoot != null) return outRoot.resolve(lr.name());
+        Recipe.Outputs o = lr.recipe().outputs();
+        if (o == null || o.folder() == null) return Path.of("out", lr.name());
+        Path given = Path.of(o.folder());
+        boolean inherited = !lr.loc("outputs.folder").file().equals(lr.source());
+        return inherited ? given.resolveSibling(lr.name()) : given;
+    }
+
+    /** The contact sheet's title: the recipe, the model (when its name differs) and the settings every cell shares. */
+    private static String title(LoadedRecipe lr, String model, RecipePlan plan) {
+        RunSettings s = plan.cells().get(0).settings();
+        Map<String, Object> swept = plan.cells().get(0).values();
+        StringBuilder b = new StringBuilder(lr.name());
+        if (!model.equals(lr.name())) b.append("  ").append(model);
+        if (plan.rowKey() != null) {
+            if (!swept.containsKey("sampler")) b.append("  ").append(s.sampler());
+            if (!swept.containsKey("schedule") && !swept.containsKey("steps")) b.append("  ").append(s.schedule());
+            if (!swept.containsKey("guidance") && s.guidance() != 1) b.append("  cfg ").append(Compact.number(s.guidance()));
+            b.append("  rows: ").append(plan.rowKey());
+        }
+        return b.toString();
     }
 
     private static String first(RecipePlan plan) {
