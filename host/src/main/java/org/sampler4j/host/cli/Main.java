@@ -86,7 +86,7 @@ public final class Main implements Runnable {
         }
         String user = userMessage(ex);
         if (user != null) {
-            err.println("sampler4j: error: " + user);
+            err.println("sampler4j: error: " + oneLine(user));
             return USER_ERROR;
         }
         String what = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage().lines().findFirst().orElse(""));
@@ -122,6 +122,19 @@ public final class Main implements Runnable {
                     + "; check the path and its permissions, or choose another one";
         }
         return null;
+    }
+
+    /**
+     * A message as one line: the schedule parser's three-line form (message, text, caret under the column) becomes
+     * {@code at column 20 of 'trailing(5).karras(': expected a value}; other line breaks become spaces.
+     */
+    static String oneLine(String message) {
+        List<String> lines = message.lines().toList();
+        if (lines.size() == 3 && lines.get(2).strip().equals("^") && lines.get(0).matches("at column \\d+: .*")) {
+            int colon = lines.get(0).indexOf(": ");
+            return lines.get(0).substring(0, colon) + " of '" + lines.get(1).strip() + "'" + lines.get(0).substring(colon);
+        }
+        return String.join(" ", lines.stream().map(String::strip).filter(l -> !l.isEmpty()).toList());
     }
 
     private static boolean debug(CommandLine.ParseResult pr) {

@@ -75,12 +75,7 @@ final class SampleCommand implements Callable<Integer> {
             calls[0]++;
             return gmm.denoise(z, sigma);
         };
-        SamplerOptions opts;
-        try {
-            opts = sampler.options(options);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserException(e.getMessage());
-        }
+        SamplerOptions opts = sampler.options(RunCommand.samplerOptions(java.util.List.of(samplerId), options, "-o").of(samplerId));
         Latent out = sampler.sample(counted, x, sigmas, opts, SamplingContext.of(SeededNoise.steps(SeededNoise.Rng.TORCH_CPU, seeds)));
 
         PrintWriter w = cmd.commandLine().getOut();

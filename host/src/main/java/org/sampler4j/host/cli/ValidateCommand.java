@@ -42,6 +42,7 @@ final class ValidateCommand implements Callable<Integer> {
             else bad++;
             problems += ps.size();
         }
+        if (problems == 1) return Main.USER_ERROR;   // the problem's line says it all
         if (problems > 0) {
             err.println("sampler4j: error: " + problems + " problem(s) in " + bad + " of " + recipes.size() + " recipe(s)");
             return Main.USER_ERROR;

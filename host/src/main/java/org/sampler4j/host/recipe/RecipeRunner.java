@@ -66,14 +66,10 @@ public final class RecipeRunner {
             for (String f : wantGrid ? List.of("grid.png", "index.json", "index.csv") : List.of("index.json", "index.csv")) Outputs.checkFile(folder.resolve(f), "output");
             int rows = plan.rowLabels().size();
             List<List<BufferedImage>> grid = new ArrayList<>();
-            List<List<String>> labels = new ArrayList<>();
-            for (int i = 0; i < rows; i++) {
-                grid.add(new ArrayList<>());
-                labels.add(new ArrayList<>());
-            }
+            for (int i = 0; i < rows; i++) grid.add(new ArrayList<>());
             for (RecipePlan.Cell cell : plan.cells()) {
                 RunSettings s = cell.settings();
-                String label = cell.label(null);
+                String label = cell.label();
                 Generator.Result res = Generator.run(m, s, progress.apply(label.isEmpty() ? m.name() : label));
                 for (int i = 0; i < s.batch(); i++) {
                     BufferedImage img = Images.of(res.pixels(), i);
@@ -82,9 +78,6 @@ public final class RecipeRunner {
                     Path file = folder.resolve(name);
                     Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
                     grid.get(cell.row()).add(img);
-                    String under = cell.label(plan.rowKey(), "seed");
-                    String cls = one.classLabels() != null && !one.classLabels().isEmpty() ? "class " + one.classLabels().get(0) + "  " : "";
-                    labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + cls + "seed " + one.seed());
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("file", name);
                     e.put("row", cell.row());
@@ -99,14 +92,14 @@ public final class RecipeRunner {
                     e.put("model_evaluations", res.evaluations());
                     e.put("seconds", res.seconds());
                     images.add(e);
-                    log.accept("wrote " + file + "  (" + (label.isEmpty() ? m.name() : label) + ", seed " + one.seed() + ")");
+                    String others = cell.label("seed");
+                    log.accept("wrote " + file + "  (" + (others.isEmpty() ? m.name() : others) + ", seed " + one.seed() + ")");
                 }
             }
             if (wantGrid) {
                 gridFile = folder.resolve("grid.png");
-                String title = title(lr, m.name(), plan);
-                List<String> rowLabels = plan.rowKey() == null ? List.of(first(plan)) : plan.rowLabels();
-                Pngs.write(gridFile, ContactSheet.of(title, rowLabels, grid, labels), Map.of());
+                SheetTexts t = sheetTexts(lr, m.name(), plan);
+                Pngs.write(gridFile, ContactSheet.of(t.title(), t.rowLabels(), grid, t.cellLabels()), Map.of());
                 log.accept("wrote " + gridFile + "  (contact sheet: " + rows + " row(s) x " + plan.columns() + ")");
             }
         }
@@ -129,8 +122,39 @@ public final class RecipeRunner {
         return inherited ? given.resolveSibling(lr.name()) : given;
     }
 
-    /** The contact sheet's title: the recipe, the model (when its name differs) and the settings every cell shares. */
-    private static String title(LoadedRecipe lr, String model, RecipePlan plan) {
+    /**
+     * The texts of a recipe's contact sheet.
+     *
+     * @param title the recipe, the model (when its name differs) and the settings every cell shares
+     * @param rowLabels the value of the rows' swept key, one per row
+     * @param cellLabels under each image: the other swept values, its class and seed
+     */
+    public record SheetTexts(String title, List<String> rowLabels, List<List<String>> cellLabels) {}
+
+    /** The texts of the contact sheet of {@code plan} on a model named {@code model}. */
+    public static SheetTexts sheetTexts(LoadedRecipe lr, String model, RecipePlan plan) {
+        List<List<String>> labels = new ArrayList<>();
+        for (int i = 0; i < plan.rowLabels().size(); i++) labels.add(new ArrayList<>());
+        java.util.Set<Integer> classes = new java.util.TreeSet<>();
+        for (RecipePlan.Cell cell : plan.cells()) {
+            for (int i = 0; i < cell.settings().batch(); i++) {
+                List<Integer> l = cell.settings().item(i).classLabels();
+                if (l != null && !l.isEmpty()) classes.add(l.get(0));
+            }
+        }
+        for (RecipePlan.Cell cell : plan.cells()) {
+            for (int i = 0; i < cell.settings().batch(); i++) {
+                RunSettings one = cell.settings().item(i);
+                String under = cell.label(plan.rowKey(), "seed");
+                String cls = classes.size() > 1 ? "class " + one.classLabels().get(0) + "  " : "";
+                labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + cls + "seed " + one.seed());
+            }
+        }
+        String title = title(lr, model, plan, classes.size() == 1 ? "  class " + classes.iterator().next() : "");
+        return new SheetTexts(title, plan.rowKey() == null ? List.of(first(plan)) : plan.rowLabels(), labels);
+    }
+
+    private static String title(LoadedRecipe lr, String model, RecipePlan plan, String shared) {
         RunSettings s = plan.cells().get(0).settings();
         Map<String, Object> swept = plan.cells().get(0).values();
         StringBuilder b = new StringBuilder(lr.name());
@@ -139,8 +163,9 @@ public final class RecipeRunner {
             if (!swept.containsKey("sampler")) b.append("  ").append(s.sampler());
             if (!swept.containsKey("schedule") && !swept.containsKey("steps")) b.append("  ").append(s.schedule());
             if (!swept.containsKey("guidance") && s.guidance() != 1) b.append("  cfg ").append(Compact.number(s.guidance()));
-            b.append("  rows: ").append(plan.rowKey());
         }
+        b.append(shared);
+        if (plan.rowKey() != null) b.append("  rows: ").append(plan.rowKey());
         return b.toString();
     }
 
