@@ -136,7 +136,8 @@ public final class RecipeChecker {
         if (r.samplerOptions() != null) {
             for (SamplerOptionSets.Problem p : RecipePlan.samplerOptions(r).problems()) {
                 String path = "sampler_options." + p.key();
-                Node key = lr.node(path + Binder.KEY);
+                boolean aboutSampler = p.message().contains("is not selected") || p.message().startsWith("unknown sampler");
+                Node key = lr.node((aboutSampler ? "sampler_options." + p.key().substring(0, Math.max(0, p.key().indexOf('.'))) : path) + Binder.KEY);
                 boolean aboutKey = !p.message().contains(" must ") && !p.message().contains("value of option");
                 if (aboutKey && key != null) lr.problem(key.loc(), path, p.message());
                 else lr.problem(path, p.message());
