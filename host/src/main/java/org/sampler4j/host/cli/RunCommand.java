@@ -287,7 +287,9 @@ final class RunCommand implements Callable<Integer> {
 
     private boolean showProgress() {
         if (quiet || json) return false;
-        return forceProgress != null ? forceProgress : System.console() != null;
+        if (forceProgress != null) return forceProgress;
+        String p = System.getProperty("sampler4j.progress");   // on/off for logs and tests; default: stderr is a terminal
+        return p != null ? Boolean.parseBoolean(p) : System.console() != null;
     }
 
     private boolean matched(String option) {
