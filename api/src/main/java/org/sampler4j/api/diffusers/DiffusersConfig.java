@@ -43,27 +43,27 @@ public final class DiffusersConfig {
         return new DiffusersConfig(className, Collections.unmodifiableMap(v), List.copyOf(ignored));
     }
 
-    /** Known class names. */
+    /** {@return known class names} */
     public static java.util.Set<String> knownClasses() {
         return ClassDefaults.ALL.keySet();
     }
 
-    /** The diffusers class name. */
+    /** {@return the diffusers class name} */
     public String className() { return className; }
 
-    /** All effective settings. */
+    /** {@return all effective settings} */
     public Map<String, Object> values() { return values; }
 
     /** Settings given that the class does not know. */
     public List<String> ignoredKeys() { return ignored; }
 
-    /** The class attribute {@code order}. */
+    /** {@return the class attribute {@code order}} */
     public int order() { return ClassDefaults.ALL.get(className).order(); }
 
-    /** The parameter names of the class's {@code set_timesteps}. */
+    /** {@return the parameter names of the class's {@code set_timesteps}} */
     public List<String> setTimestepsParams() { return ClassDefaults.ALL.get(className).setTimestepsParams(); }
 
-    /** Whether the key is set to a non-null value. */
+    /** {@return whether the key is set to a non-null value} */
     public boolean has(String key) { return values.get(key) != null; }
 
     /** Raw value. */
@@ -75,7 +75,7 @@ public final class DiffusersConfig {
         return o == null ? null : o.toString();
     }
 
-    /** Number setting or {@code null}. */
+    /** {@return number setting or {@code null}} */
     public Double optDbl(String key) {
         Object o = values.get(key);
         if (o == null) return null;
@@ -91,7 +91,7 @@ public final class DiffusersConfig {
         throw new ScheduleException(className + ": config '" + key + "' must be a number, got '" + o + "'");
     }
 
-    /** Number setting (required). */
+    /** {@return number setting (required)} */
     public double dbl(String key) {
         Double d = optDbl(key);
         if (d == null) throw new ScheduleException(className + ": config '" + key + "' must be set");
@@ -113,7 +113,7 @@ public final class DiffusersConfig {
         throw new ScheduleException(className + ": config '" + key + "' must be true or false, got '" + o + "'");
     }
 
-    /** A list-of-numbers setting or {@code null}. */
+    /** {@return a list-of-numbers setting or {@code null}} */
     public double[] doubles(String key) {
         Object o = values.get(key);
         if (o == null) return null;

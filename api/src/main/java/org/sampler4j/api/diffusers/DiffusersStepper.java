@@ -69,22 +69,22 @@ public final class DiffusersStepper implements AutoCloseable {
         return new DiffusersStepper(ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
     }
 
-    /** The timesteps of the model calls ({@code scheduler.timesteps}). */
+    /** {@return the timesteps of the model calls ({@code scheduler.timesteps})} */
     public double[] timesteps() {
         return schedule.timesteps();
     }
 
-    /** {@code init_noise_sigma} (1 for VP and flow classes). */
+    /** {@return {@code init_noise_sigma} (1 for VP and flow classes)} */
     public double initNoiseSigma() {
         return schedule.initNoiseSigma() == null ? 1.0 : schedule.initNoiseSigma();
     }
 
-    /** The first sample: {@code latents * init_noise_sigma}. */
+    /** {@return the first sample: {@code latents * init_noise_sigma}} */
     public Latent initialSample(Latent latents) {
         return Latents.scale(initNoiseSigma(), latents);
     }
 
-    /** {@code scheduler.scale_model_input(sample, t)}. */
+    /** {@return {@code scheduler.scale_model_input(sample, t)}} */
     public Latent scaleModelInput(Latent sample, double t) {
         SamplerStepper.Request r = request(sample, t);
         switch (route.frame()) {
