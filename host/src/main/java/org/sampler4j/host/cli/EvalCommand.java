@@ -96,8 +96,6 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = cmd.commandLine().getOut();
         PrintWriter err = cmd.commandLine().getErr();
         Checks.guidance(guidance, guidanceRescale, allowNegativeGuidance);
-        Checks.atLeast("--per-class", perClass, 1);
-        Checks.atLeast("--reference-steps", referenceSteps, 10);
         for (int n : steps) Checks.atLeast("--steps", n, 1);
         if (!(bar >= 0 && bar <= 1)) throw new Main.UserException("--bar is an accuracy between 0 and 1, got " + bar);
         if (plot != null) Outputs.checkFile(plot, "--plot");

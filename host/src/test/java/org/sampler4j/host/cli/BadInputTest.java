@@ -120,7 +120,7 @@ class BadInputTest {
                 c("sampler 'heun' has no option 'alpha'", "eval", "--model", "gmm", "-s", "heun", "-O", "alpha=1"),
                 c("must be a number", "eval", "--model", "gmm", "-s", "euler_a", "-O", "eta=x"),
                 c("--steps must be >= 1, got 0", "eval", "--model", "gmm", "--steps", "0"),
-                c("--per-class must be >= 1, got 0", "eval", "--model", "gmm", "-n", "0"),
+                c("samples per class must be >= 1, got 0", "eval", "--model", "gmm", "-n", "0"),
                 c("is a file, not a folder", "eval", "--model", "gmm", "--steps", "2", "--plot", "D/afile/p.png"),
                 c("is a folder: give a file name", "eval", "--model", "gmm", "--steps", "2", "--plot", "D"),
                 c("add --allow-negative-guidance", "eval", "--model", "gmm", "-g", "-1"),
@@ -129,7 +129,7 @@ class BadInputTest {
                 c("--bar is an accuracy between 0 and 1", "eval", "--model", "gmm", "--bar", "2"),
                 c("unknown sampler 'nosuch'", "eval", "--model", "gmm", "-s", "nosuch", "--steps", "2"),
                 c("column", "eval", "--model", "gmm", "--schedule", "trailing("),
-                c("--reference-steps must be >= 10", "eval", "--model", "gmm", "--reference-steps", "5"),
+                c("reference steps must be >= 10", "eval", "--model", "gmm", "--reference-steps", "5"),
                 // schedule
                 c("steps must be >= 1, got 0", "schedule", "trailing(0)"),
                 c("give at least one SPEC", "schedule"),
