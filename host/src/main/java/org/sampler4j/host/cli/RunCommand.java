@@ -251,7 +251,10 @@ final class RunCommand implements Callable<Integer> {
         for (LoadedRecipe lr : loaded) {
             usePlugins(lr, main == null ? null : main.plugins, err);
             RecipeRunner.Result res = RecipeRunner.run(lr, outDir, noGrid,
-                    label -> showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE,
+                    label -> {
+                        Interruption.activity = "sampling " + label + " of " + lr.source();
+                        return showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE;
+                    },
                     line -> {
                         if (!quiet && !json) out.println(line);
                     });

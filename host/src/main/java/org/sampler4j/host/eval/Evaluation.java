@@ -243,11 +243,16 @@ public final class Evaluation {
         double seconds = Double.NaN;
         try {
             double sigma = Schedule.parse(cases.get(0).schedule()).resolve(model.noiseModel()).sigma(0);
-            RunSettings probe = settings(model, "euler", Map.of(), "sigmas(" + sigma + ", 0)", l, 0, b, s);
-            Generator.run(model, probe, StepListener.NONE);
-            double call = Generator.run(model, probe, StepListener.NONE).seconds();
+            RunSettings one = settings(model, "euler", Map.of(), "sigmas(" + sigma + ", 0)", l, 0, b, s);
+            RunSettings five = settings(model, "euler", Map.of(), "sigmas(" + sigma + ", " + sigma / 2 + ", " + sigma / 4 + ", " + sigma / 8 + ", " + sigma / 16 + ", 0)", l, 0, b, s);
+            Generator.run(model, five, StepListener.NONE);                                   // warm-up
+            double t1 = Math.min(Generator.run(model, one, StepListener.NONE).seconds(), Generator.run(model, one, StepListener.NONE).seconds());
+            double t5 = Generator.run(model, five, StepListener.NONE).seconds();
+            double call = Math.max(0, (t5 - t1) / 4);                                     // one model call
+            double overhead = Math.max(0, t1 - call);                                     // per run: noise, schedule
             long reference = model instanceof AnalyticModel ? 2L * s.referenceSteps() : 0;
-            seconds = call * (nfe + reference) * n / b;
+            double runs = Math.ceil((double) n / CHUNK);
+            seconds = (call * (nfe + reference) + overhead * (cases.size() + (reference > 0 ? 1 : 0))) * runs * ((double) n / (runs * b));
         } catch (RuntimeException e) {
             // no estimate: the plan is still right
         }
