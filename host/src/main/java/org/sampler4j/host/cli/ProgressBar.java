@@ -28,7 +28,6 @@ final class ProgressBar implements StepListener {
     ProgressBar(PrintWriter out, String label) {
         this.out = out;
         this.label = label;
-        Interruption.activity = "sampling " + label;
     }
 
     /** Ends a half-drawn bar line on {@code err} with a line break, so that what follows starts on its own line. */
