@@ -63,11 +63,9 @@ final class DtypeCheck {
                 }
             }
         } catch (ZipException e) {
-            if (startsLikeZip(file)) {
-                throw new ModelException(what + " (" + file + ") is a truncated or damaged zip archive, most likely a partial download or copy: "
-                        + "download or copy it again (compare its size with the original)");
-            }
-            throw notTorchScript(file, what, "not a zip archive");
+            throw notTorchScript(file, what, startsLikeZip(file)
+                    ? "a zip archive cut short or damaged: most likely a partial download or copy, so download or copy it again; if it is whole"
+                    : "not a zip archive");
         } catch (NoSuchFileException e) {
             throw new ModelException(what + " not found: " + file);
         } catch (IOException e) {
