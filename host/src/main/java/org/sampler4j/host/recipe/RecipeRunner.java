@@ -162,8 +162,9 @@ public final class RecipeRunner {
         if (plan.rowKey() != null) {
             if (!swept.containsKey("sampler")) b.append("  ").append(s.sampler());
             if (!swept.containsKey("schedule") && !swept.containsKey("steps")) b.append("  ").append(s.schedule());
-            if (!swept.containsKey("guidance") && s.guidance() != 1) b.append("  cfg ").append(Compact.number(s.guidance()));
         }
+        if (!swept.containsKey("guidance") && s.guidance() != 1) b.append("  cfg ").append(Compact.number(s.guidance()));
+        if (!swept.containsKey("guidance_rescale") && s.guidanceRescale() != 0) b.append("  rescale ").append(Compact.number(s.guidanceRescale()));
         b.append(shared);
         if (plan.rowKey() != null) b.append("  rows: ").append(plan.rowKey());
         return b.toString();
