@@ -107,6 +107,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document describing the files, settings and timings.")
     boolean json;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "With recipes: run the cells as Apache Spark tasks on MASTER (local[N], spark://HOST:PORT, yarn, k8s://URL); same images.")
+    String spark;
+
+    @Option(names = "--resume", description = "With --spark: skip the cells a previous run of the same recipe completed.")
+    boolean resume;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec cmd;
 
@@ -118,6 +124,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!recipes.isEmpty()) return runRecipes();
         if (outDir != null) throw new Main.UserException("--out-dir applies to recipe files; give -o FILE.png with --model");
+        if (spark != null || resume) throw new Main.UserException((spark != null ? "--spark" : "--resume") + " applies to recipe files: give RECIPE.yaml (the --model form runs on this machine)");
         PrintWriter out = cmd.commandLine().getOut();
         RunSettings base = from != null ? fromImage(from) : null;
         if (base == null && model == null) throw new Main.UserException("give --model (a model folder or gmm), or --from IMAGE.png");
@@ -196,7 +203,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Options that mean the same with and without recipes. */
-    private static final List<String> RECIPE_OPTIONS = List.of("--out-dir", "--no-grid", "--quiet", "--json");
+    private static final List<String> RECIPE_OPTIONS = List.of("--out-dir", "--no-grid", "--quiet", "--json", "--spark", "--resume");
 
     private int runRecipes() throws IOException {
         for (picocli.CommandLine.Model.OptionSpec o : cmd.commandLine().getParseResult().matchedOptions()) {
@@ -215,20 +222,23 @@ final class RunCommand implements Callable<Integer> {
             loaded.add(lr);
         }
         if (!problems.isEmpty()) throw new RecipeException(problems);
+        if (resume && spark == null) throw new Main.UserException("--resume applies with --spark MASTER");
         List<Object> results = new ArrayList<>();
-        for (LoadedRecipe lr : loaded) {
-            usePlugins(lr, main == null ? null : main.plugins, err);
-            RecipeRunner.Result res = RecipeRunner.run(lr, outDir, noGrid,
-                    label -> showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE,
-                    line -> {
-                        if (!quiet && !json) out.println(line);
-                    });
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("recipe", lr.source());
-            doc.put("folder", res.folder().toString());
-            doc.put("images", res.images());
-            if (res.grid() != null) doc.put("grid", res.grid().toString());
-            results.add(doc);
+        try (org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet || json)) {
+            for (LoadedRecipe lr : loaded) {
+                usePlugins(lr, main == null ? null : main.plugins, err);
+                java.util.function.Consumer<String> log = line -> {
+                    if (!quiet && !json) out.println(line);
+                };
+                RecipeRunner.Result res = cluster != null ? cluster.runRecipe(lr, outDir, noGrid, resume, Cluster.plugins(), log)
+                        : RecipeRunner.run(lr, outDir, noGrid, label -> showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE, log);
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("recipe", lr.source());
+                doc.put("folder", res.folder().toString());
+                doc.put("images", res.images());
+                if (res.grid() != null) doc.put("grid", res.grid().toString());
+                results.add(doc);
+            }
         }
         if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("recipes", results)));
         return 0;

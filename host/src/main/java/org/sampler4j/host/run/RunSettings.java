@@ -36,7 +36,8 @@ import org.sampler4j.host.recipe.Recipes;
  */
 public record RunSettings(int version, String model, String sampler, Map<String, Object> samplerOptions, String schedule, long seed, int batch,
                           String rng, double guidance, double guidanceRescale, List<Integer> classLabels, String embedding, String embeddingSha256,
-                          String negativeEmbedding, String negativeEmbeddingSha256, String stepRng) {
+                          String negativeEmbedding, String negativeEmbeddingSha256, String stepRng) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** The current format version (the recipe version). */
     public static final int VERSION = Recipe.VERSION;
     /** The PNG text chunk keyword holding the settings. */
