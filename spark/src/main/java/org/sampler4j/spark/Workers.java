@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -174,11 +172,7 @@ final class Workers {
         Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, JSON.writeValueAsString(out.entries()), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Pngs.commit(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }
