@@ -96,8 +96,8 @@ class SparkIdentityTest {
             assertSameRows(Evaluation.run(gmm, null, cases, s, line -> { }), cluster.evaluate(gmm, null, cases, s, null, line -> { }));
         }
         try (DiffusionModel digits = Models.open(DIGITS.toString()); Classifier c = Classifier.open(DIGITS.resolve("classifier"))) {
-            // 12 per class: 120 items, two chunks: accuracy and the Frechet distance from merged feature moments
-            Evaluation.Settings s = new Evaluation.Settings(12, 0, 3, 0, Map.of(), "torch-cpu", 2000);
+            // 11 per class: 110 items, two chunks (100 + 10): accuracy and the Frechet distance from merged feature moments
+            Evaluation.Settings s = new Evaluation.Settings(11, 0, 1, 0, Map.of(), "torch-cpu", 2000);
             List<Evaluation.Case> cases = List.of(new Evaluation.Case("dpmpp_2m", "trailing(4).zeroSnr()", "trailing(n).zeroSnr()"));
             Evaluation.Report one = Evaluation.run(digits, c, cases, s, line -> { });
             assertTrue(one.rows().get(0).accuracy() != null && one.rows().get(0).frechet() != null);
