@@ -16,6 +16,7 @@ final class Progress extends SparkListener {
     private long made;
     private long total;
     private long last;
+    private boolean finished;
 
     /**
      * @param unit what a task is ({@code cells}, {@code chunks})
@@ -32,14 +33,27 @@ final class Progress extends SparkListener {
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
         int i = end.taskInfo().index();
-        if (!end.taskInfo().successful() || i < 0 || i >= done.length || done[i]) return;
+        if (finished || !end.taskInfo().successful() || i < 0 || i >= done.length || done[i]) return;
         done[i] = true;
         tasks++;
         made += images[i];
         long now = System.nanoTime();
         if (tasks < done.length && now - last < 1_000_000_000L) return;
         last = now;
+        if (tasks == done.length) finished = true;
         out.accept(line((now - t0) / 1e9));
+    }
+
+    /**
+     * The last line, once the job has returned (Spark delivers listener events asynchronously: the last task's may come
+     * after the job's result).
+     */
+    synchronized void finish() {
+        if (finished) return;
+        finished = true;
+        tasks = done.length;
+        made = total;
+        out.accept(line((System.nanoTime() - t0) / 1e9));
     }
 
     synchronized String line(double seconds) {

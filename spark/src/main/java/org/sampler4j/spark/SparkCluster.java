@@ -18,9 +18,12 @@ import org.sampler4j.host.eval.Classifier;
 import org.sampler4j.host.eval.Evaluation;
 import org.sampler4j.host.model.AnalyticModel;
 import org.sampler4j.host.model.DiffusionModel;
+import org.sampler4j.host.model.ModelException;
 import org.sampler4j.host.model.ModelInfo;
 import org.sampler4j.host.model.Models;
+import org.sampler4j.api.schedule.ScheduleException;
 import org.sampler4j.host.recipe.LoadedRecipe;
+import org.sampler4j.host.recipe.RecipeException;
 import org.sampler4j.host.recipe.RecipePlan;
 import org.sampler4j.host.recipe.RecipeRunner;
 
@@ -111,10 +114,25 @@ final class SparkCluster implements ClusterEngine.Session {
         Progress p = new Progress(unit, images, progress);
         session.sparkContext().addSparkListener(p);
         try {
-            return job.get();
+            T result = job.get();
+            p.finish();
+            return result;
+        } catch (Exception e) { // SparkException (checked) comes through Scala undeclared
+            throw userError(e);
         } finally {
             session.sparkContext().removeSparkListener(p);
         }
+    }
+
+    /**
+     * A task's user error (a bad sampler, schedule or model: what one machine reports in one line) out of Spark's job
+     * failure, so that the command reports it the same way; anything else as it came.
+     */
+    static RuntimeException userError(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ModelException || t instanceof ScheduleException || t instanceof RecipeException) return (RuntimeException) t;
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
     private static List<Integer> indexes(int n) {

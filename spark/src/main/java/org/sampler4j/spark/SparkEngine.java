@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.sampler4j.host.cluster.ClusterEngine;
+import org.sampler4j.host.model.ModelException;
 
 /**
  * The Apache Spark cluster engine ({@code run/eval --spark MASTER}), found by the host through {@link java.util.ServiceLoader}.
@@ -33,7 +34,13 @@ public final class SparkEngine implements ClusterEngine {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
-        SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession session;
+        try {
+            session = SparkSession.builder().config(conf).getOrCreate();
+        } catch (Exception e) { // SparkException is checked, thrown through Scala without a declaration
+            throw new ModelException("cannot start Spark on master '" + master + "': " + e.getMessage()
+                    + "; give local[N], spark://HOST:PORT, yarn or k8s://URL (and check that the cluster is reachable)");
+        }
         return new SparkCluster(session, isLocal(m), progress);
     }
 

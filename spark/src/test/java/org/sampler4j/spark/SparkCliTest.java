@@ -54,6 +54,13 @@ class SparkCliTest {
         r = run("run", "../examples/recipes/schedules-10-steps.yaml", "--resume");
         assertEquals(Main.USER_ERROR, r.code());
         assertEquals("sampler4j: error: --resume applies with --spark MASTER", r.err().strip());
+        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "--spark", "nowhere");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().strip().startsWith("sampler4j: error: cannot start Spark on master 'nowhere': "), r.err());
+        // a task's user error is reported as on one machine, not as Spark's job failure
+        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "-s", "no_such_sampler", "--spark", "local[1]", "--quiet");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().strip().startsWith("sampler4j: error: unknown sampler 'no_such_sampler'") && r.err().strip().lines().count() == 1, r.err());
     }
 
     @Test
