@@ -83,6 +83,7 @@ final class SparkCluster implements ClusterEngine.Session {
     @Override
     public Evaluation.Report evaluate(DiffusionModel model, Classifier classifier, List<Evaluation.Case> cases, Evaluation.Settings s, Path plugins,
                                       Consumer<String> lines) {
+        if (cases.isEmpty()) throw new ModelException("nothing to evaluate: give at least one sampler and schedule");
         Evaluation.Real real = Evaluation.Real.of(classifier);
         List<Evaluation.Chunk> chunks = Evaluation.chunks(model, s, 0, cases.size());
         String ref = model.reference();

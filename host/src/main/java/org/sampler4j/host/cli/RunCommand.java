@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Generate images from recipe files (RECIPE.yaml, see examples/recipes/README.md; a PNG written by sampler4j is one too),",
                 "or from options: a model (a TorchScript model folder or the built-in 'gmm'), a sampler and a schedule.",
-                "With recipes only --out-dir, --no-grid, --quiet and --json apply; change a recipe with a small one that 'extends' it.",
+                "With recipes only --out-dir, --no-grid, --quiet, --json, --spark and --resume apply; change a recipe with a small one that 'extends' it.",
                 "Every PNG carries its full settings in a text chunk ('" + RunSettings.PNG_KEY + "'); 'run --from IMAGE.png' reproduces it.",
                 "Several --sampler/--schedule values or a batch also write a labelled grid (contact sheet)."},
         footer = {"", "Examples:", "  sampler4j run examples/recipes/karras-sigmas.yaml", "  sampler4j run --model tools/fixtures/models/tiny-unet --class 3 --guidance 4 --seed 42 -o out/cat.png",
