@@ -43,6 +43,21 @@ public final class DiffusersConfig {
         return new DiffusersConfig(className, Collections.unmodifiableMap(v), List.copyOf(ignored));
     }
 
+    /**
+     * diffusers' {@code OtherClass.from_config(this.config)}: {@code className}'s defaults overridden by the settings
+     * of this config that {@code className} knows; the rest (settings only this class has, and the keys this config
+     * ignored) are dropped, as diffusers' {@code extract_init_dict} drops them.
+     */
+    public DiffusersConfig forClass(String className) {
+        ClassDefaults.Entry e = ClassDefaults.ALL.get(className);
+        if (e == null) throw new ScheduleException(Names.unknown("diffusers scheduler class", className, ClassDefaults.ALL.keySet()));
+        Map<String, Object> kept = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> s : values.entrySet()) {
+            if (e.config().containsKey(s.getKey())) kept.put(s.getKey(), s.getValue());
+        }
+        return of(className, kept);
+    }
+
     /** Known class names. */
     public static java.util.Set<String> knownClasses() {
         return ClassDefaults.ALL.keySet();
