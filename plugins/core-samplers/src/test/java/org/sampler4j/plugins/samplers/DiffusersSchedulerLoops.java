@@ -93,6 +93,7 @@ final class DiffusersSchedulerLoops {
         boolean initNoiseSigma = true;
         Integer noiseFrom;
         boolean setBeginIndex;
+        java.util.function.UnaryOperator<Latent> edit = x -> x;
 
         Loop(String className, Map<String, Object> config) {
             this.className = className;
@@ -104,6 +105,9 @@ final class DiffusersSchedulerLoops {
         Loop feed(Feed f) { feed = f; return this; }
         Loop kwargs(Object... kv) { stepKwargs = config(kv); return this; }
         Loop noSeed() { seed = null; return this; }
+        Loop seed(long s) { seed = s; return this; }
+        /** Applies {@code edit} to the sample after every step (an inpainting blend, a guidance trick ...). */
+        Loop edit(java.util.function.UnaryOperator<Latent> e) { edit = e; return this; }
         Loop rawSample() { initNoiseSigma = false; return this; }
 
         /**
@@ -111,7 +115,12 @@ final class DiffusersSchedulerLoops {
          * on a sample that {@code add_noise} took there from the dummy noise.
          */
         Loop withNoise(boolean beginIndex) {
-            noiseFrom = -2;
+            return withNoise(null, beginIndex);
+        }
+
+        /** As {@link #withNoise(boolean)}, from model call {@code from} ({@code null}: {@code (n - 2) * order}). */
+        Loop withNoise(Integer from, boolean beginIndex) {
+            noiseFrom = from == null ? -1 : from;
             setBeginIndex = beginIndex;
             return this;
         }
@@ -124,7 +133,7 @@ final class DiffusersSchedulerLoops {
                 double[] ts = s.timesteps();
                 int from = 0;
                 if (noiseFrom != null) {
-                    from = (args.numInferenceSteps() + noiseFrom) * s.order();
+                    from = noiseFrom >= 0 ? noiseFrom : (args.numInferenceSteps() - 2) * s.order();
                     if (setBeginIndex) s.setBeginIndex(from);
                     sample = s.addNoise(sample, noiseDeter(), ts[from]);
                 }
@@ -137,7 +146,7 @@ final class DiffusersSchedulerLoops {
                     } else {
                         out = model(s.scaleModelInput(sample, t), t);
                     }
-                    sample = s.step(out, t, sample);
+                    sample = edit.apply(s.step(out, t, sample));
                 }
                 return sample;
             }
