@@ -40,22 +40,45 @@ public final class DiffusersConfig {
             if (!e.config().containsKey(s.getKey())) ignored.add(s.getKey());
             v.put(s.getKey(), s.getValue());
         }
+        registerToConfig(className, v);
         return new DiffusersConfig(className, Collections.unmodifiableMap(v), List.copyOf(ignored));
     }
 
     /**
-     * diffusers' {@code OtherClass.from_config(this.config)}: {@code className}'s defaults overridden by the settings
-     * of this config that {@code className} knows; the rest (settings only this class has, and the keys this config
-     * ignored) are dropped, as diffusers' {@code extract_init_dict} drops them.
+     * The settings a class's {@code __init__} rewrites with {@code register_to_config} (what makes a config travel
+     * between the DPM-Solver, DEIS and UniPC classes): the DPM-Solver classes turn {@code algorithm_type='deis'} into
+     * {@code dpmsolver++} and the solver types {@code logrho/bh1/bh2} into {@code midpoint}; DEIS turns
+     * {@code dpmsolver/dpmsolver++} into {@code deis} and {@code midpoint/heun/bh1/bh2} into {@code logrho}; UniPC turns
+     * {@code midpoint/heun/logrho} into {@code bh2}. Other values are left for the class to accept or reject.
+     */
+    private static void registerToConfig(String className, Map<String, Object> v) {
+        Object algorithm = v.get("algorithm_type");
+        Object solver = v.get("solver_type");
+        switch (className) {
+            case "DPMSolverMultistepScheduler", "DPMSolverSinglestepScheduler", "EDMDPMSolverMultistepScheduler", "DPMSolverMultistepInverseScheduler" -> {
+                if ("deis".equals(algorithm)) v.put("algorithm_type", "dpmsolver++");
+                if (List.of("logrho", "bh1", "bh2").contains(solver)) v.put("solver_type", "midpoint");
+            }
+            case "DEISMultistepScheduler" -> {
+                if (List.of("dpmsolver", "dpmsolver++").contains(algorithm)) v.put("algorithm_type", "deis");
+                if (List.of("midpoint", "heun", "bh1", "bh2").contains(solver)) v.put("solver_type", "logrho");
+            }
+            case "UniPCMultistepScheduler" -> {
+                if (List.of("midpoint", "heun", "logrho").contains(solver)) v.put("solver_type", "bh2");
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * diffusers' {@code OtherClass.from_config(this.config)}: {@code className}'s defaults overridden by the settings of
+     * this config that {@code className} knows; the settings it does not know are kept but ignored (listed by
+     * {@link #ignoredKeys()}), and travel on to the next {@code from_config}, as diffusers keeps them in the new
+     * scheduler's {@code config}. The new class's {@code __init__} rewrites what it rewrites in diffusers (e.g. DEIS's
+     * {@code algorithm_type='deis'} becomes {@code dpmsolver++} in the DPM-Solver classes).
      */
     public DiffusersConfig forClass(String className) {
-        ClassDefaults.Entry e = ClassDefaults.ALL.get(className);
-        if (e == null) throw new ScheduleException(Names.unknown("diffusers scheduler class", className, ClassDefaults.ALL.keySet()));
-        Map<String, Object> kept = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> s : values.entrySet()) {
-            if (e.config().containsKey(s.getKey())) kept.put(s.getKey(), s.getValue());
-        }
-        return of(className, kept);
+        return of(className, values);
     }
 
     /** Known class names. */

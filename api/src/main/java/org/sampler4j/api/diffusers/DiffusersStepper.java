@@ -28,8 +28,8 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers' {@code generator} ({@link org.sampler4j.api.noise.TorchGeneratorNoise} draws exactly what one torch
  * generator draws); classes that draw no noise need none ({@code null}).
  *
- * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS and PNDM
- * (with or without its Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample,
+ * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDPM and
+ * PNDM (with or without its Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample,
  * derivative history, PNDM's counter), so an edited sample is followed exactly. The other classes run a sampler4j
  * sampler as a suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample
  * with an error rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call
@@ -110,6 +110,8 @@ public final class DiffusersStepper implements AutoCloseable {
             steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else if (cls.equals("PNDMScheduler")) {
             steps = new PndmSteps(cfg, ts);
+        } else if (AlphaSpaceSteps.handles(cls)) {
+            steps = new AlphaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else {
             steps = new SamplerSteps(cls, ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
         }

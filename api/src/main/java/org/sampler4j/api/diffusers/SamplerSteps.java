@@ -70,7 +70,7 @@ final class SamplerSteps implements ClassSteps {
         if (lastReturned != null && sample != lastReturned && edited(sample, lastReturned)) {
             throw new IllegalStateException(className + ": step() was given a sample that differs from the one the previous step returned;"
                     + " sampler4j steps this class through its '" + route.samplerId() + "' sampler along its own trajectory and cannot follow an"
-                    + " edited sample. Edit latents with EulerDiscrete/EulerAncestralDiscrete/Heun/KDPM2/KDPM2Ancestral/LMSDiscrete/PNDM,"
+                    + " edited sample. Edit latents with EulerDiscrete/EulerAncestralDiscrete/Heun/KDPM2/KDPM2Ancestral/LMSDiscrete/DDIM/DDPM/PNDM,"
                     + " or start a new stepper at this index (setBeginIndex) with the edited sample");
         }
         Denoiser d = route.postprocess().apply((x, sigma) -> denoised(x, sigma, modelOutput));
@@ -133,6 +133,17 @@ final class SamplerSteps implements ClassSteps {
     /** The sampler's sigma list from model call {@code index} on. */
     private double[] sigmasFrom(int index) {
         if (index == 0) return sigmas;
+        if (className.equals("DPMSolverSinglestepScheduler")) {
+            throw new ScheduleException(className + " cannot start at model call " + index + " in sampler4j: diffusers then lowers the order"
+                    + " where its history is missing and keeps each group's first sample, which its sampler does not reproduce;"
+                    + " start at the first timestep, or use DPMSolverMultistepScheduler for part-way starts");
+        }
+        int total = schedule.timesteps().length;
+        if (Boolean.TRUE.equals(route.options().get("lower_order_final")) && total >= 15 && total - index < 15) {
+            throw new ScheduleException(className + " cannot start at model call " + index + " of " + total + " in sampler4j: with lower_order_final"
+                    + " diffusers keeps the full order for schedules of 15 steps or more, its sampler would see only " + (total - index)
+                    + "; start at a call that leaves 15 or more steps, or set lower_order_final=False");
+        }
         int per;
         if (route.samplerSigmas() == DiffusersRoute.SCHEDULE_SIGMAS) {
             per = 1;

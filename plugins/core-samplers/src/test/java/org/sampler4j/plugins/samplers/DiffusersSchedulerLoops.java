@@ -23,33 +23,31 @@ final class DiffusersSchedulerLoops {
 
     /** {@code dummy_sample_deter}: {@code arange(768)} laid out as (c, h, w, b), divided by 768, permuted to (b, c, h, w). */
     static Latent sampleDeter() {
-        return deter(false);
+        return deter(false, SHAPE);
     }
 
     /** {@code dummy_noise_deter}: the same with the arange flipped. */
     static Latent noiseDeter() {
-        return deter(true);
+        return deter(true, SHAPE);
     }
 
-    private static Latent deter(boolean flip) {
-        int b = SHAPE[0];
-        int c = SHAPE[1];
-        int h = SHAPE[2];
-        int w = SHAPE[3];
-        int n = b * c * h * w;
+    /**
+     * The deterministic fixtures for any shape {@code (b, rest...)}: {@code arange(n)} (flipped for the noise) laid out
+     * as {@code (rest..., b)}, divided by {@code n}, with the batch dimension moved to the front.
+     */
+    static Latent deter(boolean flip, int... shape) {
+        int b = shape[0];
+        int n = 1;
+        for (int d : shape) n *= d;
+        int rest = n / b;
         float[] v = new float[n];
         for (int ib = 0; ib < b; ib++) {
-            for (int ic = 0; ic < c; ic++) {
-                for (int ih = 0; ih < h; ih++) {
-                    for (int iw = 0; iw < w; iw++) {
-                        int k = ((ic * h + ih) * w + iw) * b + ib;
-                        int value = flip ? n - 1 - k : k;
-                        v[((ib * c + ic) * h + ih) * w + iw] = (float) value / n;
-                    }
-                }
+            for (int r = 0; r < rest; r++) {
+                int k = r * b + ib;
+                v[ib * rest + r] = (float) (flip ? n - 1 - k : k) / n;
             }
         }
-        return ArrayLatent.ofFloats(v, SHAPE);
+        return ArrayLatent.ofFloats(v, shape);
     }
 
     /** {@code dummy_model}: {@code sample * t / (t + 1)} in float32, {@code t} cast to the sample's dtype. */
@@ -79,7 +77,9 @@ final class DiffusersSchedulerLoops {
         /** {@code sample = scale_model_input(sample, t); out = model(sample, t); step(out, t, sample)} (sigma-space tests). */
         SCALED_SAMPLE,
         /** {@code out = model(scale_model_input(sample, t), t); step(out, t, sample)}. */
-        UNSCALED_SAMPLE
+        UNSCALED_SAMPLE,
+        /** {@code out = model(sample, t); step(out, t, sample)}: no {@code scale_model_input} at all. */
+        NO_SCALING
     }
 
     /** One loop of a diffusers scheduler test. */
@@ -93,6 +93,10 @@ final class DiffusersSchedulerLoops {
         boolean initNoiseSigma = true;
         Integer noiseFrom;
         boolean setBeginIndex;
+        int[] shape = SHAPE;
+        /** With {@link #withNoise}: start there on the sample as is, without {@code add_noise}. */
+        boolean noiseless;
+        DiffusersConfig prebuilt;
         java.util.function.UnaryOperator<Latent> edit = x -> x;
 
         Loop(String className, Map<String, Object> config) {
@@ -100,7 +104,14 @@ final class DiffusersSchedulerLoops {
             this.config = config;
         }
 
+        /** A loop over a config built elsewhere (e.g. through a {@code from_config} chain). */
+        Loop(DiffusersConfig cfg) {
+            this(cfg.className(), cfg.values());
+            prebuilt = cfg;
+        }
+
         Loop steps(int n) { args = SetTimesteps.steps(n); return this; }
+        Loop shape(int... s) { shape = s; return this; }
         Loop args(SetTimesteps a) { args = a; return this; }
         Loop feed(Feed f) { feed = f; return this; }
         Loop kwargs(Object... kv) { stepKwargs = config(kv); return this; }
@@ -126,16 +137,16 @@ final class DiffusersSchedulerLoops {
         }
 
         Latent run() {
-            DiffusersConfig cfg = DiffusersConfig.of(className, config);
+            DiffusersConfig cfg = prebuilt != null ? prebuilt : DiffusersConfig.of(className, config);
             try (DiffusersStepper s = DiffusersStepper.create(cfg, stepKwargs, seed == null ? null : TorchGeneratorNoise.cpu(seed))) {
                 s.setTimesteps(args);
-                Latent sample = initNoiseSigma ? s.initialSample(sampleDeter()) : sampleDeter();
+                Latent sample = initNoiseSigma ? s.initialSample(deter(false, shape)) : deter(false, shape);
                 double[] ts = s.timesteps();
                 int from = 0;
                 if (noiseFrom != null) {
                     from = noiseFrom >= 0 ? noiseFrom : (args.numInferenceSteps() - 2) * s.order();
                     if (setBeginIndex) s.setBeginIndex(from);
-                    sample = s.addNoise(sample, noiseDeter(), ts[from]);
+                    if (!noiseless) sample = s.addNoise(sample, deter(true, shape), ts[from]);
                 }
                 for (int i = from; i < ts.length; i++) {
                     double t = ts[i];
@@ -143,8 +154,10 @@ final class DiffusersSchedulerLoops {
                     if (feed == Feed.SCALED_SAMPLE) {
                         sample = s.scaleModelInput(sample, t);
                         out = model(sample, t);
-                    } else {
+                    } else if (feed == Feed.UNSCALED_SAMPLE) {
                         out = model(s.scaleModelInput(sample, t), t);
+                    } else {
+                        out = model(sample, t);
                     }
                     sample = edit.apply(s.step(out, t, sample));
                 }

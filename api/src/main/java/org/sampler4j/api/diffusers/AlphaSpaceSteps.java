@@ -1,0 +1,145 @@
+package org.sampler4j.api.diffusers;
+
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.sampler4j.api.model.Denoisers;
+import org.sampler4j.api.model.Prediction;
+import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.NoiseSource;
+import org.sampler4j.api.schedule.DiscreteNoiseModel;
+import org.sampler4j.api.schedule.ScheduleException;
+
+/**
+ * {@code step} of diffusers' {@code DDIMScheduler} and {@code DDPMScheduler} on the sample it is given, between the
+ * call's integer timestep and the previous one, with the scalar coefficients computed in float32 from
+ * {@code alphas_cumprod} in diffusers' order (near {@code t = 0}, {@code 1 - alpha_prod} is tiny and its rounding
+ * shows in the result).
+ *
+ * <p>Provenance: Song et al. 2021, "Denoising Diffusion Implicit Models", eq. (12); Ho et al. 2020, "Denoising
+ * Diffusion Probabilistic Models", eq. (7); diffusers {@code scheduling_ddim.py} and {@code scheduling_ddpm.py}
+ * {@code step}, {@code _get_variance}.
+ */
+final class AlphaSpaceSteps implements ClassSteps {
+    private final boolean ddim;
+    private final Prediction prediction;
+    private final float[] alphasCumprod;
+    private final float finalAlphaCumprod;
+    private final int stride;
+    private final double[] timesteps;
+    private final UnaryOperator<Latent> postprocess;
+    private final double eta;
+    private final boolean useClippedModelOutput;
+    private final String varianceType;
+    private final NoiseSource noise;
+
+    /** Whether the class has a native step here. */
+    static boolean handles(String className) {
+        return className.equals("DDIMScheduler") || className.equals("DDPMScheduler");
+    }
+
+    AlphaSpaceSteps(DiffusersConfig cfg, DiffusersTimesteps ts, Map<String, Object> kw, NoiseSource noise) {
+        this.ddim = cfg.className().equals("DDIMScheduler");
+        this.prediction = Prediction.parse(cfg.str("prediction_type"));
+        if (prediction == Prediction.FLOW) throw new ScheduleException(cfg.className() + " supports prediction_type epsilon, sample or v_prediction, got 'flow'");
+        DiscreteNoiseModel model = DdpmFamily.model(cfg);
+        this.alphasCumprod = model.alphasCumprod();
+        this.finalAlphaCumprod = !ddim || cfg.bool("set_alpha_to_one") ? 1f : alphasCumprod[0];
+        this.stride = model.numTrainTimesteps() / ts.numInferenceSteps();
+        this.timesteps = ts.timesteps();
+        this.noise = noise;
+        this.eta = kw.get("eta") instanceof Number n ? n.doubleValue() : 0.0;
+        this.useClippedModelOutput = Boolean.TRUE.equals(kw.get("use_clipped_model_output"));
+        this.varianceType = ddim ? null : cfg.str("variance_type");
+        if (!ddim && !java.util.List.of("fixed_small", "fixed_small_log", "fixed_large").contains(varianceType)) {
+            throw new ScheduleException(cfg.className() + ": variance_type '" + varianceType + "' is not supported (learned variances need the"
+                    + " model's variance channels; fixed_large_log gives NaN in diffusers' step); use fixed_small, fixed_small_log or fixed_large");
+        }
+        if (cfg.bool("thresholding")) {
+            double ratio = cfg.dbl("dynamic_thresholding_ratio");
+            double max = cfg.dbl("sample_max_value");
+            postprocess = x0 -> Denoisers.dynamicThresholding((x, s) -> x0, ratio, max).denoise(x0, 0);
+        } else if (cfg.bool("clip_sample")) {
+            double range = cfg.dbl("clip_sample_range");
+            postprocess = x0 -> Denoisers.clipSample((x, s) -> x0, range).denoise(x0, 0);
+        } else {
+            postprocess = x0 -> x0;
+        }
+    }
+
+    @Override
+    public Latent scaleModelInput(Latent sample, double t, int index) {
+        return sample;
+    }
+
+    private float alphaAt(int t) {
+        return t >= 0 ? alphasCumprod[t] : finalAlphaCumprod;
+    }
+
+    /** DDIM: {@code t - N // n}; DDPM with {@code set_timesteps}: the next listed timestep ({@code -1} after the last). */
+    private int previous(int t) {
+        if (ddim) return t - stride;
+        for (int i = 0; i < timesteps.length; i++) {
+            if (timesteps[i] == t) return i + 1 < timesteps.length ? (int) timesteps[i + 1] : -1;
+        }
+        return t - stride;
+    }
+
+    @Override
+    public Latent step(Latent out, double timestep, Latent sample, int index) {
+        int t = (int) timestep;
+        int prevT = previous(t);
+        float alphaProd = alphasCumprod[t];
+        float alphaProdPrev = ddim ? alphaAt(prevT) : prevT >= 0 ? alphasCumprod[prevT] : 1f;
+        float betaProd = 1 - alphaProd;
+        float betaProdPrev = 1 - alphaProdPrev;
+        double sa = Math.sqrt(alphaProd);
+        double sb = Math.sqrt(betaProd);
+        Latent x0;
+        Latent eps;
+        switch (prediction) {
+            case EPSILON:
+                x0 = Latents.sum(1 / sa, sample, -sb / sa, out);
+                eps = out;
+                break;
+            case SAMPLE:
+                x0 = out;
+                eps = Latents.sum(1 / sb, sample, -sa / sb, out);
+                break;
+            default:
+                x0 = Latents.sum(sa, sample, -sb, out);
+                eps = Latents.sum(sa, out, sb, sample);
+                break;
+        }
+        x0 = postprocess.apply(x0);
+        return ddim ? ddimUpdate(sample, x0, eps, alphaProd, alphaProdPrev, betaProd, betaProdPrev)
+                : ddpmUpdate(out, t, sample, x0, alphaProd, alphaProdPrev, betaProd, betaProdPrev);
+    }
+
+    private Latent ddimUpdate(Latent sample, Latent x0, Latent eps, float alphaProd, float alphaProdPrev, float betaProd, float betaProdPrev) {
+        float variance = (betaProdPrev / betaProd) * (1 - alphaProd / alphaProdPrev);
+        double std = eta * Math.sqrt(variance);
+        if (useClippedModelOutput) eps = Latents.sum(1 / Math.sqrt(betaProd), sample, -Math.sqrt(alphaProd) / Math.sqrt(betaProd), x0);
+        double direction = Math.sqrt(1 - alphaProdPrev - std * std);
+        Latent prev = Latents.sum(Math.sqrt(alphaProdPrev), x0, direction, eps);
+        if (eta > 0) prev = Latents.sum(1, prev, std, noise.noise(Math.sqrt(betaProd / alphaProd), Math.sqrt(betaProdPrev / alphaProdPrev), sample));
+        return prev;
+    }
+
+    private Latent ddpmUpdate(Latent out, int t, Latent sample, Latent x0, float alphaProd, float alphaProdPrev, float betaProd, float betaProdPrev) {
+        float currentAlpha = alphaProd / alphaProdPrev;
+        float currentBeta = 1 - currentAlpha;
+        double x0Coeff = Math.sqrt(alphaProdPrev) * currentBeta / betaProd;
+        double sampleCoeff = Math.sqrt(currentAlpha) * betaProdPrev / betaProd;
+        Latent prev = Latents.sum(x0Coeff, x0, sampleCoeff, sample);
+        if (t <= 0) return prev;
+        Latent n = noise.noise(Math.sqrt(betaProd / alphaProd), Math.sqrt(betaProdPrev / alphaProdPrev), out);
+        float variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20f);
+        double std = switch (varianceType) {
+            case "fixed_small" -> Math.sqrt(variance);
+            case "fixed_small_log" -> Math.exp(0.5 * Math.log(variance));
+            default -> Math.sqrt(currentBeta);
+        };
+        return Latents.sum(1, prev, std, n);
+    }
+}
