@@ -45,7 +45,8 @@ final class AlphaSpaceSteps implements ClassSteps {
         DiscreteNoiseModel model = DdpmFamily.model(cfg);
         this.alphasCumprod = model.alphasCumprod();
         this.finalAlphaCumprod = !ddim || cfg.bool("set_alpha_to_one") ? 1f : alphasCumprod[0];
-        this.stride = model.numTrainTimesteps() / ts.numInferenceSteps();
+        // custom timesteps (DDPM) leave num_inference_steps unset here; DDPM then steps along the list
+        this.stride = model.numTrainTimesteps() / (ts.numInferenceSteps() != null ? ts.numInferenceSteps() : Math.max(1, ts.timesteps().length));
         this.timesteps = ts.timesteps();
         this.noise = noise;
         this.eta = kw.get("eta") instanceof Number n ? n.doubleValue() : 0.0;
