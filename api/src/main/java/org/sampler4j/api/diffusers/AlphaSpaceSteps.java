@@ -38,6 +38,12 @@ final class AlphaSpaceSteps implements ClassSteps {
         return className.equals("DDIMScheduler") || className.equals("DDPMScheduler");
     }
 
+    /** The DDIM/DDPM step of a {@code DiffusersStepper}'s class, for {@link #batchStepNoNoise}. */
+    static AlphaSpaceSteps of(ClassSteps steps, String className) {
+        if (steps instanceof AlphaSpaceSteps a) return a;
+        throw new IllegalStateException("batchStepNoNoise belongs to DDIMParallelScheduler and DDPMParallelScheduler (DDIM/DDPM maths), not " + className);
+    }
+
     AlphaSpaceSteps(DiffusersConfig cfg, DiffusersTimesteps ts, Map<String, Object> kw, NoiseSource noise) {
         this.ddim = cfg.className().equals("DDIMScheduler");
         this.prediction = Prediction.parse(cfg.str("prediction_type"));
@@ -89,7 +95,33 @@ final class AlphaSpaceSteps implements ClassSteps {
     @Override
     public Latent step(Latent out, double timestep, Latent sample, int index) {
         int t = (int) timestep;
-        int prevT = previous(t);
+        return update(out, t, previous(t), sample, true);
+    }
+
+    /**
+     * diffusers' {@code DDIMParallelScheduler/DDPMParallelScheduler.batch_step_no_noise}: every batch item (first
+     * dimension) steps from its own timestep to {@code t - N // n} ({@code n} = the training steps when DDPM has no
+     * {@code set_timesteps}), with no noise.
+     */
+    Latent batchStepNoNoise(Latent out, int[] t, Latent sample) {
+        int batch = sample.shape()[0];
+        if (t.length != batch) throw new IllegalArgumentException("batchStepNoNoise needs one timestep per batch item (" + batch + "), got " + t.length);
+        int per = sample.size() / batch;
+        double[] o = out.toDoubleArray();
+        double[] x = sample.toDoubleArray();
+        double[] result = new double[x.length];
+        int[] itemShape = sample.shape().clone();
+        itemShape[0] = 1;
+        for (int b = 0; b < batch; b++) {
+            Latent ob = org.sampler4j.api.sampler.ArrayLatent.ofDoubles(java.util.Arrays.copyOfRange(o, b * per, (b + 1) * per), itemShape);
+            Latent xb = org.sampler4j.api.sampler.ArrayLatent.ofDoubles(java.util.Arrays.copyOfRange(x, b * per, (b + 1) * per), itemShape);
+            double[] r = update(ob, t[b], t[b] - stride, xb, false).toDoubleArray();
+            System.arraycopy(r, 0, result, b * per, per);
+        }
+        return sample.withValues(result);
+    }
+
+    private Latent update(Latent out, int t, int prevT, Latent sample, boolean withNoise) {
         float alphaProd = alphasCumprod[t];
         float alphaProdPrev = ddim ? alphaAt(prevT) : prevT >= 0 ? alphasCumprod[prevT] : 1f;
         float betaProd = 1 - alphaProd;
@@ -113,17 +145,18 @@ final class AlphaSpaceSteps implements ClassSteps {
                 break;
         }
         x0 = postprocess.apply(x0);
-        return ddim ? ddimUpdate(sample, x0, eps, alphaProd, alphaProdPrev, betaProd, betaProdPrev)
-                : ddpmUpdate(out, t, sample, x0, alphaProd, alphaProdPrev, betaProd, betaProdPrev);
+        return ddim ? ddimUpdate(sample, x0, eps, alphaProd, alphaProdPrev, betaProd, betaProdPrev, withNoise)
+                : ddpmUpdate(out, withNoise ? t : 0, sample, x0, alphaProd, alphaProdPrev, betaProd, betaProdPrev);
     }
 
-    private Latent ddimUpdate(Latent sample, Latent x0, Latent eps, float alphaProd, float alphaProdPrev, float betaProd, float betaProdPrev) {
+    private Latent ddimUpdate(Latent sample, Latent x0, Latent eps, float alphaProd, float alphaProdPrev, float betaProd, float betaProdPrev,
+                              boolean withNoise) {
         float variance = (betaProdPrev / betaProd) * (1 - alphaProd / alphaProdPrev);
         double std = eta * Math.sqrt(variance);
         if (useClippedModelOutput) eps = Latents.sum(1 / Math.sqrt(betaProd), sample, -Math.sqrt(alphaProd) / Math.sqrt(betaProd), x0);
         double direction = Math.sqrt(1 - alphaProdPrev - std * std);
         Latent prev = Latents.sum(Math.sqrt(alphaProdPrev), x0, direction, eps);
-        if (eta > 0) prev = Latents.sum(1, prev, std, noise.noise(Math.sqrt(betaProd / alphaProd), Math.sqrt(betaProdPrev / alphaProdPrev), sample));
+        if (eta > 0 && withNoise) prev = Latents.sum(1, prev, std, noise.noise(Math.sqrt(betaProd / alphaProd), Math.sqrt(betaProdPrev / alphaProdPrev), sample));
         return prev;
     }
 

@@ -27,10 +27,18 @@ public final class DiffusersConfig {
     }
 
     /**
+     * Classes whose settings, {@code set_timesteps} and {@code step} are another class's: diffusers'
+     * {@code DDIMParallelScheduler} and {@code DDPMParallelScheduler} are DDIM and DDPM plus a batched step
+     * ({@link DiffusersStepper#batchStepNoNoise}); their configs load as DDIM's and DDPM's.
+     */
+    private static final Map<String, String> SAME_MATHS = Map.of("DDIMParallelScheduler", "DDIMScheduler", "DDPMParallelScheduler", "DDPMScheduler");
+
+    /**
      * Builds a config for {@code className} from the given settings (keys starting with {@code _} such as
      * {@code _class_name} and {@code _diffusers_version} are metadata and skipped).
      */
     public static DiffusersConfig of(String className, Map<String, ?> settings) {
+        className = SAME_MATHS.getOrDefault(className, className);
         ClassDefaults.Entry e = ClassDefaults.ALL.get(className);
         if (e == null) throw new ScheduleException(Names.unknown("diffusers scheduler class", className, ClassDefaults.ALL.keySet()));
         Map<String, Object> v = new LinkedHashMap<>(e.config());

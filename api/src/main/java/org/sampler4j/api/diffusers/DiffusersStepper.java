@@ -28,8 +28,8 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers' {@code generator} ({@link org.sampler4j.api.noise.TorchGeneratorNoise} draws exactly what one torch
  * generator draws); classes that draw no noise need none ({@code null}).
  *
- * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDPM and
- * PNDM (with or without its Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample,
+ * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDPM, IPNDM
+ * and PNDM (with or without its Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample,
  * derivative history, PNDM's counter), so an edited sample is followed exactly. The other classes run a sampler4j
  * sampler as a suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample
  * with an error rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call
@@ -110,6 +110,8 @@ public final class DiffusersStepper implements AutoCloseable {
             steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else if (cls.equals("PNDMScheduler")) {
             steps = new PndmSteps(cfg, ts);
+        } else if (cls.equals("IPNDMScheduler")) {
+            steps = new IpndmSteps(ts);
         } else if (AlphaSpaceSteps.handles(cls)) {
             steps = new AlphaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else {
@@ -201,6 +203,14 @@ public final class DiffusersStepper implements AutoCloseable {
         beginIndex = index;
     }
 
+    /**
+     * diffusers' {@code scheduler._step_index = None}: the next call finds its index again (from the begin index or the
+     * timestep) while the class keeps its history; diffusers' IPNDM test runs a second pass over the timesteps so.
+     */
+    public void resetStepIndex() {
+        stepIndex = null;
+    }
+
     /** diffusers' {@code index_for_timestep}: the second of two equal timesteps, so a restart skips a finished first stage. */
     private int indexForTimestep(double t) {
         double[] ts = schedule().timesteps();
@@ -237,6 +247,16 @@ public final class DiffusersStepper implements AutoCloseable {
         Latent prev = steps.step(modelOutput, t, sample, index(t));
         stepIndex++;
         return prev;
+    }
+
+    /**
+     * {@code DDIMParallelScheduler/DDPMParallelScheduler.batch_step_no_noise(model_output, timesteps, sample)}: each
+     * batch item (first dimension) steps from its own timestep {@code t[b]} to {@code t[b] - N // n}, without noise and
+     * without touching the step index (DDIM and DDPM configs only).
+     */
+    public Latent batchStepNoNoise(Latent modelOutput, int[] t, Latent sample) {
+        schedule();
+        return AlphaSpaceSteps.of(steps, cfg.className()).batchStepNoNoise(modelOutput, t, sample);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.sampler4j.api.diffusers.DiffusersConfig;
+import org.sampler4j.api.diffusers.DiffusersStepper;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.schedule.ScheduleException;
 import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Feed;
@@ -345,5 +346,20 @@ class DiffusersMultistepTestsPortTest {
     @Test
     void edm_dpm_test_full_loop_with_v_prediction() {
         assertMean("edm_dpm test_full_loop_with_v_prediction", loop("EDMDPMSolverMultistepScheduler", EDM_DPM, "prediction_type", "v_prediction").noSeed().run(), 0.0092, 1e-3);
+    }
+
+    // ---- test_scheduler_ipndm.py: two passes over the timesteps, the step index reset in between (the history stays)
+
+    @Test
+    void ipndm_test_full_loop_no_noise() {
+        try (DiffusersStepper s = DiffusersStepper.create(DiffusersConfig.of("IPNDMScheduler", config("num_train_timesteps", 1000)), null)) {
+            s.setTimesteps(10);
+            Latent sample = DiffusersSchedulerLoops.sampleDeter();
+            for (int pass = 0; pass < 2; pass++) {
+                for (double t : s.timesteps()) sample = s.step(DiffusersSchedulerLoops.model(sample, t), t, sample);
+                s.resetStepIndex();
+            }
+            assertMean("ipndm test_full_loop_no_noise", sample, 2540529, 10);
+        }
     }
 }

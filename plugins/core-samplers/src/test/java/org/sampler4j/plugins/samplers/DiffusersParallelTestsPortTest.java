@@ -1,0 +1,109 @@
+package org.sampler4j.plugins.samplers;
+
+import static org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.assertSumMean;
+import static org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.config;
+import static org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.with;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sampler4j.api.diffusers.DiffusersConfig;
+import org.sampler4j.api.diffusers.DiffusersStepper;
+import org.sampler4j.api.sampler.ArrayLatent;
+import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Feed;
+import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Loop;
+
+/**
+ * diffusers' {@code test_scheduler_ddim_parallel.py} and {@code test_scheduler_ddpm_parallel.py} (commit 58eb52c0,
+ * Apache-2.0) over {@link DiffusersStepper}: the full loops (DDIM's and DDPM's) and {@code test_batch_step_no_noise}.
+ */
+class DiffusersParallelTestsPortTest {
+    private static final Map<String, Object> DDIM_PARALLEL = config("num_train_timesteps", 1000, "beta_start", 0.0001, "beta_end", 0.02,
+            "beta_schedule", "linear", "clip_sample", true);
+    private static final Map<String, Object> DDPM_PARALLEL = with(DDIM_PARALLEL, "variance_type", "fixed_small");
+
+    private static Loop ddim(Object... overrides) {
+        return new Loop("DDIMParallelScheduler", with(DDIM_PARALLEL, overrides)).noSeed().rawSample().feed(Feed.NO_SCALING).kwargs("eta", 0.0);
+    }
+
+    private static Loop ddpm(Object... overrides) {
+        return new Loop("DDPMParallelScheduler", with(DDPM_PARALLEL, overrides)).rawSample().feed(Feed.NO_SCALING).steps(1000);
+    }
+
+    /** {@code samples = stack([deter, deter + 0.1, deter - 0.1]).flatten(0, 1)}, item {@code b} at timestep {@code b / 4}. */
+    private static Latent batchStep(DiffusersStepper s) {
+        double[] d = DiffusersSchedulerLoops.sampleDeter().toDoubleArray();
+        int per = d.length;
+        float[] all = new float[3 * per];
+        double[] shift = {0, 0.1, -0.1};
+        for (int k = 0; k < 3; k++) for (int i = 0; i < per; i++) all[k * per + i] = (float) (d[i] + shift[k]);
+        int[] shape = {12, 3, 8, 8};
+        Latent samples = ArrayLatent.ofFloats(all, shape);
+        int[] t = new int[12];
+        for (int b = 0; b < 12; b++) t[b] = b / 4;
+        double[] x = samples.toDoubleArray();
+        double[] out = new double[x.length];
+        int item = x.length / 12;
+        for (int b = 0; b < 12; b++) {
+            float tf = t[b];
+            for (int i = b * item; i < (b + 1) * item; i++) out[i] = (float) ((float) x[i] * tf) / (tf + 1f);
+        }
+        return s.batchStepNoNoise(samples.withValues(out), t, samples);
+    }
+
+    @Test
+    void ddim_parallel_test_batch_step_no_noise() {
+        try (DiffusersStepper s = DiffusersStepper.create(DiffusersConfig.of("DDIMParallelScheduler", DDIM_PARALLEL), Map.of("eta", 0.0), null)) {
+            s.setTimesteps(10);
+            assertSumMean("ddim_parallel test_batch_step_no_noise", batchStep(s), 1147.7904, 1e-2, 0.4982, 1e-3);
+        }
+    }
+
+    @Test
+    void ddim_parallel_test_full_loop_no_noise() {
+        assertSumMean("ddim_parallel test_full_loop_no_noise", ddim().run(), 172.0067, 1e-2, 0.223967, 1e-3);
+    }
+
+    @Test
+    void ddim_parallel_test_full_loop_with_v_prediction() {
+        assertSumMean("ddim_parallel test_full_loop_with_v_prediction", ddim("prediction_type", "v_prediction").run(), 52.5302, 1e-2, 0.0684, 1e-3);
+    }
+
+    @Test
+    void ddim_parallel_test_full_loop_with_set_alpha_to_one() {
+        assertSumMean("ddim_parallel test_full_loop_with_set_alpha_to_one", ddim("set_alpha_to_one", true, "beta_start", 0.01).run(), 149.8295, 1e-2, 0.1951, 1e-3);
+    }
+
+    @Test
+    void ddim_parallel_test_full_loop_with_no_set_alpha_to_one() {
+        assertSumMean("ddim_parallel test_full_loop_with_no_set_alpha_to_one", ddim("set_alpha_to_one", false, "beta_start", 0.01).run(), 149.0784, 1e-2, 0.1941, 1e-3);
+    }
+
+    @Test
+    void ddim_parallel_test_full_loop_with_noise() {
+        assertSumMean("ddim_parallel test_full_loop_with_noise", ddim().withNoise(8, false).run(), 354.5418, 1e-2, 0.4616, 1e-3);
+    }
+
+    @Test
+    void ddpm_parallel_test_batch_step_no_noise() {
+        try (DiffusersStepper s = DiffusersStepper.create(DiffusersConfig.of("DDPMParallelScheduler", DDPM_PARALLEL), null)) {
+            s.setTimesteps(1000);
+            assertSumMean("ddpm_parallel test_batch_step_no_noise", batchStep(s), 1153.1833, 1e-2, 0.5005, 1e-3);
+        }
+    }
+
+    @Test
+    void ddpm_parallel_test_full_loop_no_noise() {
+        assertSumMean("ddpm_parallel test_full_loop_no_noise", ddpm().run(), 258.9606, 1e-2, 0.3372, 1e-3);
+    }
+
+    @Test
+    void ddpm_parallel_test_full_loop_with_v_prediction() {
+        assertSumMean("ddpm_parallel test_full_loop_with_v_prediction", ddpm("prediction_type", "v_prediction").run(), 202.0296, 1e-2, 0.2631, 1e-3);
+    }
+
+    @Test
+    void ddpm_parallel_test_full_loop_with_noise() {
+        assertSumMean("ddpm_parallel test_full_loop_with_noise", ddpm().withNoise(998, false).run(), 387.9466, 1e-2, 0.5051, 1e-3);
+    }
+}
