@@ -11,17 +11,22 @@ import org.sampler4j.api.schedule.DiscreteNoiseModel;
 import org.sampler4j.api.schedule.ScheduleException;
 
 /**
- * {@code step} of diffusers' {@code DDIMScheduler} and {@code DDPMScheduler} on the sample it is given, between the
+ * {@code step} of diffusers' {@code DDIMScheduler}, {@code DDIMInverseScheduler} (the same update from
+ * {@code min(t - N // n, N - 1)} up to {@code t}, {@code initial_alpha_cumprod} below 0) and {@code DDPMScheduler} on the
+ * sample it is given, between the
  * call's integer timestep and the previous one, with the scalar coefficients computed in float32 from
  * {@code alphas_cumprod} in diffusers' order (near {@code t = 0}, {@code 1 - alpha_prod} is tiny and its rounding
  * shows in the result).
  *
  * <p>Provenance: Song et al. 2021, "Denoising Diffusion Implicit Models", eq. (12); Ho et al. 2020, "Denoising
- * Diffusion Probabilistic Models", eq. (7); diffusers {@code scheduling_ddim.py} and {@code scheduling_ddpm.py}
+ * Diffusion Probabilistic Models", eq. (7); diffusers {@code scheduling_ddim.py}, {@code scheduling_ddim_inverse.py} and
+ * {@code scheduling_ddpm.py}
  * {@code step}, {@code _get_variance}.
  */
 final class AlphaSpaceSteps implements ClassSteps {
     private final boolean ddim;
+    /** DDIMInverseScheduler: from {@code min(t - N // n, N - 1)} up to the call's {@code t}. */
+    private final boolean inverse;
     private final Prediction prediction;
     private final float[] alphasCumprod;
     private final float finalAlphaCumprod;
@@ -35,7 +40,7 @@ final class AlphaSpaceSteps implements ClassSteps {
 
     /** Whether the class has a native step here. */
     static boolean handles(String className) {
-        return className.equals("DDIMScheduler") || className.equals("DDPMScheduler");
+        return className.equals("DDIMScheduler") || className.equals("DDPMScheduler") || className.equals("DDIMInverseScheduler");
     }
 
     /** The DDIM/DDPM step of a {@code DiffusersStepper}'s class, for {@link #batchStepNoNoise}. */
@@ -45,7 +50,8 @@ final class AlphaSpaceSteps implements ClassSteps {
     }
 
     AlphaSpaceSteps(DiffusersConfig cfg, DiffusersTimesteps ts, Map<String, Object> kw, NoiseSource noise) {
-        this.ddim = cfg.className().equals("DDIMScheduler");
+        this.inverse = cfg.className().equals("DDIMInverseScheduler");
+        this.ddim = inverse || cfg.className().equals("DDIMScheduler");
         this.prediction = Prediction.parse(cfg.str("prediction_type"));
         if (prediction == Prediction.FLOW) throw new ScheduleException(cfg.className() + " supports prediction_type epsilon, sample or v_prediction, got 'flow'");
         DiscreteNoiseModel model = DdpmFamily.model(cfg);
@@ -95,6 +101,7 @@ final class AlphaSpaceSteps implements ClassSteps {
     @Override
     public Latent step(Latent out, double timestep, Latent sample, int index) {
         int t = (int) timestep;
+        if (inverse) return update(out, Math.min(t - stride, alphasCumprod.length - 1), t, sample, true);
         return update(out, t, previous(t), sample, true);
     }
 
@@ -122,8 +129,8 @@ final class AlphaSpaceSteps implements ClassSteps {
     }
 
     private Latent update(Latent out, int t, int prevT, Latent sample, boolean withNoise) {
-        float alphaProd = alphasCumprod[t];
-        float alphaProdPrev = ddim ? alphaAt(prevT) : prevT >= 0 ? alphasCumprod[prevT] : 1f;
+        float alphaProd = inverse && t < 0 ? finalAlphaCumprod : alphasCumprod[t];
+        float alphaProdPrev = inverse ? alphasCumprod[prevT] : ddim ? alphaAt(prevT) : prevT >= 0 ? alphasCumprod[prevT] : 1f;
         float betaProd = 1 - alphaProd;
         float betaProdPrev = 1 - alphaProdPrev;
         double sa = Math.sqrt(alphaProd);
@@ -152,7 +159,7 @@ final class AlphaSpaceSteps implements ClassSteps {
     private Latent ddimUpdate(Latent sample, Latent x0, Latent eps, float alphaProd, float alphaProdPrev, float betaProd, float betaProdPrev,
                               boolean withNoise) {
         float variance = (betaProdPrev / betaProd) * (1 - alphaProd / alphaProdPrev);
-        double std = eta * Math.sqrt(variance);
+        double std = eta > 0 && !inverse ? eta * Math.sqrt(variance) : 0;
         if (useClippedModelOutput) eps = Latents.sum(1 / Math.sqrt(betaProd), sample, -Math.sqrt(alphaProd) / Math.sqrt(betaProd), x0);
         double direction = Math.sqrt(1 - alphaProdPrev - std * std);
         Latent prev = Latents.sum(Math.sqrt(alphaProdPrev), x0, direction, eps);

@@ -39,8 +39,8 @@ public final class DiffusersConfig {
      */
     public static DiffusersConfig of(String className, Map<String, ?> settings) {
         className = SAME_MATHS.getOrDefault(className, className);
-        ClassDefaults.Entry e = ClassDefaults.ALL.get(className);
-        if (e == null) throw new ScheduleException(Names.unknown("diffusers scheduler class", className, ClassDefaults.ALL.keySet()));
+        ClassDefaults.Entry e = entry(className);
+        if (e == null) throw new ScheduleException(Names.unknown("diffusers scheduler class", className, knownClasses()));
         Map<String, Object> v = new LinkedHashMap<>(e.config());
         List<String> ignored = new java.util.ArrayList<>();
         for (Map.Entry<String, ?> s : settings.entrySet()) {
@@ -89,9 +89,16 @@ public final class DiffusersConfig {
         return of(className, values);
     }
 
+    private static ClassDefaults.Entry entry(String className) {
+        ClassDefaults.Entry e = ClassDefaults.ALL.get(className);
+        return e != null ? e : StepOnlyFamily.DEFAULTS.get(className);
+    }
+
     /** Known class names. */
     public static java.util.Set<String> knownClasses() {
-        return ClassDefaults.ALL.keySet();
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(ClassDefaults.ALL.keySet());
+        all.addAll(StepOnlyFamily.DEFAULTS.keySet());
+        return Collections.unmodifiableSet(all);
     }
 
     /** The diffusers class name. */
@@ -104,10 +111,10 @@ public final class DiffusersConfig {
     public List<String> ignoredKeys() { return ignored; }
 
     /** The class attribute {@code order}. */
-    public int order() { return ClassDefaults.ALL.get(className).order(); }
+    public int order() { return entry(className).order(); }
 
     /** The parameter names of the class's {@code set_timesteps}. */
-    public List<String> setTimestepsParams() { return ClassDefaults.ALL.get(className).setTimestepsParams(); }
+    public List<String> setTimestepsParams() { return entry(className).setTimestepsParams(); }
 
     /** Whether the key is set to a non-null value. */
     public boolean has(String key) { return values.get(key) != null; }

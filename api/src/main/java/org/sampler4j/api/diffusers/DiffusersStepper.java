@@ -28,8 +28,9 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers' {@code generator} ({@link org.sampler4j.api.noise.TorchGeneratorNoise} draws exactly what one torch
  * generator draws); classes that draw no noise need none ({@code null}).
  *
- * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDPM, IPNDM
- * and PNDM (with or without its Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample,
+ * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDIMInverse,
+ * DDIMParallel, DDPM, DDPMParallel, IPNDM, CMStochasticIterative and PNDM (with or without its Runge-Kutta warm-up) step
+ * natively with diffusers' state (stored first-stage sample,
  * derivative history, PNDM's counter), so an edited sample is followed exactly. The other classes run a sampler4j
  * sampler as a suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample
  * with an error rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call
@@ -110,6 +111,8 @@ public final class DiffusersStepper implements AutoCloseable {
             steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else if (cls.equals("PNDMScheduler")) {
             steps = new PndmSteps(cfg, ts);
+        } else if (cls.equals("CMStochasticIterativeScheduler")) {
+            steps = new ConsistencySteps(cfg, ts, noise);
         } else if (cls.equals("IPNDMScheduler")) {
             steps = new IpndmSteps(ts);
         } else if (AlphaSpaceSteps.handles(cls)) {
@@ -293,7 +296,7 @@ public final class DiffusersStepper implements AutoCloseable {
     /** {@code (a, b)} of {@code a * original + b * noise} at timestep {@code t}. */
     private double[] noiseCoefficients(double t) {
         String cls = cfg.className();
-        boolean byAlpha = java.util.List.of("DDIMScheduler", "DDPMScheduler", "PNDMScheduler", "LCMScheduler", "TCDScheduler").contains(cls);
+        boolean byAlpha = java.util.List.of("DDIMScheduler", "DDIMInverseScheduler", "DDPMScheduler", "PNDMScheduler", "LCMScheduler", "TCDScheduler").contains(cls);
         if (byAlpha) {
             DiscreteNoiseModel m = DdpmFamily.model(cfg);
             int ti = (int) Math.round(t);

@@ -14,10 +14,11 @@ import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Feed;
 import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Loop;
 
 /**
- * diffusers' {@code test_scheduler_ddim_parallel.py} and {@code test_scheduler_ddpm_parallel.py} (commit 58eb52c0,
- * Apache-2.0) over {@link DiffusersStepper}: the full loops (DDIM's and DDPM's) and {@code test_batch_step_no_noise}.
+ * diffusers' {@code test_scheduler_ddim_parallel.py}, {@code test_scheduler_ddpm_parallel.py} (the full loops and
+ * {@code test_batch_step_no_noise}), {@code test_scheduler_ddim_inverse.py} and {@code test_scheduler_consistency_model.py}
+ * (commit 58eb52c0, Apache-2.0) over {@link DiffusersStepper}.
  */
-class DiffusersParallelTestsPortTest {
+class DiffusersMoreClassesTestsPortTest {
     private static final Map<String, Object> DDIM_PARALLEL = config("num_train_timesteps", 1000, "beta_start", 0.0001, "beta_end", 0.02,
             "beta_schedule", "linear", "clip_sample", true);
     private static final Map<String, Object> DDPM_PARALLEL = with(DDIM_PARALLEL, "variance_type", "fixed_small");
@@ -105,5 +106,55 @@ class DiffusersParallelTestsPortTest {
     @Test
     void ddpm_parallel_test_full_loop_with_noise() {
         assertSumMean("ddpm_parallel test_full_loop_with_noise", ddpm().withNoise(998, false).run(), 387.9466, 1e-2, 0.5051, 1e-3);
+    }
+
+    // ---- test_scheduler_ddim_inverse.py (full_loop: 10 steps on the raw sample, no scale_model_input)
+
+    private static Loop ddimInverse(Object... overrides) {
+        return new Loop("DDIMInverseScheduler", with(DDIM_PARALLEL, overrides)).noSeed().rawSample().feed(Feed.NO_SCALING);
+    }
+
+    @Test
+    void ddim_inverse_test_full_loop_no_noise() {
+        assertSumMean("ddim_inverse test_full_loop_no_noise", ddimInverse().run(), 671.6816, 1e-2, 0.8746, 1e-3);
+    }
+
+    @Test
+    void ddim_inverse_test_full_loop_with_v_prediction() {
+        assertSumMean("ddim_inverse test_full_loop_with_v_prediction", ddimInverse("prediction_type", "v_prediction").run(), 1394.2185, 1e-2, 1.8154, 1e-3);
+    }
+
+    @Test
+    void ddim_inverse_test_full_loop_with_set_alpha_to_one() {
+        assertSumMean("ddim_inverse test_full_loop_with_set_alpha_to_one", ddimInverse("set_alpha_to_one", true, "beta_start", 0.01).run(), 539.9622, 1e-2, 0.7031, 1e-3);
+    }
+
+    @Test
+    void ddim_inverse_test_full_loop_with_no_set_alpha_to_one() {
+        assertSumMean("ddim_inverse test_full_loop_with_no_set_alpha_to_one", ddimInverse("set_alpha_to_one", false, "beta_start", 0.01).run(), 542.6722, 1e-2, 0.7066, 1e-3);
+    }
+
+    // ---- test_scheduler_consistency_model.py (model on scale_model_input(sample), step on the sample; torch.manual_seed(0))
+
+    private static final Map<String, Object> CM = config("num_train_timesteps", 201, "sigma_min", 0.002, "sigma_max", 80.0);
+
+    private static Loop cm() {
+        return new Loop("CMStochasticIterativeScheduler", CM).feed(Feed.UNSCALED_SAMPLE);
+    }
+
+    @Test
+    void consistency_model_test_full_loop_no_noise_onestep() {
+        assertSumMean("consistency_model test_full_loop_no_noise_onestep", cm().steps(1).run(), 192.7614, 1e-2, 0.2510, 1e-3);
+    }
+
+    @Test
+    void consistency_model_test_full_loop_no_noise_multistep() {
+        Loop l = cm().args(new org.sampler4j.api.diffusers.SetTimesteps(null, new double[] {106, 0}, null, null, null));
+        assertSumMean("consistency_model test_full_loop_no_noise_multistep", l.run(), 347.6357, 1e-2, 0.4527, 1e-3);
+    }
+
+    @Test
+    void consistency_model_test_full_loop_with_noise() {
+        assertSumMean("consistency_model test_full_loop_with_noise", cm().steps(10).withNoise(8, false).run(), 763.9186, 1e-2, 0.9947, 1e-3);
     }
 }
