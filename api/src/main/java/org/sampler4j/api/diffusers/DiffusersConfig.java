@@ -48,13 +48,13 @@ public final class DiffusersConfig {
             if (!e.config().containsKey(s.getKey())) ignored.add(s.getKey());
             v.put(s.getKey(), s.getValue());
         }
-        registerToConfig(className, v);
         return new DiffusersConfig(className, Collections.unmodifiableMap(v), List.copyOf(ignored));
     }
 
     /**
-     * The settings a class's {@code __init__} rewrites with {@code register_to_config} (what makes a config travel
-     * between the DPM-Solver, DEIS and UniPC classes): the DPM-Solver classes turn {@code algorithm_type='deis'} into
+     * The settings a class's {@code __init__} rewrites with {@code register_to_config} after validating the arguments as
+     * given (so they show in its {@code config} and travel on with {@code from_config}, between the DPM-Solver, DEIS
+     * and UniPC classes): the DPM-Solver classes turn {@code algorithm_type='deis'} into
      * {@code dpmsolver++} and the solver types {@code logrho/bh1/bh2} into {@code midpoint}; DEIS turns
      * {@code dpmsolver/dpmsolver++} into {@code deis} and {@code midpoint/heun/bh1/bh2} into {@code logrho}; UniPC turns
      * {@code midpoint/heun/logrho} into {@code bh2}. Other values are left for the class to accept or reject.
@@ -82,11 +82,13 @@ public final class DiffusersConfig {
      * diffusers' {@code OtherClass.from_config(this.config)}: {@code className}'s defaults overridden by the settings of
      * this config that {@code className} knows; the settings it does not know are kept but ignored (listed by
      * {@link #ignoredKeys()}), and travel on to the next {@code from_config}, as diffusers keeps them in the new
-     * scheduler's {@code config}. The new class's {@code __init__} rewrites what it rewrites in diffusers (e.g. DEIS's
-     * {@code algorithm_type='deis'} becomes {@code dpmsolver++} in the DPM-Solver classes).
+     * scheduler's {@code config}. What this class's {@code __init__} rewrote in its {@code config} travels rewritten (a
+     * DPM-Solver config arrives in DEIS with {@code algorithm_type='deis'}, and back as {@code dpmsolver++}).
      */
     public DiffusersConfig forClass(String className) {
-        return of(className, values);
+        Map<String, Object> stored = new LinkedHashMap<>(values);
+        registerToConfig(this.className, stored);
+        return of(className, stored);
     }
 
     private static ClassDefaults.Entry entry(String className) {
