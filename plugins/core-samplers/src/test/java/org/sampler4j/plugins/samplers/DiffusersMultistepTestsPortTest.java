@@ -7,7 +7,6 @@ import static org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.config;
 import static org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.with;
 
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.sampler4j.api.diffusers.DiffusersConfig;
 import org.sampler4j.api.diffusers.DiffusersStepper;
@@ -111,8 +110,6 @@ class DiffusersMultistepTestsPortTest {
     }
 
     @Test
-    @Disabled("needs issue 11's dynamic thresholding fix (torch.clamp(q, min=1, max=sample_max_value) returns sample_max_value below 1),"
-            + " made on main; passes with it")
     void dpm_multi_test_full_loop_no_noise_thres() {
         Loop l = loop("DPMSolverMultistepScheduler", DPM_MULTI, "thresholding", true, "dynamic_thresholding_ratio", 0.87, "sample_max_value", 0.5);
         assertMean("dpm_multi test_full_loop_no_noise_thres", l.run(), 1.1364, 1e-3);
@@ -336,8 +333,6 @@ class DiffusersMultistepTestsPortTest {
     }
 
     @Test
-    @Disabled("needs issue 11's dynamic thresholding fix (torch.clamp(q, min=1, max=sample_max_value) returns sample_max_value below 1),"
-            + " made on main; passes with it")
     void edm_dpm_test_full_loop_no_noise_thres() {
         Loop l = loop("EDMDPMSolverMultistepScheduler", EDM_DPM, "thresholding", true, "dynamic_thresholding_ratio", 0.87, "sample_max_value", 0.5).noSeed();
         assertMean("edm_dpm test_full_loop_no_noise_thres", l.run(), 0.0080, 1e-3);
