@@ -29,7 +29,7 @@ import org.sampler4j.api.schedule.ScheduleException;
  * generator draws); classes that draw no noise need none ({@code null}).
  *
  * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDIMInverse,
- * DDIMParallel, DDPM, DDPMParallel, IPNDM, CMStochasticIterative and PNDM (with or without its Runge-Kutta warm-up) step
+ * DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative and PNDM (with or without its Runge-Kutta warm-up) step
  * natively with diffusers' state (stored first-stage sample,
  * derivative history, PNDM's counter), so an edited sample is followed exactly. The other classes run a sampler4j
  * sampler as a suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample
@@ -111,6 +111,8 @@ public final class DiffusersStepper implements AutoCloseable {
             steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else if (cls.equals("PNDMScheduler")) {
             steps = new PndmSteps(cfg, ts);
+        } else if (cls.equals("UnCLIPScheduler")) {
+            steps = new UnclipSteps(cfg, noise);
         } else if (cls.equals("CMStochasticIterativeScheduler")) {
             steps = new ConsistencySteps(cfg, ts, noise);
         } else if (cls.equals("IPNDMScheduler")) {
@@ -253,6 +255,19 @@ public final class DiffusersStepper implements AutoCloseable {
     }
 
     /**
+     * {@code UnCLIPScheduler.step(model_output, t, sample, prev_timestep=prev)}: one update from {@code t} to
+     * {@code prevTimestep} (a pipeline that skips timesteps passes the next one; {@link #step} goes to {@code t - 1}).
+     *
+     * @throws IllegalStateException for other classes (their step goes where the schedule says)
+     */
+    public Latent step(Latent modelOutput, double t, Latent sample, int prevTimestep) {
+        schedule();
+        if (!(steps instanceof UnclipSteps u)) throw new IllegalStateException("prev_timestep is a step argument of UnCLIPScheduler only, not " + cfg.className());
+        u.prevTimestep(prevTimestep);
+        return step(modelOutput, t, sample);
+    }
+
+    /**
      * {@code DDIMParallelScheduler/DDPMParallelScheduler.batch_step_no_noise(model_output, timesteps, sample)}: each
      * batch item (first dimension) steps from its own timestep {@code t[b]} to {@code t[b] - N // n}, without noise and
      * without touching the step index (DDIM and DDPM configs only).
@@ -296,9 +311,10 @@ public final class DiffusersStepper implements AutoCloseable {
     /** {@code (a, b)} of {@code a * original + b * noise} at timestep {@code t}. */
     private double[] noiseCoefficients(double t) {
         String cls = cfg.className();
-        boolean byAlpha = java.util.List.of("DDIMScheduler", "DDIMInverseScheduler", "DDPMScheduler", "PNDMScheduler", "LCMScheduler", "TCDScheduler").contains(cls);
+        boolean byAlpha = java.util.List.of("DDIMScheduler", "DDIMInverseScheduler", "DDPMScheduler", "PNDMScheduler", "LCMScheduler", "TCDScheduler",
+                "UnCLIPScheduler").contains(cls);
         if (byAlpha) {
-            DiscreteNoiseModel m = DdpmFamily.model(cfg);
+            DiscreteNoiseModel m = cls.equals("UnCLIPScheduler") ? UnclipSteps.model(cfg) : DdpmFamily.model(cfg);
             int ti = (int) Math.round(t);
             if (ti < 0 || ti >= m.numTrainTimesteps()) throw new IllegalArgumentException(cls + ": addNoise timestep must be in [0, " + m.numTrainTimesteps() + "), got " + t);
             double a = m.alphaCumprod(ti);

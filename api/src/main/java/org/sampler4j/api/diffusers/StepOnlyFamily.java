@@ -8,11 +8,12 @@ import org.sampler4j.api.schedule.ScheduleException;
 
 /**
  * diffusers classes that sampler4j offers through {@link DiffusersStepper} only (no schedule golden file covers
- * them): {@code DDIMInverseScheduler} (DDIM run from data to noise, for inversion) and
+ * them): {@code DDIMInverseScheduler} (DDIM run from data to noise, for inversion), {@code UnCLIPScheduler} and
  * {@code CMStochasticIterativeScheduler} (consistency models). Their {@code __init__} defaults and
  * {@code set_timesteps}, as at diffusers commit 58eb52c0.
  *
- * <p>Provenance: diffusers {@code scheduling_ddim_inverse.py} and {@code scheduling_consistency_models.py}
+ * <p>Provenance: diffusers {@code scheduling_ddim_inverse.py}, {@code scheduling_unclip.py} and
+ * {@code scheduling_consistency_models.py}
  * {@code __init__}, {@code set_timesteps}; Song et al. 2023, "Consistency Models" (Karras sigmas, boundary condition).
  */
 final class StepOnlyFamily implements DiffusersSchedules.Family {
@@ -43,6 +44,14 @@ final class StepOnlyFamily implements DiffusersSchedules.Family {
         cm.put("s_noise", 1.0);
         cm.put("rho", 7.0);
         cm.put("clip_denoised", true);
+        Map<String, Object> unclip = new LinkedHashMap<>();
+        unclip.put("num_train_timesteps", 1000);
+        unclip.put("variance_type", "fixed_small_log");
+        unclip.put("clip_sample", true);
+        unclip.put("clip_sample_range", 1.0);
+        unclip.put("prediction_type", "epsilon");
+        unclip.put("beta_schedule", "squaredcos_cap_v2");
+        all.put("UnCLIPScheduler", new ClassDefaults.Entry(Collections.unmodifiableMap(unclip), 1, List.of("num_inference_steps")));
         all.put("CMStochasticIterativeScheduler", new ClassDefaults.Entry(Collections.unmodifiableMap(cm), 1, List.of("num_inference_steps", "timesteps")));
         DEFAULTS = Collections.unmodifiableMap(all);
     }
@@ -50,11 +59,27 @@ final class StepOnlyFamily implements DiffusersSchedules.Family {
     @Override
     public void checkInit(DiffusersConfig cfg) {
         if (cfg.className().equals("DDIMInverseScheduler")) DdpmFamily.model(cfg);
+        if (cfg.className().equals("UnCLIPScheduler")) UnclipSteps.model(cfg);
     }
 
     @Override
     public DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args) {
-        return cfg.className().equals("DDIMInverseScheduler") ? ddimInverse(cfg, args) : consistency(cfg, args);
+        return switch (cfg.className()) {
+            case "DDIMInverseScheduler" -> ddimInverse(cfg, args);
+            case "UnCLIPScheduler" -> unclip(cfg, args);
+            default -> consistency(cfg, args);
+        };
+    }
+
+    /** {@code round(k (N - 1) / (n - 1))}, descending. */
+    private static DiffusersTimesteps unclip(DiffusersConfig cfg, SetTimesteps args) {
+        Integer n = args.numInferenceSteps();
+        int total = cfg.integer("num_train_timesteps");
+        if (n == null || n < 2 || n > total) throw new ScheduleException(cfg.className() + ": num_inference_steps must be in [2, " + total + "], got " + n);
+        double ratio = (total - 1.0) / (n - 1);
+        double[] t = new double[n];
+        for (int k = 0; k < n; k++) t[n - 1 - k] = Math.rint(k * ratio);
+        return new DiffusersTimesteps(t, "int64", null, 1.0, n, Map.of(), null);
     }
 
     /** Increasing timesteps: {@code leading} {@code k * (N // n) + steps_offset}, or {@code trailing} {@code round(N - k N / n) - 1} reversed. */

@@ -15,7 +15,8 @@ import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Loop;
 
 /**
  * diffusers' {@code test_scheduler_ddim_parallel.py}, {@code test_scheduler_ddpm_parallel.py} (the full loops and
- * {@code test_batch_step_no_noise}), {@code test_scheduler_ddim_inverse.py} and {@code test_scheduler_consistency_model.py}
+ * {@code test_batch_step_no_noise}), {@code test_scheduler_ddim_inverse.py}, {@code test_scheduler_consistency_model.py} and
+ * {@code test_scheduler_unclip.py}
  * (commit 58eb52c0, Apache-2.0) over {@link DiffusersStepper}.
  */
 class DiffusersMoreClassesTestsPortTest {
@@ -156,5 +157,32 @@ class DiffusersMoreClassesTestsPortTest {
     @Test
     void consistency_model_test_full_loop_with_noise() {
         assertSumMean("consistency_model test_full_loop_with_noise", cm().steps(10).withNoise(8, false).run(), 763.9186, 1e-2, 0.9947, 1e-3);
+    }
+
+    // ---- test_scheduler_unclip.py (raw sample, no scale_model_input, torch.manual_seed(0))
+
+    private static final Map<String, Object> UNCLIP = config("num_train_timesteps", 1000, "variance_type", "fixed_small_log", "clip_sample", true,
+            "clip_sample_range", 1.0, "prediction_type", "epsilon");
+
+    /** Every training timestep (the scheduler's timesteps before set_timesteps; set_timesteps(1000) gives the same). */
+    @Test
+    void unclip_test_full_loop() {
+        Loop l = new Loop("UnCLIPScheduler", UNCLIP).rawSample().feed(Feed.NO_SCALING).steps(1000);
+        assertSumMean("unclip test_full_loop", l.run(), 252.2682495, 1e-2, 0.3284743, 1e-3);
+    }
+
+    /** set_timesteps(25), each step to the next listed timestep ({@code prev_timestep}), the last to t - 1. */
+    @Test
+    void unclip_test_full_loop_skip_timesteps() {
+        try (DiffusersStepper s = DiffusersStepper.create(DiffusersConfig.of("UnCLIPScheduler", UNCLIP), org.sampler4j.api.noise.TorchGeneratorNoise.cpu(0))) {
+            s.setTimesteps(25);
+            double[] ts = s.timesteps();
+            Latent sample = DiffusersSchedulerLoops.sampleDeter();
+            for (int i = 0; i < ts.length; i++) {
+                Latent out = DiffusersSchedulerLoops.model(sample, ts[i]);
+                sample = i + 1 == ts.length ? s.step(out, ts[i], sample) : s.step(out, ts[i], sample, (int) ts[i + 1]);
+            }
+            assertSumMean("unclip test_full_loop_skip_timesteps", sample, 258.2044983, 1e-2, 0.3362038, 1e-3);
+        }
     }
 }
