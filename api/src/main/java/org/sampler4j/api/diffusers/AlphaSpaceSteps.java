@@ -74,7 +74,7 @@ final class AlphaSpaceSteps implements ClassSteps {
             postprocess = x0 -> Denoisers.dynamicThresholding((x, s) -> x0, ratio, max).denoise(x0, 0);
         } else if (cfg.bool("clip_sample")) {
             double range = cfg.dbl("clip_sample_range");
-            postprocess = x0 -> Denoisers.clipSample((x, s) -> x0, range).denoise(x0, 0);
+            postprocess = x0 -> ClassSteps.clamp(x0, range);
         } else {
             postprocess = x0 -> x0;
         }

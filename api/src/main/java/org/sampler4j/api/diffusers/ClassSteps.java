@@ -16,4 +16,11 @@ interface ClassSteps extends AutoCloseable {
 
     @Override
     default void close() {}
+
+    /** {@code x.clamp(-range, range)} ({@code clip_sample}, {@code clip_denoised}). */
+    static Latent clamp(Latent x, double range) {
+        double[] v = x.toDoubleArray();
+        for (int i = 0; i < v.length; i++) v[i] = Math.max(-range, Math.min(range, v[i]));
+        return x.withValues(v);
+    }
 }

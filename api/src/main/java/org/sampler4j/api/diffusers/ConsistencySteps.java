@@ -46,11 +46,7 @@ final class ConsistencySteps implements ClassSteps {
         double cSkip = sigmaData * sigmaData / ((sigma - sigmaMin) * (sigma - sigmaMin) + sigmaData * sigmaData);
         double cOut = (sigma - sigmaMin) * sigmaData / Math.sqrt(sigma * sigma + sigmaData * sigmaData);
         Latent denoised = Latents.sum(cOut, out, cSkip, sample);
-        if (clip) {
-            double[] v = denoised.toDoubleArray();
-            for (int i = 0; i < v.length; i++) v[i] = Math.max(-1, Math.min(1, v[i]));
-            denoised = denoised.withValues(v);
-        }
+        if (clip) denoised = ClassSteps.clamp(denoised, 1);
         if (calls <= 1) return denoised;
         double sigmaHat = Math.max(sigmaMin, Math.min(sigmaMax, sigmaNext));
         Latent z = noise.noise(sigma, sigmaNext, out);

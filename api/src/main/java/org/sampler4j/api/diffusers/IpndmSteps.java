@@ -34,14 +34,7 @@ final class IpndmSteps implements ClassSteps {
     @Override
     public Latent step(Latent out, double t, Latent sample, int index) {
         ets.add(Latents.sum(betas[index], sample, alphas[index], out));
-        int n = ets.size();
-        Latent e = switch (Math.min(n, 4)) {
-            case 1 -> ets.get(n - 1);
-            case 2 -> Latents.sum(1.5, ets.get(n - 1), -0.5, ets.get(n - 2));
-            case 3 -> Latents.sum(23.0 / 12, ets.get(n - 1), -16.0 / 12, ets.get(n - 2), 5.0 / 12, ets.get(n - 3));
-            default -> Latents.sum(new double[] {55.0 / 24, -59.0 / 24, 37.0 / 24, -9.0 / 24},
-                    new Latent[] {ets.get(n - 1), ets.get(n - 2), ets.get(n - 3), ets.get(n - 4)});
-        };
+        Latent e = PndmSteps.adamsBashforth(ets);
         double alpha = alphas[index];
         double sigma = betas[index];
         double nextAlpha = alphas[index + 1];

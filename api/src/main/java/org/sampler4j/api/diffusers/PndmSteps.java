@@ -98,27 +98,36 @@ final class PndmSteps implements ClassSteps {
             prevTimestep = timestep;
             timestep = timestep + stride;
         }
-        int n = ets.size();
         Latent eps;
         Latent x = sample;
-        if (n == 1 && counter == 0) {
+        if (ets.size() == 1 && counter == 0) {
             eps = out;
             curSample = sample;
-        } else if (n == 1 && counter == 1) {
+        } else if (ets.size() == 1 && counter == 1) {
             eps = Latents.sum(0.5, out, 0.5, ets.get(0));
             x = curSample;
             curSample = null;
-        } else if (n == 2) {
-            eps = Latents.sum(1.5, ets.get(1), -0.5, ets.get(0));
-        } else if (n == 3) {
-            eps = Latents.sum(23.0 / 12, ets.get(2), -16.0 / 12, ets.get(1), 5.0 / 12, ets.get(0));
         } else {
-            eps = Latents.sum(new double[] {55.0 / 24, -59.0 / 24, 37.0 / 24, -9.0 / 24},
-                    new Latent[] {ets.get(3), ets.get(2), ets.get(1), ets.get(0)});
+            eps = adamsBashforth(ets);
         }
         Latent prev = prevSample(x, timestep, prevTimestep, eps);
         counter++;
         return prev;
+    }
+
+    /**
+     * The linear multistep combination of the last (up to four) entries of {@code ets}, newest last: PNDM's
+     * {@code step_plms} and IPNDM's {@code step} (Adams-Bashforth coefficients 1; 3/2, -1/2; 23, -16, 5 /12; 55, -59, 37, -9 /24).
+     */
+    static Latent adamsBashforth(List<Latent> ets) {
+        int n = ets.size();
+        return switch (Math.min(n, 4)) {
+            case 1 -> ets.get(n - 1);
+            case 2 -> Latents.sum(1.5, ets.get(n - 1), -0.5, ets.get(n - 2));
+            case 3 -> Latents.sum(23.0 / 12, ets.get(n - 1), -16.0 / 12, ets.get(n - 2), 5.0 / 12, ets.get(n - 3));
+            default -> Latents.sum(new double[] {55.0 / 24, -59.0 / 24, 37.0 / 24, -9.0 / 24},
+                    new Latent[] {ets.get(n - 1), ets.get(n - 2), ets.get(n - 3), ets.get(n - 4)});
+        };
     }
 
     /** {@code _get_prev_sample}: formula (9) of the paper, from timestep {@code t} to {@code prev}. */

@@ -118,10 +118,7 @@ final class SigmaSpaceSteps implements ClassSteps {
     /** {@code pred_original_sample} with the class's sigma for the prediction. */
     private Latent x0(Latent sample, Latent out, double sigma) {
         Latent x0 = prediction.denoised(sample, sigma, out);
-        if (clipRange == null) return x0;
-        double[] v = x0.toDoubleArray();
-        for (int i = 0; i < v.length; i++) v[i] = Math.max(-clipRange, Math.min(clipRange, v[i]));
-        return x0.withValues(v);
+        return clipRange == null ? x0 : ClassSteps.clamp(x0, clipRange);
     }
 
     /** {@code sample + (sample - x0) / sigma * dt}. */

@@ -72,11 +72,7 @@ final class UnclipSteps implements ClassSteps {
         float alpha = prev == t - 1 ? 1 - betas[t] : 1 - beta;
         Latent x0 = prediction == Prediction.SAMPLE ? out
                 : Latents.sum(1 / Math.sqrt(alphaProd), sample, -Math.sqrt(betaProd) / Math.sqrt(alphaProd), out);
-        if (clipRange != null) {
-            double[] v = x0.toDoubleArray();
-            for (int i = 0; i < v.length; i++) v[i] = Math.max(-clipRange, Math.min(clipRange, v[i]));
-            x0 = x0.withValues(v);
-        }
+        if (clipRange != null) x0 = ClassSteps.clamp(x0, clipRange);
         Latent prevSample = Latents.sum(Math.sqrt(alphaProdPrev) * beta / betaProd, x0, Math.sqrt(alpha) * betaProdPrev / betaProd, sample);
         if (t <= 0) return prevSample;
         Latent n = noise.noise(Math.sqrt(betaProd / alphaProd), Math.sqrt(betaProdPrev / alphaProdPrev), out);
