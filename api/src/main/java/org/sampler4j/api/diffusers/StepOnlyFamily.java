@@ -8,8 +8,9 @@ import org.sampler4j.api.schedule.ScheduleException;
 
 /**
  * diffusers classes that sampler4j offers through {@link DiffusersStepper} only (no schedule golden file covers
- * them): {@code DDIMInverseScheduler} (DDIM run from data to noise, for inversion), {@code UnCLIPScheduler} and
- * {@code CMStochasticIterativeScheduler} (consistency models). Their {@code __init__} defaults and
+ * them): {@code DDIMInverseScheduler} (DDIM run from data to noise, for inversion), {@code UnCLIPScheduler},
+ * {@code CMStochasticIterativeScheduler} (consistency models) and {@code ScoreSdeVeScheduler} (its own
+ * {@link ScoreSdeVeStepper}). Their {@code __init__} defaults and
  * {@code set_timesteps}, as at diffusers commit 58eb52c0.
  *
  * <p>Provenance: diffusers {@code scheduling_ddim_inverse.py}, {@code scheduling_unclip.py} and
@@ -52,6 +53,14 @@ final class StepOnlyFamily implements DiffusersSchedules.Family {
         unclip.put("prediction_type", "epsilon");
         unclip.put("beta_schedule", "squaredcos_cap_v2");
         all.put("UnCLIPScheduler", new ClassDefaults.Entry(Collections.unmodifiableMap(unclip), 1, List.of("num_inference_steps")));
+        Map<String, Object> sde = new LinkedHashMap<>();
+        sde.put("num_train_timesteps", 2000);
+        sde.put("snr", 0.15);
+        sde.put("sigma_min", 0.01);
+        sde.put("sigma_max", 1348.0);
+        sde.put("sampling_eps", 1e-5);
+        sde.put("correct_steps", 1);
+        all.put("ScoreSdeVeScheduler", new ClassDefaults.Entry(Collections.unmodifiableMap(sde), 1, List.of("num_inference_steps", "sampling_eps")));
         all.put("CMStochasticIterativeScheduler", new ClassDefaults.Entry(Collections.unmodifiableMap(cm), 1, List.of("num_inference_steps", "timesteps")));
         DEFAULTS = Collections.unmodifiableMap(all);
     }
@@ -67,6 +76,7 @@ final class StepOnlyFamily implements DiffusersSchedules.Family {
         return switch (cfg.className()) {
             case "DDIMInverseScheduler" -> ddimInverse(cfg, args);
             case "UnCLIPScheduler" -> unclip(cfg, args);
+            case "ScoreSdeVeScheduler" -> throw new ScheduleException("ScoreSdeVeScheduler steps with step_pred/step_correct; use ScoreSdeVeStepper");
             default -> consistency(cfg, args);
         };
     }

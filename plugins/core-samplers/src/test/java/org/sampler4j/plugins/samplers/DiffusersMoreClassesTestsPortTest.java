@@ -15,8 +15,8 @@ import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Loop;
 
 /**
  * diffusers' {@code test_scheduler_ddim_parallel.py}, {@code test_scheduler_ddpm_parallel.py} (the full loops and
- * {@code test_batch_step_no_noise}), {@code test_scheduler_ddim_inverse.py}, {@code test_scheduler_consistency_model.py} and
- * {@code test_scheduler_unclip.py}
+ * {@code test_batch_step_no_noise}), {@code test_scheduler_ddim_inverse.py}, {@code test_scheduler_consistency_model.py},
+ * {@code test_scheduler_unclip.py} and {@code test_scheduler_score_sde_ve.py}
  * (commit 58eb52c0, Apache-2.0) over {@link DiffusersStepper}.
  */
 class DiffusersMoreClassesTestsPortTest {
@@ -184,5 +184,30 @@ class DiffusersMoreClassesTestsPortTest {
             }
             assertSumMean("unclip test_full_loop_skip_timesteps", sample, 258.2044983, 1e-2, 0.3362038, 1e-3);
         }
+    }
+
+    // ---- test_scheduler_score_sde_ve.py: set_sigmas(3) (over the training timesteps, which stay), set_timesteps(3);
+    // per timestep correct_steps Langevin corrections and one predictor step, the model called at sigmas[i]
+
+    @Test
+    void score_sde_ve_test_full_loop_no_noise() {
+        org.sampler4j.api.diffusers.ScoreSdeVeStepper s = new org.sampler4j.api.diffusers.ScoreSdeVeStepper(DiffusersConfig.of("ScoreSdeVeScheduler",
+                config("num_train_timesteps", 2000, "snr", 0.15, "sigma_min", 0.01, "sigma_max", 1348, "sampling_eps", 1e-5)),
+                org.sampler4j.api.noise.TorchGeneratorNoise.cpu(0));
+        s.setSigmas(3);
+        s.setTimesteps(3);
+        Latent sample = DiffusersSchedulerLoops.sampleDeter();
+        double[] ts = s.timesteps();
+        for (int i = 0; i < ts.length; i++) {
+            double sigma = s.sigmas()[i];
+            for (int k = 0; k < s.correctSteps(); k++) sample = s.stepCorrect(DiffusersSchedulerLoops.model(sample, sigma), sample);
+            sample = s.stepPred(DiffusersSchedulerLoops.model(sample, sigma), ts[i], sample).prevSample();
+        }
+        // np.isclose: |a - b| <= 1e-8 + 1e-5 |b|
+        double sum = 0;
+        for (double v : sample.toDoubleArray()) sum += Math.abs(v);
+        double mean = sum / sample.size();
+        org.junit.jupiter.api.Assertions.assertTrue(Math.abs(sum - 14372758528.0) <= 1e-8 + 1e-5 * 14372758528.0
+                && Math.abs(mean - 18714530.0) <= 1e-8 + 1e-5 * 18714530.0, "score_sde_ve test_full_loop_no_noise: result_sum " + sum + ", result_mean " + mean);
     }
 }
