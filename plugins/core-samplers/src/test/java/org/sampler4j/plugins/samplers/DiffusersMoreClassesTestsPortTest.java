@@ -48,7 +48,10 @@ class DiffusersMoreClassesTestsPortTest {
         int item = x.length / 12;
         for (int b = 0; b < 12; b++) {
             float tf = t[b];
-            for (int i = b * item; i < (b + 1) * item; i++) out[i] = (float) ((float) x[i] * tf) / (tf + 1f);
+            for (int i = b * item; i < (b + 1) * item; i++) {
+                float product = (float) x[i] * tf;
+                out[i] = product / (tf + 1f);
+            }
         }
         return s.batchStepNoNoise(samples.withValues(out), t, samples);
     }

@@ -55,7 +55,10 @@ final class DiffusersSchedulerLoops {
         float tf = (float) t;
         double[] x = sample.toDoubleArray();
         double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) out[i] = (float) ((float) x[i] * tf) / (float) (tf + 1f);
+        for (int i = 0; i < x.length; i++) {
+            float product = (float) x[i] * tf;
+            out[i] = product / (tf + 1f);
+        }
         return sample.withValues(out);
     }
 
