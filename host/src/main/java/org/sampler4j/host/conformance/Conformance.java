@@ -70,8 +70,16 @@ public final class Conformance {
 
     /** Checks a parsed document; fails if no checker knows its format. */
     public FileReport check(String name, JsonNode root) {
+        return check(name, root, null);
+    }
+
+    /**
+     * Checks a parsed document whose file lies in {@code dir} (formats with data beside the JSON file read it from
+     * there; {@code null} when there is no file); fails if no checker knows its format.
+     */
+    public FileReport check(String name, JsonNode root, Path dir) {
         for (GoldenChecker c : checkers) {
-            if (c.accepts(root)) return new FileReport(name, c.format(), c.check(root));
+            if (c.accepts(root)) return new FileReport(name, c.format(), c.check(root, dir));
         }
         List<String> known = new ArrayList<>();
         for (GoldenChecker c : checkers) known.add(c.format());
@@ -80,6 +88,6 @@ public final class Conformance {
 
     /** Reads and checks a file. */
     public FileReport check(Path file) throws IOException {
-        return check(file.toString(), read(file));
+        return check(file.toString(), read(file), file.toAbsolutePath().getParent());
     }
 }
