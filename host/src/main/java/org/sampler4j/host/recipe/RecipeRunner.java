@@ -69,7 +69,7 @@ public final class RecipeRunner {
                 Generator.Result res = Generator.run(m, s, progress.apply(label.isEmpty() ? m.name() : label));
                 for (int i = 0; i < s.batch(); i++) {
                     BufferedImage img = Images.of(res.pixels(), i);
-                    RunSettings one = s.item(i);
+                    RunSettings one = res.settings().item(i);
                     String name = RecipePlan.fileName(pattern, lr.name(), cell, i);
                     Path file = folder.resolve(name);
                     Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
