@@ -77,9 +77,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rng", paramLabel = "RNG", description = "Noise generator: torch-cpu (default) or torch-cuda.")
     String rng = "torch-cpu";
 
-    @Option(names = "--step-rng", paramLabel = "NOISE", description = {"Per-step noise of stochastic samplers: torch-cpu, torch-cuda or brownian-torchsde",
-            "(torchsde's Brownian tree, value for value as k-diffusion and ComfyUI draw it). Default: brownian-torchsde for",
-            "dpmpp_sde, dpmpp_2m_sde and dpmpp_3m_sde (unless -o reference=diffusers), else the --rng generator."})
+    @Option(names = "--step-rng", paramLabel = "NOISE", description = "Per-step noise of stochastic samplers: torch-cpu, torch-cuda or brownian-torchsde"
+            + " (torchsde's Brownian tree, value for value as k-diffusion and ComfyUI draw it). Default: brownian-torchsde for"
+            + " dpmpp_sde, dpmpp_2m_sde and dpmpp_3m_sde (unless -O reference=diffusers), else the --rng generator.")
     String stepRng;
 
     @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1 = none; the unconditional pass is skipped).")
