@@ -77,6 +77,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rng", paramLabel = "RNG", description = "Noise generator: torch-cpu (default) or torch-cuda.")
     String rng = "torch-cpu";
 
+    @Option(names = "--step-rng", paramLabel = "NOISE", description = "Per-step noise of stochastic samplers: torch-cpu, torch-cuda or brownian-torchsde"
+            + " (torchsde's Brownian tree, value for value as k-diffusion and ComfyUI draw it). Default: brownian-torchsde for"
+            + " dpmpp_sde, dpmpp_2m_sde and dpmpp_3m_sde (unless -O reference=diffusers), else the --rng generator.")
+    String stepRng;
+
     @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1 = none; the unconditional pass is skipped).")
     double guidance = 1;
 
@@ -151,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
                 List<String> labels = new ArrayList<>();
                 for (int i = 0; i < s.batch(); i++) {
                     BufferedImage img = Images.of(res.pixels(), i);
-                    RunSettings one = s.item(i);
+                    RunSettings one = res.settings().item(i);
                     Path file = many ? sibling(output, (rows.size() > 1 ? "-" + r : "") + (s.batch() > 1 || rows.size() > 1 ? "-" + i : "")) : output;
                     Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
                     cells.add(img);
@@ -294,7 +299,7 @@ final class RunCommand implements Callable<Integer> {
                         embedding != null ? Embeddings.sha256(embedding) : base == null ? null : base.embeddingSha256(),
                         negativeEmbedding != null ? negativeEmbedding.toString() : base == null ? null : base.negativeEmbedding(),
                         negativeEmbedding != null ? Embeddings.sha256(negativeEmbedding) : base == null ? null : base.negativeEmbeddingSha256(),
-                        base == null || matched("--rng") ? null : base.stepRng()));
+                        matched("--step-rng") ? stepRng : base == null || matched("--rng") ? null : base.stepRng()));
             }
         }
         return out;

@@ -157,7 +157,7 @@ public final class RecipeRunner {
         List<BufferedImage> images = new ArrayList<>();
         for (int i = 0; i < s.batch(); i++) {
             BufferedImage img = Images.of(res.pixels(), i);
-            RunSettings one = s.item(i);
+            RunSettings one = res.settings().item(i);
             String name = w.files().get(i);
             Path file = w.folderPath().resolve(name);
             Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
