@@ -3,6 +3,7 @@ package org.sampler4j.host.run;
 import java.nio.file.Path;
 import java.util.List;
 import org.sampler4j.api.noise.SeededNoise;
+import org.sampler4j.api.noise.StepNoise;
 import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
@@ -26,7 +27,10 @@ import org.sampler4j.host.model.PixelBatch;
 
 /**
  * Runs one generation: settings + model to samples and pixels. Item {@code i} of a batch uses seed {@code seed + i}
- * for both its initial noise and its per-step noise ({@link SeededNoise}), so a batch of 4 is 4 runs of 1. The initial
+ * for both its initial noise and its per-step noise ({@link SeededNoise}, {@link StepNoise}), so a batch of 4 is 4 runs
+ * of 1. The per-step noise is the settings' {@code stepRng}, else the sampler's reference noise (a torchsde Brownian
+ * tree for {@code dpmpp_sde}, {@code dpmpp_2m_sde}, {@code dpmpp_3m_sde} unless {@code reference=diffusers}), else
+ * the initial generator. The initial
  * latent is {@code sigmas[0] * noise} (k-diffusion); samplers work on float32 {@link ArrayLatent}s.
  */
 public final class Generator {
@@ -46,7 +50,7 @@ public final class Generator {
     public record Result(RunSettings settings, PixelBatch pixels, Latent samples, int steps, long evaluations, double seconds, boolean unconditionalPass) {}
 
     /** What a run needs before its first step, all checked. */
-    private record Prepared(Sampler sampler, SamplerOptions options, Schedule schedule, SeededNoise.Rng rng, SeededNoise.Rng stepRng,
+    private record Prepared(Sampler sampler, SamplerOptions options, Schedule schedule, SeededNoise.Rng rng, String stepNoise,
                             Conditions cond, Conditions uncond) {}
 
     /**
@@ -75,7 +79,7 @@ public final class Generator {
             throw new UserInputException(e.getMessage() + " (see 'sampler4j samplers " + info.id() + "')");
         }
         Schedule schedule = org.sampler4j.api.schedule.Schedule.parse(s.schedule()).resolve(model.noiseModel());
-        return new Prepared(sampler, options, schedule, rng(s.rng()), rng(s.stepRngOrDefault()), conditions(model, s), unconditional(model, s));
+        return new Prepared(sampler, options, schedule, rng(s.rng()), stepNoise(s, sampler, options), conditions(model, s), unconditional(model, s));
     }
 
     /** Runs {@code s} on {@code model}, reporting each step to {@code progress}. */
@@ -88,12 +92,27 @@ public final class Generator {
         long[] seeds = new long[s.batch()];
         for (int i = 0; i < seeds.length; i++) seeds[i] = s.seed() + i;
         Latent x = Latents.scale(sigmas[0], SeededNoise.initial(p.rng(), seeds, Latent.Precision.FLOAT32, model.itemShape()));
-        SamplingContext ctx = new SamplingContext(SeededNoise.steps(p.stepRng(), seeds), d.tracker(schedule.steps(), progress));
+        SamplingContext ctx = new SamplingContext(StepNoise.create(p.stepNoise(), seeds, sigmas, Latent.Precision.FLOAT32), d.tracker(schedule.steps(), progress));
         long t0 = System.nanoTime();
         Latent out = p.sampler().sample(d, x, sigmas, p.options(), ctx);
         double seconds = (System.nanoTime() - t0) / 1e9;
         float[] samples = ArrayLatent.of(out).toFloatArray();
-        return new Result(s, model.toPixels(samples, s.batch()), out, schedule.steps(), d.evaluations(), seconds, d.runsUnconditional());
+        // a default that differs from the initial generator is written out, so the image's settings name the noise it used
+        RunSettings used = s.stepRng() == null && !p.stepNoise().equals(s.rng()) ? s.withStepRng(p.stepNoise()) : s;
+        return new Result(used, model.toPixels(samples, s.batch()), out, schedule.steps(), d.evaluations(), seconds, d.runsUnconditional());
+    }
+
+    /**
+     * The per-step noise: the one the settings name, else the sampler's reference noise for its options
+     * ({@code brownian-torchsde} for k-diffusion's and ComfyUI's SDE DPM-Solver++ samplers), else the initial generator.
+     */
+    public static String stepNoise(RunSettings s, Sampler sampler, SamplerOptions options) {
+        String id = s.stepRng() != null ? s.stepRng() : sampler.referenceNoise(options);
+        try {
+            return StepNoise.check(id != null ? id : s.rng());
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(e.getMessage());
+        }
     }
 
     private static SeededNoise.Rng rng(String id) {

@@ -109,6 +109,28 @@ public final class SamplerOptionSets {
         return new Assigned(out, problems);
     }
 
+    /**
+     * The options of one sampler out of {@code given} (already {@link #assign assigned} without problems): the
+     * unprefixed ones it has and its own prefixed ones, which win.
+     */
+    public static Map<String, Object> forSampler(String sampler, Map<String, ?> given) {
+        Assigned a = assign(List.of(sampler), given.entrySet().stream().filter(e -> applies(sampler, e.getKey()))
+                .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        return a.of(sampler);
+    }
+
+    /** Whether the key is an option {@code sampler} has or one prefixed with (an alias of) {@code sampler}. */
+    private static boolean applies(String sampler, String key) {
+        Sampler s = Samplers.get(sampler);
+        int dot = key.indexOf('.');
+        if (dot < 0) return names(s).contains(key);
+        try {
+            return Samplers.get(key.substring(0, dot)).info().id().equals(s.info().id());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private static String noSuchOption(String option, Map<String, Sampler> samplers) {
         if (samplers.size() == 1) {
             Sampler s = samplers.values().iterator().next();
