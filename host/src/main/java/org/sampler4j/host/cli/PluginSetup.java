@@ -77,7 +77,7 @@ final class PluginSetup {
             if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return false;
         }
         String name = leaf(pr).commandSpec().name();
-        return pr.hasSubcommand() && !name.equals("help") && !name.equals("conformance");
+        return pr.hasSubcommand() && !name.equals("help");
     }
 
     private static ParseResult leaf(ParseResult pr) {

@@ -21,6 +21,14 @@ public interface GoldenChecker {
     List<CaseResult> check(JsonNode root);
 
     /**
+     * Checks a document read from {@code file} (formats that name other files, such as model folders, resolve them
+     * against its folder); by default {@link #check(JsonNode)}.
+     */
+    default List<CaseResult> check(JsonNode root, java.nio.file.Path file) {
+        return check(root);
+    }
+
+    /**
      * Checks each case (identified by its {@code id} field) with {@code check}, which returns {@code null} when the case
      * passes or the first difference; an exception fails the case.
      */
