@@ -20,6 +20,11 @@ final class Metrics {
             double max = m.getOrDefault(p + "_diff_max", 0.0);
             parts.add(String.format(Locale.ROOT, "%s: %.0f/%.0f bit-exact (%.1f %%), max |diff| %.3g", p, exact, n, 100 * exact / n, max));
         }
+        for (String key : m.keySet()) {
+            // maxima that belong to no "_values" group, e.g. sd_pipelines' latents_rel_diff_max, pixel_diff_max
+            if (!key.endsWith("_max") || key.endsWith("_diff_max") && m.containsKey(key.substring(0, key.length() - "_diff_max".length()) + "_values")) continue;
+            parts.add(String.format(Locale.ROOT, "%s %.3g", key, m.get(key)));
+        }
         return String.join("; ", parts);
     }
 }

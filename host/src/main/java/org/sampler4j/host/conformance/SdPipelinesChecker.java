@@ -163,7 +163,10 @@ final class SdPipelinesChecker implements GoldenChecker {
         Map<String, Double> metrics = Map.of("latents_rel_diff_max", diff / Math.max(maxAbs, Double.MIN_NORMAL), "pixel_diff_max", pxDiff);
         d = Compare.closeToMaxAbs("final_latents", exp, got, LATENT_RTOL);
         if (d == null) d = Compare.close("image_uint8", px, mine, 0, PIXEL_TOL);
-        return d == null ? CaseResult.pass(id, metrics) : new CaseResult(id, CaseResult.Status.FAILED, d, metrics);
+        String observed = String.format(java.util.Locale.ROOT, "final latents max |diff| %.3g (%.3g of max-abs %.4g), pixels max |diff| %.0f",
+                diff, diff / Math.max(maxAbs, Double.MIN_NORMAL), maxAbs, pxDiff);
+        return d == null ? new CaseResult(id, CaseResult.Status.PASSED, observed, metrics)
+                : new CaseResult(id, CaseResult.Status.FAILED, d + "; " + observed, metrics);
     }
 
     /** The decoded images as diffusers' uint8 {@code [B, H, W, 3]}. */
