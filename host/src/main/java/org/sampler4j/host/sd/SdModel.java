@@ -119,7 +119,7 @@ public final class SdModel implements DiffusionModel {
         for (String f : files(d)) {
             if (!Files.isRegularFile(folder.resolve(f))) throw new ModelException("file not found: " + folder.resolve(f) + " (named in model.yaml)");
         }
-        return new ModelInfo(d.name() != null ? d.name() : folder.getFileName().toString(), s.model, ConditioningSpec.NONE, Optional.ofNullable(d.defaultSchedule()));
+        return new ModelInfo(d.name() != null ? d.name() : folder.getFileName().toString(), s.model, ConditioningSpec.NONE, Optional.ofNullable(d.defaultSchedule()), true);
     }
 
     private static List<String> files(SdDescriptor d) {

@@ -10,7 +10,6 @@ import org.sampler4j.api.diffusers.DiffusersSchedules;
 import org.sampler4j.api.diffusers.DiffusersTimesteps;
 import org.sampler4j.api.diffusers.SetTimesteps;
 import org.sampler4j.api.math.Numerics;
-import org.sampler4j.api.model.Prediction;
 import org.sampler4j.api.noise.SeededNoise;
 import org.sampler4j.api.noise.TorchCpuGenerator;
 import org.sampler4j.api.noise.TorchCudaGenerator;
@@ -53,11 +52,12 @@ public final class SdPipeline {
      * @param latents the final latents as diffusers returns them ({@code output_type="latent"}), {@code [B, C, h, w]}
      * @param pixels the decoded images (levels / 255)
      * @param timesteps the timesteps the UNet was called at, in order
+     * @param steps sampler steps
      * @param evaluations batched UNet calls
      * @param unconditionalPass whether calls included the negative half
      * @param seconds wall time of the sampling loop
      */
-    public record Result(Latent latents, PixelBatch pixels, double[] timesteps, long evaluations, boolean unconditionalPass, double seconds) {}
+    public record Result(Latent latents, PixelBatch pixels, double[] timesteps, int steps, long evaluations, boolean unconditionalPass, double seconds) {}
 
     /** Runs a request. */
     public static Result run(SdModel model, SdRequest r, StepListener progress) {
@@ -109,13 +109,13 @@ public final class SdPipeline {
         ModelDenoiser md = new ModelDenoiser(sized, plan.parameterization, conds[0], conds[1], cfg ? r.guidance() : 1, r.guidanceRescale(),
                 info.capabilities().needsUnconditional());
         Denoiser den = plan.postprocess == null ? md : plan.postprocess.apply(md);
-        SamplingContext ctx = new SamplingContext(draws.steps(), md.tracker(plan.sigmas.length - 1, progress));
+        SamplingContext ctx = new SamplingContext(draws.steps(), md.tracker(plan.steps, progress));
         long t0 = System.nanoTime();
         Latent out = sampler.sample(den, x, plan.sigmas, sampler.options(plan.options), ctx);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Latent latents = plan.finalScale == 1 ? out : Latents.scale(plan.finalScale, out);
         float[] lat = ArrayLatent.of(latents).toFloatArray();
-        return new Result(ArrayLatent.ofFloats(lat, batchShape), sized.toPixels(lat, batch), plan.parameterization.used(), md.evaluations(), md.runsUnconditional(), seconds);
+        return new Result(ArrayLatent.ofFloats(lat, batchShape), sized.toPixels(lat, batch), plan.parameterization.used(), plan.steps, md.evaluations(), md.runsUnconditional(), seconds);
     }
 
     // ---- conditioning ------------------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ public final class SdPipeline {
     // ---- schedules ---------------------------------------------------------------------------------------------
 
     /** How the sampler runs: its sigmas, options, the UNet's timesteps, and the frame conversions. */
-    private record Plan(String samplerId, Map<String, Object> options, double[] sigmas, double initScale, double finalScale,
+    private record Plan(String samplerId, Map<String, Object> options, double[] sigmas, int steps, double initScale, double finalScale,
                         Timesteps parameterization, java.util.function.UnaryOperator<Denoiser> postprocess) {}
 
     /** A diffusers scheduler: its route's sampler over its sigma list, the class's timesteps fed call by call. */
@@ -317,7 +317,7 @@ public final class SdPipeline {
         double initScale = (ts.initNoiseSigma() == null ? 1.0 : ts.initNoiseSigma()) * (vp ? Math.sqrt(1 + sigmas[0] * sigmas[0]) : 1);
         double last = sigmas[sigmas.length - 1];
         double finalScale = vp ? 1 / Math.sqrt(1 + last * last) : 1;
-        return new Plan(route.samplerId(), route.options(), sigmas, initScale, finalScale, p, route.postprocess());
+        return new Plan(route.samplerId(), route.options(), sigmas, callTs.length, initScale, finalScale, p, route.postprocess());
     }
 
     private static void checkStrength(double strength, int steps) {
@@ -338,7 +338,7 @@ public final class SdPipeline {
             throw new ModelException("schedule '" + d.schedule() + "': " + e.getMessage(), e);
         }
         Timesteps p = Timesteps.listed(model.parameterization(schedule.model()), schedule.sigmas(), schedule.timesteps());
-        return new Plan(d.sampler(), d.options() == null ? Map.of() : d.options(), schedule.sigmas(), schedule.sigma(0), 1, p, null);
+        return new Plan(d.sampler(), d.options() == null ? Map.of() : d.options(), schedule.sigmas(), schedule.steps(), schedule.sigma(0), 1, p, null);
     }
 
     /**
@@ -400,10 +400,5 @@ public final class SdPipeline {
         public Latent denoised(Latent x, double sigma, Latent out) {
             return base.denoised(x, sigma, out);
         }
-    }
-
-    /** Whether a prediction type is one SD pipelines use. */
-    static boolean supported(Prediction p) {
-        return p == Prediction.EPSILON || p == Prediction.V_PREDICTION || p == Prediction.SAMPLE;
     }
 }
