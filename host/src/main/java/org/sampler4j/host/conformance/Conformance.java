@@ -73,10 +73,13 @@ public final class Conformance {
         return check(name, root, null);
     }
 
-    /** Checks a parsed document read from {@code file} (null if it has none); fails if no checker knows its format. */
-    public FileReport check(String name, JsonNode root, Path file) {
+    /**
+     * Checks a parsed document whose file lies in {@code dir} (formats with data beside the JSON file read it from
+     * there; {@code null} when there is no file); fails if no checker knows its format.
+     */
+    public FileReport check(String name, JsonNode root, Path dir) {
         for (GoldenChecker c : checkers) {
-            if (c.accepts(root)) return new FileReport(name, c.format(), file == null ? c.check(root) : c.check(root, file));
+            if (c.accepts(root)) return new FileReport(name, c.format(), c.check(root, dir));
         }
         List<String> known = new ArrayList<>();
         for (GoldenChecker c : checkers) known.add(c.format());
@@ -85,6 +88,6 @@ public final class Conformance {
 
     /** Reads and checks a file. */
     public FileReport check(Path file) throws IOException {
-        return check(file.toString(), read(file), file);
+        return check(file.toString(), read(file), file.toAbsolutePath().getParent());
     }
 }

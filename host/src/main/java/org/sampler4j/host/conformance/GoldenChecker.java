@@ -21,10 +21,10 @@ public interface GoldenChecker {
     List<CaseResult> check(JsonNode root);
 
     /**
-     * Checks a document read from {@code file} (formats that name other files, such as model folders, resolve them
-     * against its folder); by default {@link #check(JsonNode)}.
+     * Checks every case of a document read from a file in {@code dir} (a format whose data lies beside the JSON file,
+     * such as a tokenizer's vocabulary, overrides this; {@code dir} is {@code null} for a document without a file).
      */
-    default List<CaseResult> check(JsonNode root, java.nio.file.Path file) {
+    default List<CaseResult> check(JsonNode root, java.nio.file.Path dir) {
         return check(root);
     }
 

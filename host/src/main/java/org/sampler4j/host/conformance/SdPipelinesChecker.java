@@ -51,8 +51,9 @@ final class SdPipelinesChecker implements GoldenChecker {
     }
 
     @Override
-    public List<CaseResult> check(JsonNode root, Path file) {
-        Path base = file.toAbsolutePath().getParent();
+    public List<CaseResult> check(JsonNode root, Path dir) {
+        if (dir == null) return check(root);
+        Path base = dir.toAbsolutePath();
         Map<String, SdModel> models = new HashMap<>();
         try {
             List<CaseResult> out = new ArrayList<>();

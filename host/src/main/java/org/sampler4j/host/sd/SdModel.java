@@ -166,7 +166,7 @@ public final class SdModel implements DiffusionModel {
         }
         try {
             return ClipTokenizer.of(dir.resolve("vocab.json"), dir.resolve("merges.txt"), t.pad().equals("zero") ? "!" : "<|endoftext|>");
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new ModelException("cannot read the tokenizer in " + dir + ": " + e.getMessage(), e);
         }
     }
