@@ -332,6 +332,7 @@ final class RunCommand implements Callable<Integer> {
                 || initImage != null || strength != null || clipSkip != null || noiseOrder != null;
         if (b == null && !given) return null;
         if (b == null) b = new RunSettings.Text(null, null, null, null, null, null, null, null, null, null, null, null);
+        if (initImage != null && !java.nio.file.Files.isRegularFile(initImage)) throw new Main.UserException("--init-image: file not found: " + initImage + " (give a PNG image)");
         if (noiseOrder != null && !RunSettings.NOISE_ORDERS.contains(noiseOrder)) {
             throw new Main.UserException("--noise-order: " + org.sampler4j.api.schedule.Names.unknown("noise order", noiseOrder, RunSettings.NOISE_ORDERS));
         }
