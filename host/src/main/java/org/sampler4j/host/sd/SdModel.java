@@ -52,6 +52,8 @@ public final class SdModel implements DiffusionModel {
     private final List<TorchScriptNetwork> textEncoders;
     private final List<ClipTokenizer> tokenizers;
     private final Map<String, Encoded> cache = new HashMap<>();
+    private long unetNanos;
+    private long unetCalls;
     private int textDim;
     private int pooledDim;
     private final int[] item;
@@ -363,7 +365,21 @@ public final class SdModel implements DiffusionModel {
             in.add(Input.floats("text_embeds", pooled, b, pooledDim));
             in.add(Input.floats("time_ids", ids, b, TIME_IDS));
         }
-        return unet.forward(in, s, "noise prediction");
+        long t0 = System.nanoTime();
+        float[] out = unet.forward(in, s, "noise prediction");
+        unetNanos += System.nanoTime() - t0;
+        unetCalls++;
+        return out;
+    }
+
+    /** Wall time spent in UNet calls so far (input copies, the forward and the output copy), in nanoseconds. */
+    public long unetNanos() {
+        return unetNanos;
+    }
+
+    /** UNet calls so far. */
+    public long unetCalls() {
+        return unetCalls;
     }
 
     @Override
