@@ -301,8 +301,6 @@ final class RunCommand implements Callable<Integer> {
                 : List.of(base != null ? base.schedule() : m.defaultSchedule().orElse("trailing(20)"));
         List<RunSettings> out = new ArrayList<>();
         RunSettings.Text text = text(base);
-        List<String> ps = text == null ? java.util.Collections.singletonList(null) : !prompts.isEmpty() ? prompts : java.util.Collections.singletonList(text.prompt());
-        for (String prompt : ps)
         for (String sampler : ss) {
             for (String spec : specs) {
                 String schedule = steps != null ? withSteps(spec, steps) : spec;
@@ -319,10 +317,13 @@ final class RunCommand implements Callable<Integer> {
                         embedding != null ? Embeddings.sha256(embedding) : base == null ? null : base.embeddingSha256(),
                         negativeEmbedding != null ? negativeEmbedding.toString() : base == null ? null : base.negativeEmbedding(),
                         negativeEmbedding != null ? Embeddings.sha256(negativeEmbedding) : base == null ? null : base.negativeEmbeddingSha256(),
-                        base == null || matched("--rng") ? null : base.stepRng(), text == null ? null : text.withPrompt(prompt)));
+                        base == null || matched("--rng") ? null : base.stepRng(), text));
             }
         }
-        return out;
+        if (text == null || prompts.size() < 2) return out;
+        List<RunSettings> perPrompt = new ArrayList<>();
+        for (String p : prompts) for (RunSettings r : out) perPrompt.add(r.withText(text.withPrompt(p)));
+        return perPrompt;
     }
 
     /** The prompt and image settings from the options over those of --from, or null when neither has any. */

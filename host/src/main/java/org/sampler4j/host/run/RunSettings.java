@@ -115,7 +115,16 @@ public record RunSettings(int version, String model, String sampler, Map<String,
         return RecipePlan.single(r);
     }
 
-    /** The settings that reproduce item {@code i} alone: its seed, batch 1, its class label. */
+    /** These settings with other prompt and image settings. */
+    public RunSettings withText(Text t) {
+        return new RunSettings(version, model, sampler, samplerOptions, schedule, seed, batch, rng, guidance, guidanceRescale, classLabels,
+                embedding, embeddingSha256, negativeEmbedding, negativeEmbeddingSha256, stepRng, t);
+    }
+
+    /**
+     * The settings that reproduce item {@code i} alone: its seed, batch 1, its class label (with the {@code diffusers}
+     * noise order the whole batch, of which the item is a part).
+     */
     public RunSettings item(int i) {
         List<Integer> labels = classLabels == null ? null : List.of(classLabels.size() == 1 ? classLabels.get(0) : classLabels.get(i));
         if (text != null && "diffusers".equals(text.noiseOrder())) return this; // one generator for the whole call: the item is part of the batch

@@ -1,6 +1,5 @@
 package org.sampler4j.host.sd;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -111,17 +110,7 @@ public record SdDescriptor(String kind, String name, String unet, String schedul
 
     /** Parses descriptor text without completing it; {@code source} names it in messages. */
     public static SdDescriptor parse(String text, String source) {
-        SdDescriptor d;
-        try {
-            d = ModelDescriptor.strictYaml().readValue(text, SdDescriptor.class);
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            List<String> known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
-            throw new ModelException(source + ": unknown field '" + e.getPropertyName() + "' — "
-                    + Names.closest(e.getPropertyName(), known).map(k -> "did you mean '" + k + "'?").orElse("known: " + String.join(", ", known)), e);
-        } catch (JsonProcessingException e) {
-            throw new ModelException(source + ": " + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
-        }
+        SdDescriptor d = ModelDescriptor.bind(text, source, SdDescriptor.class);
         if (d == null) throw new ModelException(source + " is empty");
         return d.validated(source);
     }

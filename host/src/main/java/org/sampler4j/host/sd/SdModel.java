@@ -1,13 +1,11 @@
 package org.sampler4j.host.sd;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,14 +133,7 @@ public final class SdModel implements DiffusionModel {
 
     private static Scheduler scheduler(Path folder, SdDescriptor d) {
         Path f = folder.resolve(d.schedulerConfig());
-        Map<String, Object> json;
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = new ObjectMapper().readValue(Files.readString(f), LinkedHashMap.class);
-            json = m;
-        } catch (IOException e) {
-            throw new ModelException("cannot read the scheduler config " + f + ": " + e.getMessage() + " (model.yaml's scheduler_config)", e);
-        }
+        Map<String, Object> json = org.sampler4j.host.model.TorchScriptModel.readSchedulerConfig(f);
         Object cls = json.get("_class_name");
         if (cls == null) throw new ModelException(f + " has no _class_name: add the diffusers scheduler class, e.g. \"_class_name\": \"EulerDiscreteScheduler\"");
         try {
