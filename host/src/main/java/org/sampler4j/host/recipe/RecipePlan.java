@@ -108,7 +108,7 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         double rescale = (Double) v.getOrDefault("guidance_rescale", g != null && g.rescale() != null ? g.rescale() : 0.0);
         Recipe.Rng rng = r.rng();
         String initial = rng != null && rng.initial() != null ? rng.initial() : "torch-cpu";
-        String stepRng = rng != null && rng.steps() != null ? rng.steps() : initial;
+        String stepRng = rng != null ? rng.steps() : null;
         Recipe.Conditioning c = r.conditioning();
         String prompt = (String) v.getOrDefault("prompt", c == null ? null : c.prompt());
         return new RunSettings(RunSettings.VERSION, model, sampler, r.samplerOptions(), dsl(spec, steps, defaultSchedule), seed,
@@ -116,7 +116,7 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
                 c == null || c.embedding() == null ? null : lr.resolve("conditioning.embedding", c.embedding()).toString(),
                 c == null ? null : c.embeddingSha256(),
                 c == null || c.negativeEmbedding() == null ? null : lr.resolve("conditioning.negative_embedding", c.negativeEmbedding()).toString(),
-                c == null ? null : c.negativeEmbeddingSha256(), stepRng.equals(initial) ? null : stepRng, text(lr, prompt));
+                c == null ? null : c.negativeEmbeddingSha256(), stepRng, text(lr, prompt));
     }
 
     /** The prompt and image settings of a recipe, or null when it has none. */
@@ -255,7 +255,7 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
     public static Recipe recipeOf(RunSettings s) {
         Recipe.ModelRef model = Recipe.ModelRef.shorthand(s.model());
         RunSettings.Text t = s.text();
-        Recipe.Rng rng = new Recipe.Rng(s.rng(), s.stepRngOrDefault(), t == null ? null : t.noiseOrder());
+        Recipe.Rng rng = new Recipe.Rng(s.rng(), s.stepRng(), t == null ? null : t.noiseOrder());
         java.util.function.Function<String, List<Integer>> size = k -> t == null || t.sizes() == null ? null : t.sizes().get(k);
         Recipe.Conditioning c = s.classLabels() == null && s.embedding() == null && s.negativeEmbedding() == null && t == null ? null
                 : new Recipe.Conditioning(s.classLabels(), t == null ? null : t.prompt(), t == null ? null : t.negativePrompt(), s.embedding(), s.embeddingSha256(),

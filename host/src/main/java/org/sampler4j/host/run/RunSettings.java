@@ -32,12 +32,16 @@ import org.sampler4j.host.recipe.Recipes;
  * @param embeddingSha256 its SHA-256, checked when read back
  * @param negativeEmbedding unconditional (negative) embedding file, or null for zeros
  * @param negativeEmbeddingSha256 its SHA-256
- * @param stepRng the generator of the per-step noise, when it differs from {@code rng} (null: the same)
+ * @param stepRng the per-step noise ({@code torch-cpu}, {@code torch-cuda}, {@code brownian-torchsde}) when given; null:
+ *     the sampler's reference noise ({@code brownian-torchsde} for the SDE DPM-Solver++ samplers under
+ *     {@code reference=comfyui|k-diffusion}), else {@code rng}
  * @param text prompts and image settings of a Stable Diffusion model, or null
  */
 public record RunSettings(int version, String model, String sampler, Map<String, Object> samplerOptions, String schedule, long seed, int batch,
                           String rng, double guidance, double guidanceRescale, List<Integer> classLabels, String embedding, String embeddingSha256,
-                          String negativeEmbedding, String negativeEmbeddingSha256, String stepRng, Text text) {
+                          String negativeEmbedding, String negativeEmbeddingSha256, String stepRng, Text text) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Settings without prompts. */
     public RunSettings(int version, String model, String sampler, Map<String, Object> samplerOptions, String schedule, long seed, int batch,
                        String rng, double guidance, double guidanceRescale, List<Integer> classLabels, String embedding, String embeddingSha256,
@@ -67,7 +71,10 @@ public record RunSettings(int version, String model, String sampler, Map<String,
      *     {@code target_size}, {@code negative_...}), each two numbers; null or empty for the defaults
      */
     public record Text(String prompt, String negativePrompt, String prompt2, String negativePrompt2, Integer clipSkip, Integer width, Integer height,
-                       String initImage, String initImageSha256, Double strength, String noiseOrder, Map<String, List<Integer>> sizes) {
+                       String initImage, String initImageSha256, Double strength, String noiseOrder, Map<String, List<Integer>> sizes)
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
         /** SDXL micro-conditioning keys. */
         public static final List<String> SIZE_KEYS = List.of("original_size", "crops_coords_top_left", "target_size", "negative_original_size",
                 "negative_crops_coords_top_left", "negative_target_size");
@@ -94,7 +101,7 @@ public record RunSettings(int version, String model, String sampler, Map<String,
         classLabels = classLabels == null ? null : List.copyOf(classLabels);
     }
 
-    /** The per-step noise generator. */
+    /** The per-step noise named by the settings, else {@code rng} (the sampler may have another default: see {@code stepRng}). */
     public String stepRngOrDefault() {
         return stepRng != null ? stepRng : rng;
     }
@@ -119,6 +126,12 @@ public record RunSettings(int version, String model, String sampler, Map<String,
     public RunSettings withText(Text t) {
         return new RunSettings(version, model, sampler, samplerOptions, schedule, seed, batch, rng, guidance, guidanceRescale, classLabels,
                 embedding, embeddingSha256, negativeEmbedding, negativeEmbeddingSha256, stepRng, t);
+    }
+
+    /** These settings with the per-step noise {@code stepRng} (null: the default). */
+    public RunSettings withStepRng(String stepRng) {
+        return new RunSettings(version, model, sampler, samplerOptions, schedule, seed, batch, rng, guidance, guidanceRescale, classLabels,
+                embedding, embeddingSha256, negativeEmbedding, negativeEmbeddingSha256, stepRng, text);
     }
 
     /**
