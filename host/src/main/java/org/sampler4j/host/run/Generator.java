@@ -60,6 +60,12 @@ public final class Generator {
      * @throws ModelException or another user error naming the problem and the fix
      */
     public static void check(DiffusionModel model, RunSettings s) {
+        if (model instanceof org.sampler4j.host.sd.SdModel) {
+            Sampler sampler = Samplers.get(s.sampler());
+            options(sampler, s);
+            org.sampler4j.api.schedule.Schedule.parse(s.schedule()).resolve(model.noiseModel());
+            return;
+        }
         prepare(model, s);
     }
 
@@ -72,18 +78,15 @@ public final class Generator {
             throw new ModelException("sampler '" + info.id() + "' does not support " + kind.name().toLowerCase(java.util.Locale.ROOT)
                     + " models like " + model.name() + "; see 'sampler4j samplers' for one that does");
         }
-        SamplerOptions options;
-        try {
-            options = sampler.options(s.samplerOptions());
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage() + " (see 'sampler4j samplers " + info.id() + "')");
-        }
+        if (s.text() != null) throw new ModelException("prompts need a Stable Diffusion model (model.yaml with kind: sd or sdxl); " + model.name() + " is not one: drop --prompt and the image options");
+        SamplerOptions options = options(sampler, s);
         Schedule schedule = org.sampler4j.api.schedule.Schedule.parse(s.schedule()).resolve(model.noiseModel());
         return new Prepared(sampler, options, schedule, rng(s.rng()), stepNoise(s, sampler, options), conditions(model, s), unconditional(model, s));
     }
 
     /** Runs {@code s} on {@code model}, reporting each step to {@code progress}. */
     public static Result run(DiffusionModel model, RunSettings s, StepListener progress) {
+        if (model instanceof org.sampler4j.host.sd.SdModel sd) return org.sampler4j.host.sd.SdRunner.run(sd, s, progress);
         Prepared p = prepare(model, s);
         Schedule schedule = p.schedule();
         double[] sigmas = schedule.sigmas();
@@ -112,6 +115,15 @@ public final class Generator {
             return StepNoise.check(id != null ? id : s.rng());
         } catch (IllegalArgumentException e) {
             throw new ModelException(e.getMessage());
+        }
+    }
+
+    /** The settings' options validated against {@code sampler}. */
+    private static SamplerOptions options(Sampler sampler, RunSettings s) {
+        try {
+            return sampler.options(s.samplerOptions());
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage() + " (see 'sampler4j samplers " + sampler.info().id() + "')");
         }
     }
 
