@@ -43,6 +43,8 @@ public final class Evaluation {
     static final int CHUNK = 100;
     /** The last positive sigma of the analytic reference solve. */
     static final double REFERENCE_SIGMA_MIN = 1e-5;
+    /** The sampler of the analytic model's reference solve. */
+    public static final String REFERENCE_SAMPLER = "heun";
 
     private Evaluation() {}
 
@@ -239,7 +241,7 @@ public final class Evaluation {
             Double err = null;
             if (analytic) {
                 double sigma0 = Schedule.parse(c.schedule()).resolve(model.noiseModel()).sigma(0);
-                float[] ref = references.computeIfAbsent(sigma0, k -> generate(model, "heun", Map.of(), reference(k, s.referenceSteps()), labels, s).latents());
+                float[] ref = references.computeIfAbsent(sigma0, k -> generate(model, REFERENCE_SAMPLER, Map.of(), reference(k, s.referenceSteps()), labels, s).latents());
                 err = rms(gen.latents(), ref);
             }
             Row row = new Row(c.sampler(), c.schedule(), c.series(), gen.steps(), gen.nfe(), gen.pixels().batch(), acc, fd, err, gen.seconds());
@@ -304,7 +306,7 @@ public final class Evaluation {
     }
 
     /** The reference schedule: {@code steps} Karras-spaced (rho 7) sigmas from {@code sigma0} to 1e-5, then 0. */
-    static String reference(double sigma0, int steps) {
+    public static String reference(double sigma0, int steps) {
         double rho = 7;
         double a = Math.pow(sigma0, 1 / rho);
         double b = Math.pow(REFERENCE_SIGMA_MIN, 1 / rho);
