@@ -83,7 +83,10 @@ public final class PresetJar {
         Path parent = jar.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         String cls = className(id);
-        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, mf)) {
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os)) {
+            ByteArrayOutputStream manifest = new ByteArrayOutputStream();
+            mf.write(manifest);
+            put(out, "META-INF/MANIFEST.MF", manifest.toByteArray());
             put(out, "META-INF/extensions.idx", (cls + "\n").getBytes(StandardCharsets.UTF_8));
             put(out, resource(id).substring(1), presetJson.getBytes(StandardCharsets.UTF_8));
             put(out, cls.replace('.', '/') + ".class", presetClass(cls.replace('.', '/'), resource(id)));
