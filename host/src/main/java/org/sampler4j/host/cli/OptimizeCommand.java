@@ -57,7 +57,7 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = {"-n", "--samples"}, paramLabel = "N", description = "Samples fitted on (default 64); classes cycle for class-conditional models.")
     int samples = 64;
 
-    @Option(names = "--budget", paramLabel = "SECONDS", description = "Wall-time budget (default 600).")
+    @Option(names = "--budget", paramLabel = "SECONDS", description = "Wall-time budget, the reference solve included (default 600).")
     double budget = 600;
 
     @Option(names = "--max-evaluations", paramLabel = "N", description = "Objective evaluations allowed (default 2000); reaching it before the budget keeps the result deterministic.")
