@@ -14,14 +14,17 @@ rows = {}
 nfes = set()
 samplers = []
 for f in sorted(glob.glob(os.path.join(d, "eval-*.json"))):
-    doc = json.load(open(f))
+    try:
+        doc = json.load(open(f))
+    except ValueError:
+        continue  # still being written
     for r in doc["rows"]:
         s = r["sampler"]
         if s not in samplers:
             samplers.append(s)
         sched = r["schedule"]
         m = re.match(r"preset\(file:.*-(direct|ays|gits)\.json, (\d+)\)", sched)
-        label = ("fitted: " + m.group(1)) if m else re.sub(r"\((\d+)", "(n", sched, count=1)
+        label = ("fitted: " + m.group(1)) if m else re.sub(r"^(preset\([^,]+, |[a-z]+\()\d+", r"\1n", sched)
         rows.setdefault((s, label), {})[r["nfe"]] = r["ode_error"]
         nfes.add(r["nfe"])
 nfes = sorted(nfes)

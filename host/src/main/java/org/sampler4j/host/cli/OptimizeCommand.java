@@ -24,17 +24,22 @@ import picocli.CommandLine.Option;
 
 /** {@code sampler4j optimize}: fit an n-step schedule to a model and a sampler and write it as a preset file (and plugin). */
 @Command(name = "optimize", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        description = {"Fit the best N-step schedule for a model and a sampler and write it as a preset file, usable anywhere a schedule is:",
-                "preset(file:FILE.json, N) (log-linearly interpolated to other step counts), or, with --plugin-jar, as a preset plugin.",
-                "Methods: direct (default): final-sample error against a fine reference solve of the same noise (gmm: the exact ODE",
-                "solution), Nelder-Mead over log-sigma positions; ays: Align Your Steps' KL upper bound (Sabour et al. 2024),",
-                "coordinate search with subdivision; gits: GITS (Chen et al. 2024), dynamic programming over a fine grid against a",
-                "teacher trajectory. The first and the final sigma of the template are kept. Fitting uses its own seed stream",
-                "(2^62 + seed * 2^24 + i), never the seeds eval and run use."},
+        description = {"Fit the best N-step schedule for a model and a sampler and write it as a preset",
+                "file, usable anywhere a schedule is: preset(file:FILE.json, N), log-linearly",
+                "interpolated to other step counts; --plugin-jar also packs it as a preset plugin.",
+                "Methods (the first and the final sigma of the template are kept):",
+                "  direct  final-sample error against a fine reference solve of the same noise",
+                "          (gmm: the exact ODE solution); Nelder-Mead over log-sigma positions",
+                "  ays     Align Your Steps (Sabour et al. 2024): KL upper bound of the",
+                "          discretised reverse SDE; coordinate search with subdivision",
+                "  gits    GITS (Chen et al. 2024): single-step error against a fine teacher",
+                "          trajectory; dynamic programming over a fine grid",
+                "Fitting uses its own seeds (2^62 + seed * 2^24 + i), never eval's or run's."},
         footer = {"", "Examples:",
                 "  sampler4j optimize --model gmm -s euler --steps 8 -o out/gmm-euler-8.json",
-                "  sampler4j eval --model gmm -s euler --schedule 'preset(file:out/gmm-euler-8.json, 8)' --schedule 'linspace(8).karras()'",
-                "  sampler4j optimize --model models/digits -s dpmpp_2m --steps 6 --budget 600 -o out/d6.json --plugin-jar out/d6.jar --id digits6"})
+                "  sampler4j eval --model gmm -s euler --schedule 'preset(file:out/gmm-euler-8.json, 8)'",
+                "  sampler4j optimize --model models/digits -s dpmpp_2m --steps 6 --method gits \\",
+                "      -o out/d6.json --plugin-jar out/d6.jar --id digits6"})
 final class OptimizeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "A model folder or a built-in model (gmm, gmm:CxHxW).")
     String model;
