@@ -176,7 +176,8 @@ public final class ScheduleOptimizer {
                 after = klub.total(fitted, sigmaMin);
             }
             case GITS -> {
-                Gits g = new Gits(t, start[0], sigmaMin, last, r.gridPoints(), clock);
+                // a final sigma of sigma_min (finalSigma(sigma_min)) needs the grid's last positive point above it
+                Gits g = new Gits(t, start[0], last < sigmaMin ? sigmaMin : sigmaMin * 1.05, last, r.gridPoints(), clock);
                 int[] path = GitsPath.cheapest(g.cost, r.steps());
                 fitted = new double[path.length];
                 for (int k = 0; k < path.length; k++) fitted[k] = g.grid[path[k]];

@@ -57,6 +57,22 @@ class ScheduleOptimizerTest {
     }
 
     @Test
+    void theEndpointsAreTheTemplatesForEveryMethod() {
+        // first sigma 20 (not the model's 80) and a final sigma of sigma_min (not 0): both kept, the interior fitted
+        Target t = target("gmm:1x4x4", "euler", "linspace(4).karras(sigma_max=20).finalSigma(sigma_min)", 10, 0);
+        double[] template = t.templateAt(4).sigmas();
+        assertEquals(20, template[0], 1e-12);
+        assertEquals(0.002, template[4], 1e-15);
+        for (ScheduleOptimizer.Method m : ScheduleOptimizer.Method.values()) {
+            double[] s = ScheduleOptimizer.run(t, request(m, 4, 40), Budget.Progress.NONE).sigmas();
+            assertEquals(5, s.length, m.id());
+            assertEquals(template[0], s[0], 0, m.id());
+            assertEquals(template[4], s[4], 0, m.id());
+            for (int k = 1; k < 4; k++) assertTrue(s[k] < s[k - 1] && s[k] > 0.002, m.id() + " " + Arrays.toString(s));
+        }
+    }
+
+    @Test
     void optimizerSeedsAreAStreamOfTheirOwn() {
         assertEquals(1L << 62, Target.seed(0, 0));
         assertEquals((1L << 62) + 5 * (1L << 24) + 7, Target.seed(5, 7));
