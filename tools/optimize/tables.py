@@ -37,14 +37,14 @@ for s in ["euler", "dpmpp_2m", "dpmpp_2m_sde"]:
         if (s, label) not in rows:
             continue
         v = rows[(s, label)]
-        best_builtin = {n: min(rows[(s, l)][n] for l in order[:6] if (s, l) in rows and n in rows[(s, l)]) for n in nfes}
+        best_builtin = {n: min((rows[(s, l)][n] for l in order[:6] if (s, l) in rows and n in rows[(s, l)]), default=float("nan")) for n in nfes}
         cells = []
         for n in nfes:
             x = v.get(n)
             cell = "-" if x is None else f"{x:.2e}"
             if x is not None and label.startswith("fitted"):
                 cell += f" ({x / best_builtin[n]:.2f}x)"
-            if x is not None and x == min(rows[(s, l)].get(n, float("inf")) for l in order if (s, l) in rows):
+            if x is not None and x == min(rows[(s, l)].get(n, float("inf")) for l in order if (s, l) in rows):  # best of the column
                 cell = "**" + cell + "**"
             cells.append(cell)
         print(f"| {s} | `{label}` | " + " | ".join(cells) + " |")
