@@ -43,7 +43,7 @@ for s in ["euler", "dpmpp_2m", "dpmpp_2m_sde"]:
             x = v.get(n)
             cell = "-" if x is None else f"{x:.2e}"
             if x is not None and label.startswith("fitted"):
-                cell += f" ({x / best_builtin[n]:.2f}x)"
+                cell += f" ({x / best_builtin[n]:.2g}x)"
             if x is not None and x == min(rows[(s, l)].get(n, float("inf")) for l in order if (s, l) in rows):  # best of the column
                 cell = "**" + cell + "**"
             cells.append(cell)
