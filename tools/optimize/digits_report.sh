@@ -8,10 +8,11 @@ cd "$(dirname "$0")/../.."
 O=out/optimize/digits
 M=models/digits
 mkdir -p "$O"
-for m in direct gits ays; do
-  /usr/bin/time -f "%e s wall, %U s user, %S s sys" bin/sampler4j optimize --model $M -s dpmpp_2m --steps 6 --method $m -n 16 \
-    --reference-steps 40 --max-evaluations 120 --budget 3000 -o "$O/digits-dpmpp_2m-6-$m.json" -q > "$O/fit-$m.log" 2>&1
-done
+fit() { m=$1; shift; /usr/bin/time -f "%e s wall, %U s user, %S s sys" bin/sampler4j optimize --model $M -s dpmpp_2m --steps 6 --method $m \
+  --reference-steps 40 --budget 3000 -o "$O/digits-dpmpp_2m-6-$m.json" -q "$@" > "$O/fit-$m.log" 2>&1; }
+fit direct -n 16 --max-evaluations 120
+fit gits -n 16 --grid 20
+fit ays -n 8 --candidates 6 --max-evaluations 150
 for b in 0 1 2 3 4; do
   bin/sampler4j eval --model $M -s dpmpp_2m --per-class 30 --seed $((b * 300)) \
     --schedule 'trailing(6).zeroSnr()' --schedule 'linspace(6).zeroSnr()' --schedule 'trailing(6).karras().zeroSnr()' \
