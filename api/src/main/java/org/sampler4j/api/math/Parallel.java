@@ -16,6 +16,9 @@ public final class Parallel {
     /** Ranges shorter than this run on the calling thread. */
     public static final int THRESHOLD = Integer.getInteger("sampler4j.parallel.threshold", 1 << 18);
 
+    /** The calling thread works too, so two cores split even where the common pool has one worker. */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     private Parallel() {}
 
     /** The work on one sub-range. */
@@ -37,7 +40,24 @@ public final class Parallel {
      * @return true when {@link #forRange} would use several threads
      */
     public static boolean splits(int n) {
-        return THRESHOLD > 0 && n >= THRESHOLD && ForkJoinPool.getCommonPoolParallelism() > 1;
+        return THRESHOLD > 0 && n >= THRESHOLD && CORES > 1 && !SEQUENTIAL.get();
+    }
+
+    private static final ThreadLocal<Boolean> SEQUENTIAL = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs {@code work} on the calling thread with splitting turned off (for comparing both paths bit for bit).
+     *
+     * @param work the work
+     */
+    public static void sequential(Runnable work) {
+        boolean before = SEQUENTIAL.get();
+        SEQUENTIAL.set(true);
+        try {
+            work.run();
+        } finally {
+            SEQUENTIAL.set(before);
+        }
     }
 
     /**
@@ -63,7 +83,7 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, int elements, RangeBody body) {
         if (n <= 0) return;
-        int parts = ForkJoinPool.getCommonPoolParallelism();
+        int parts = CORES;
         if (!splits(elements) || n < 2 * Math.max(1, grain)) {
             body.run(0, n);
             return;

@@ -2,6 +2,7 @@ package org.sampler4j.api.noise;
 
 import java.util.function.IntConsumer;
 import org.sampler4j.api.math.Parallel;
+import org.sampler4j.api.math.VectorApi;
 
 /**
  * Bit-exact re-implementation of PyTorch's CPU generator ({@code torch.Generator('cpu')}) and of
@@ -154,8 +155,7 @@ public final class TorchCpuGenerator {
     }
 
     private static boolean probeVector() {
-        if (!Boolean.parseBoolean(System.getProperty("sampler4j.vector", "true"))) return false;
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        if (!VectorApi.enabled()) return false;
         try {
             TorchCpuVectorKernel.probe();
             return true;
