@@ -93,7 +93,9 @@ public final class Denoisers {
 
     /**
      * Dynamic thresholding (Saharia et al. 2022, Imagen; diffusers {@code _threshold_sample}): per batch item,
-     * {@code s = clamp(quantile(|x0|, ratio), 1, maxValue)}, then {@code x0 = clamp(x0, -s, s) / s}.
+     * {@code s = clamp(quantile(|x0|, ratio), min=1, max=maxValue)} with {@code torch.clamp}'s order (the minimum first,
+     * then the maximum, so {@code s = maxValue} when {@code maxValue < 1}, as in diffusers), then
+     * {@code x0 = clamp(x0, -s, s) / s}.
      */
     public static Denoiser dynamicThresholding(Denoiser d, double ratio, double maxValue) {
         return (x, sigma) -> {
@@ -104,7 +106,7 @@ public final class Denoisers {
             for (int b = 0; b < batch; b++) {
                 double[] abs = new double[per];
                 for (int i = 0; i < per; i++) abs[i] = Math.abs(v[b * per + i]);
-                double s = Math.max(1, Math.min(maxValue, quantile(abs, ratio)));
+                double s = Math.min(maxValue, Math.max(1, quantile(abs, ratio)));
                 for (int i = b * per; i < (b + 1) * per; i++) v[i] = Math.max(-s, Math.min(s, v[i])) / s;
             }
             return x0.withValues(v);

@@ -40,4 +40,15 @@ public interface SchedulePreset extends ExtensionPoint {
      * @throws org.sampler4j.api.schedule.ScheduleException if the options or model do not fit
      */
     double[] sigmas(NoiseModel model, int steps, Map<String, String> options);
+
+    /**
+     * The published tables this preset is built from, by name, for inspection and conformance checks (for example
+     * {@code noise_levels/sd1} for Align Your Steps' SD 1.5 levels). Names and contents are documented by each preset;
+     * the arrays are copies. Presets computed from a formula have none.
+     *
+     * @return named tables, in a stable order; empty by default
+     */
+    default Map<String, double[]> tables() {
+        return Map.of();
+    }
 }

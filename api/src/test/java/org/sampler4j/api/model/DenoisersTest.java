@@ -100,4 +100,17 @@ class DenoisersTest {
         double[] thr = Denoisers.dynamicThresholding(big, 0.5, 2).denoise(X, 1).toDoubleArray();
         assertArrayEquals(new double[] {1, -1, 0.5, -0.5, 1.0, 1 / 1.5}, thr, 1e-12);
     }
+
+    @Test
+    void dynamicThresholdingBelowOneFollowsTorchClamp() {
+        // diffusers: s = torch.clamp(q, min=1, max=sample_max_value) applies the minimum, then the maximum, so a
+        // sample_max_value below 1 wins over the floor of 1 (diffusers' test_full_loop_no_noise_thres uses 0.5).
+        Denoiser big = (x, s) -> x.withValues(new double[] {3, -3, 0.5, -0.5, 2, 1});
+        double[] thr = Denoisers.dynamicThresholding(big, 0.5, 0.5).denoise(X, 1).toDoubleArray();
+        assertArrayEquals(new double[] {1, -1, 1, -1, 1, 1}, thr, 1e-12);
+        Denoiser small = (x, s) -> x.withValues(new double[] {0.1, -0.2, 0.3, 0.05, -0.4, 0.6});
+        // s = 0.5 for every item (never the floor 1): values inside [-s, s] are divided by 0.5, the others clip to +-1
+        double[] scaled = Denoisers.dynamicThresholding(small, 0.5, 0.5).denoise(X, 1).toDoubleArray();
+        assertArrayEquals(new double[] {0.2, -0.4, 0.6, 0.1, -0.8, 1}, scaled, 1e-12);
+    }
 }

@@ -8,8 +8,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Loads the plugins before a command runs (not for help, version or {@code conformance}): resolves the plugins
- * folder ({@link PluginsFolder}), loads it with the classpath's extensions and installs them. A plugin that fails is a
+ * Loads the plugins before a command runs (not for help or version): resolves the plugins folder
+ * ({@link PluginsFolder}: a user's folder adds to the distribution's), loads it with the classpath's extensions and
+ * installs them. Every command, {@code conformance} included, sees the same samplers and presets as {@code run}. A plugin that fails is a
  * warning on stderr; the command goes on with the rest.
  */
 final class PluginSetup {
@@ -77,7 +78,7 @@ final class PluginSetup {
             if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return false;
         }
         String name = leaf(pr).commandSpec().name();
-        return pr.hasSubcommand() && !name.equals("help") && !name.equals("conformance");
+        return pr.hasSubcommand() && !name.equals("help");
     }
 
     private static ParseResult leaf(ParseResult pr) {

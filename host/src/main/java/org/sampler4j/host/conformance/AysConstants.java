@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.sampler4j.plugin.ays.AlignYourSteps;
-import org.sampler4j.plugin.ays.AlignYourSteps.Model;
+import org.sampler4j.api.schedule.NoiseModels;
 
 /**
  * Checks diffusers' {@code AysSchedules} constants (the {@code constants/AysSchedules} case of diffusers'
- * schedules.json) against the AYS plugin's {@code variant=diffusers} tables, exactly: the five lists are literals in
- * both, so any difference is a transcription error.
+ * schedules.json) against the installed {@code ays} preset, exactly: the sigmas of {@code preset(ays, 10, model=M,
+ * variant=diffusers)} and its published {@code diffusers/timesteps/M} tables. The lists are literals in both, so any
+ * difference is a transcription error.
  */
 final class AysConstants {
     private AysConstants() {}
@@ -22,14 +22,14 @@ final class AysConstants {
         List<String> seen = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : expect.properties()) {
             double[] mine = switch (e.getKey()) {
-                case "StableDiffusionTimesteps" -> ints(AlignYourSteps.diffusersTimesteps(Model.SD1));
-                case "StableDiffusionSigmas" -> AlignYourSteps.diffusers(Model.SD1, 10);
-                case "StableDiffusionXLTimesteps" -> ints(AlignYourSteps.diffusersTimesteps(Model.SDXL));
-                case "StableDiffusionXLSigmas" -> AlignYourSteps.diffusers(Model.SDXL, 10);
-                case "StableDiffusionVideoSigmas" -> AlignYourSteps.diffusers(Model.SVD, 10);
+                case "StableDiffusionTimesteps" -> KdiffusionSigmasChecker.table("ays", "diffusers/timesteps/sd1");
+                case "StableDiffusionSigmas" -> diffusersSigmas("sd1");
+                case "StableDiffusionXLTimesteps" -> KdiffusionSigmasChecker.table("ays", "diffusers/timesteps/sdxl");
+                case "StableDiffusionXLSigmas" -> diffusersSigmas("sdxl");
+                case "StableDiffusionVideoSigmas" -> diffusersSigmas("svd");
                 default -> null;
             };
-            if (mine == null) return CaseResult.fail(id, "AysSchedules has an entry '" + e.getKey() + "' that the AYS plugin does not know; add it to AlignYourSteps");
+            if (mine == null) return CaseResult.fail(id, "AysSchedules has an entry '" + e.getKey() + "' that the ays preset does not know; add it to the AYS plugin");
             String d = Compare.exact(e.getKey(), Compare.array(e.getValue()), mine);
             if (d != null) return CaseResult.fail(id, d);
             seen.add(e.getKey());
@@ -38,9 +38,7 @@ final class AysConstants {
         return CaseResult.pass(id);
     }
 
-    private static double[] ints(int[] v) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = v[i];
-        return out;
+    private static double[] diffusersSigmas(String model) {
+        return KdiffusionSigmasChecker.preset("ays").sigmas(NoiseModels.named("sd15"), 10, Map.of("model", model, "variant", "diffusers"));
     }
 }

@@ -24,8 +24,30 @@ public final class Compare {
         return n.asDouble();
     }
 
-    /** A JSON array (possibly nested: flattened row-major) as doubles. */
+    /**
+     * A case that cannot be checked for a reason outside sampler4j (an optional section absent from the golden file, a
+     * plugin that is not installed): {@link GoldenChecker#guard} reports it as skipped with the message as the reason.
+     */
+    public static final class Skip extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param reason why the case is skipped, with what would make it checkable */
+        public Skip(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** {@code n}, or a {@link Skip} naming {@code what} when the file lacks it (absent or {@code null}). */
+    public static JsonNode present(String what, JsonNode n) {
+        if (n == null || n.isMissingNode() || n.isNull()) {
+            throw new Skip("the golden file has no '" + what + "' for this case (an optional section or value is absent)");
+        }
+        return n;
+    }
+
+    /** A JSON array (possibly nested: flattened row-major) as doubles; a {@link Skip} when the value is absent. */
     public static double[] array(JsonNode n) {
+        present("value", n);
         java.util.List<Double> out = new java.util.ArrayList<>();
         flatten(n, out);
         double[] r = new double[out.size()];

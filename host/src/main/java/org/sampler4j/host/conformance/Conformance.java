@@ -57,6 +57,10 @@ public final class Conformance {
         }
     }
 
+    /** Python's json writes NaN, Infinity and -Infinity as bare tokens: accept them. */
+    private static final ObjectMapper READER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
     /** Reads (possibly gzipped) JSON from a stream. */
     public static JsonNode read(InputStream raw) throws IOException {
         InputStream in = raw.markSupported() ? raw : new java.io.BufferedInputStream(raw);
@@ -65,7 +69,15 @@ public final class Conformance {
         int b1 = in.read();
         in.reset();
         if (b0 == 0x1f && b1 == 0x8b) in = new GZIPInputStream(in);
-        return new ObjectMapper().readTree(in);
+        return READER.readTree(in);
+    }
+
+    /** The format name of the checker that knows {@code root}, or {@code null} when none does. */
+    public String formatOf(JsonNode root) {
+        for (GoldenChecker c : checkers) {
+            if (c.accepts(root)) return c.format();
+        }
+        return null;
     }
 
     /** Checks a parsed document; fails if no checker knows its format. */
@@ -80,6 +92,11 @@ public final class Conformance {
 
     /** Reads and checks a file. */
     public FileReport check(Path file) throws IOException {
-        return check(file.toString(), read(file));
+        return check(file, read(file));
+    }
+
+    /** Checks a file already read ({@code root} is its content; files it refers to are found relative to it). */
+    public FileReport check(Path file, JsonNode root) {
+        return check(file.toString(), root);
     }
 }

@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sampler4j.api.preset.Presets;
+import org.sampler4j.api.preset.SchedulePreset;
+import org.sampler4j.api.schedule.NoiseModels;
 import org.sampler4j.api.schedule.generators.ComfyModelSampling;
 import org.sampler4j.api.schedule.generators.ComfySchedulers;
 import org.sampler4j.api.schedule.generators.Dtype;
 import org.sampler4j.api.schedule.generators.KDiffusionSigmas;
-import org.sampler4j.plugin.ays.AlignYourSteps;
-import org.sampler4j.plugin.ays.Gits;
+import org.sampler4j.api.schedule.generators.LogLinear;
 
 /**
  * k-diffusion / ComfyUI {@code sigmas.json} ({@code shared/golden/kdiffusion/README.md}): every entry of the sections
@@ -194,21 +196,28 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
         }
     }
 
+    /**
+     * ComfyUI's {@code AlignYourStepsScheduler}, through the installed {@code ays} preset: its published
+     * {@code noise_levels/MODEL} tables, its sigmas for {@code model} and {@code denoise}, and the float64 log-linear
+     * interpolation of the levels ({@link LogLinear#interp}) that the node computes before the float32 cast.
+     */
     private static void alignYourSteps(JsonNode ays, List<CaseResult> out) {
         for (Map.Entry<String, JsonNode> e : ays.path("noise_levels").properties()) {
             out.add(run("align_your_steps/noise_levels/" + e.getKey(), () -> Compare.exact("noise_levels", Compare.array(e.getValue()),
-                    AlignYourSteps.noiseLevels(AlignYourSteps.Model.parse(e.getKey())))));
+                    table("ays", "noise_levels/" + e.getKey().toLowerCase(Locale.ROOT)))));
         }
         int i = 0;
         for (JsonNode c : ays.path("cases")) {
             int steps = c.path("steps").asInt();
             double denoise = c.path("denoise").asDouble();
-            String id = "align_your_steps/" + i++ + "/" + c.path("model_type").asText() + "/steps=" + steps + "/denoise=" + denoise;
+            String model = c.path("model_type").asText();
+            String id = "align_your_steps/" + i++ + "/" + model + "/steps=" + steps + "/denoise=" + denoise;
             out.add(run(id, () -> {
-                AlignYourSteps.Model model = AlignYourSteps.Model.parse(c.path("model_type").asText());
-                String d = f32("sigmas_float32", c.get("sigmas_float32"), AlignYourSteps.comfyui(model, steps, denoise));
+                double[] sigmas = preset("ays").sigmas(PRESET_MODEL, steps, Map.of("model", model, "denoise", Double.toString(denoise)));
+                String d = f32("sigmas_float32", c.get("sigmas_float32"), sigmas);
                 if (d != null) return d;
-                double[] interp = AlignYourSteps.comfyuiInterpolation(model, steps);
+                double[] levels = table("ays", "noise_levels/" + model.toLowerCase(Locale.ROOT));
+                double[] interp = steps + 1 == levels.length ? null : LogLinear.interp(levels, steps + 1);
                 JsonNode expected = c.get("loglinear_interp_float64");
                 if (expected == null || expected.isNull()) return interp == null ? null : "loglinear_interp_float64: expected none (10 steps use the levels)";
                 if (interp == null) return "loglinear_interp_float64: not computed";
@@ -217,6 +226,7 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
         }
     }
 
+    /** ComfyUI's {@code GITSScheduler}, through the installed {@code gits} preset: its table rows and its sigmas. */
     private static void gits(JsonNode g, List<CaseResult> out) {
         for (Map.Entry<String, JsonNode> e : g.path("noise_levels").properties()) {
             double coeff = Double.parseDouble(e.getKey());
@@ -224,7 +234,8 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
                 JsonNode rows = e.getValue();
                 if (rows.size() != 19) return "expected 19 rows in the golden table, found " + rows.size();
                 for (int k = 0; k < rows.size(); k++) {
-                    String d = Compare.exact("row " + k + " (" + (k + 2) + " steps)", Compare.array(rows.get(k)), Gits.row(coeff, k + 2));
+                    String name = String.format(Locale.ROOT, "coeff=%.2f/steps=%d", coeff, k + 2);
+                    String d = Compare.exact("row " + k + " (" + (k + 2) + " steps)", Compare.array(rows.get(k)), table("gits", name));
                     if (d != null) return d;
                 }
                 return null;
@@ -236,12 +247,32 @@ final class KdiffusionSigmasChecker implements GoldenChecker {
             int steps = c.path("steps").asInt();
             double denoise = c.path("denoise").asDouble();
             String id = "gits/" + i++ + "/coeff=" + coeff + "/steps=" + steps + "/denoise=" + denoise;
-            out.add(run(id, () -> f32("sigmas_float32", c.get("sigmas_float32"), Gits.comfyui(coeff, steps, denoise))));
+            out.add(run(id, () -> f32("sigmas_float32", c.get("sigmas_float32"),
+                    preset("gits").sigmas(PRESET_MODEL, steps, Map.of("coeff", Double.toString(coeff), "denoise", Double.toString(denoise))))));
         }
     }
 
+    /** The noise model handed to table presets (ComfyUI's AYS and GITS nodes ignore the model's own sigmas). */
+    private static final org.sampler4j.api.schedule.NoiseModel PRESET_MODEL = NoiseModels.named("sd15");
+
+    /** The installed preset {@code id}; a {@link Compare.Skip} naming the plugin when it is not installed. */
+    static SchedulePreset preset(String id) {
+        if (!Presets.registry().has(id)) {
+            throw new Compare.Skip("the preset '" + id + "' is not installed (it comes with the ays plugin: put sampler4j-plugin-ays in the "
+                    + "plugins folder)");
+        }
+        return Presets.get(id);
+    }
+
+    /** A published table of the installed preset {@code id}. */
+    static double[] table(String id, String name) {
+        double[] t = preset(id).tables().get(name);
+        if (t == null) throw new IllegalStateException("the preset '" + id + "' publishes no table '" + name + "' (it has " + preset(id).tables().keySet() + ")");
+        return t;
+    }
+
     private static String f32(String what, JsonNode expected, double[] actual) {
-        return f32(what, Compare.array(expected), actual);
+        return f32(what, Compare.array(Compare.present(what, expected)), actual);
     }
 
     /** At most {@link #F32_ULPS} float32 ulps apart, element-wise; NaN matches NaN only. */

@@ -98,6 +98,7 @@ public final class PluginHost implements AutoCloseable {
     private final List<Staged<?>> staged = List.of(new Staged<>(Samplers.registry()), new Staged<>(Presets.registry()),
             new Staged<>(RemapRegistry.registry()), new Staged<>(NoiseModels.registry()));
     private final Set<String> classpathPluginIds = new TreeSet<>();
+    private final List<Manager> managers = new ArrayList<>();
     private Manager manager;
     private boolean installed;
 
@@ -115,7 +116,8 @@ public final class PluginHost implements AutoCloseable {
         if (problem != null) throw new IllegalArgumentException(problem);
         PluginHost h = new PluginHost(folder);
         h.loadClasspath();
-        if (folder.dir() != null && Files.isDirectory(folder.dir())) h.loadFolder(folder.dir());
+        Map<String, Path> idToFile = new HashMap<>();
+        for (Path dir : folder.loadOrder()) h.loadFolder(dir, idToFile);
         return h;
     }
 
@@ -151,11 +153,12 @@ public final class PluginHost implements AutoCloseable {
     public void close() {
         if (installed) for (Staged<?> s : staged) s.registry.reset();
         installed = false;
-        if (manager != null) {
-            manager.stopPlugins();
-            manager.unloadPlugins();
-            manager = null;
+        for (Manager m : managers) {
+            m.stopPlugins();
+            m.unloadPlugins();
         }
+        managers.clear();
+        manager = null;
     }
 
     // ---------------------------------------------------------------- classpath
@@ -185,7 +188,8 @@ public final class PluginHost implements AutoCloseable {
 
     // ---------------------------------------------------------------- plugins folder
 
-    private void loadFolder(Path dir) {
+    /** Loads one folder's plugins; {@code idToFile} spans every folder loaded, so a plugin id is used once in all. */
+    private void loadFolder(Path dir, Map<String, Path> idToFile) {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")
@@ -195,7 +199,7 @@ public final class PluginHost implements AutoCloseable {
             return;
         }
         manager = new Manager(dir);
-        Map<String, Path> idToFile = new HashMap<>();
+        managers.add(manager);
         for (Path file : files) {
             Attempt a = new Attempt(file);
             try {
@@ -259,8 +263,8 @@ public final class PluginHost implements AutoCloseable {
         if (incompatible != null) throw new Fault("incompatible: " + incompatible);
         Path other = idToFile.putIfAbsent(a.id, a.file);
         if (other != null) {
-            throw new Fault("plugin id '" + a.id + "' is already used by " + other + " (files load in name order); remove one of the two files or give "
-                    + "one another Plugin-Id");
+            throw new Fault("plugin id '" + a.id + "' is already used by " + other + " (the distribution's folder loads first, then yours, each in "
+                    + "file-name order); remove one of the two files or give one another Plugin-Id");
         }
         String bundled = bundled(a.file);
         if (bundled != null) throw new Fault(bundled);
@@ -276,7 +280,7 @@ public final class PluginHost implements AutoCloseable {
         a.loaded = true;
         PluginWrapper w = manager.getPlugin(a.id);
         if (w.getPluginState() == PluginState.DISABLED) {
-            a.end(State.DISABLED, List.of(), "listed in " + folder.dir().resolve("disabled.txt") + "; remove it from there to enable it");
+            a.end(State.DISABLED, List.of(), "listed in " + a.file.toAbsolutePath().getParent().resolve("disabled.txt") + "; remove it from there to enable it");
             return;
         }
         Set<String> classNames = manager.getExtensionClassNames(a.id);

@@ -1,7 +1,9 @@
 package org.sampler4j.host.plugin;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Which plugins folder the host loads, and why. Precedence, most specific first:
@@ -15,6 +17,10 @@ import java.nio.file.Path;
  *   <li>none: only the extensions on the classpath (embedding, tests).</li>
  * </ol>
  * Blank values count as unset. A folder that was asked for (1–3) must exist; the distribution's may be missing.
+ *
+ * <p>A folder asked for (1–3) <b>adds to</b> the distribution's folder, it does not replace it: the host loads the
+ * distribution's plugins first, then the user's ({@link #loadOrder()}), so a user's plugins folder never makes the core
+ * samplers disappear, and a plugin there can never replace a built-in id (a clash fails the newcomer).
  *
  * @param dir the folder, or {@code null} for {@link Source#NONE}
  * @param source where the choice came from
@@ -86,9 +92,40 @@ public record PluginsFolder(Path dir, Source source) {
         return null;
     }
 
-    /** {@code DIR (from SOURCE)}, or {@code none}. */
+    /**
+     * The folders to load, in order: the distribution's {@code plugins/} folder (when {@value #HOME_PROPERTY} names one
+     * that exists), then this folder when it is another one that exists.
+     */
+    public List<Path> loadOrder() {
+        return loadOrder(System.getProperty(HOME_PROPERTY));
+    }
+
+    /** {@link #loadOrder()} with the distribution root {@code home} (or {@code null}). */
+    public List<Path> loadOrder(String home) {
+        Path dist = set(home) ? Path.of(home.trim()).resolve("plugins") : null;
+        boolean distUsable = dist != null && Files.isDirectory(dist);
+        boolean ownUsable = dir != null && Files.isDirectory(dir);
+        if (!ownUsable) return distUsable ? List.of(dist) : List.of();
+        if (!distUsable || same(dist, dir)) return List.of(dir);
+        return List.of(dist, dir);
+    }
+
+    /** {@code DIR (from SOURCE)}, with the distribution's folder it adds to, or {@code none}. */
     public String describe() {
-        return dir == null ? "none (classpath only)" : dir.toAbsolutePath().normalize() + " (from " + source.label() + ")";
+        List<Path> order = loadOrder();
+        if (dir == null && order.isEmpty()) return "none (classpath only)";
+        String own = dir == null ? "" : dir.toAbsolutePath().normalize() + " (from " + source.label() + ")";
+        if (order.size() == 2) return own + ", added to the distribution's " + order.get(0).toAbsolutePath().normalize();
+        if (dir == null) return order.get(0).toAbsolutePath().normalize() + " (from " + Source.DISTRIBUTION.label() + ")";
+        return own;
+    }
+
+    private static boolean same(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
     }
 
     private static boolean set(String s) {

@@ -152,15 +152,20 @@ public final class AlignYourSteps {
      */
     public static double[] webui(Model model, int steps) {
         checkSteps(steps, 1);
-        double[] levels = switch (model) {
-            case SD1 -> WEBUI_SD1;
-            case SDXL -> WEBUI_SDXL;
-            case SVD -> throw new ScheduleException("the A1111/Forge AYS scheduler has no SVD table; use variant=comfyui for model=svd");
-        };
+        double[] levels = webuiLevels(model);
         double[] v = steps == levels.length ? levels.clone() : LogLinear.interp(levels, steps);
         double[] out = new double[steps + 1];
         for (int i = 0; i < steps; i++) out[i] = (float) v[i];
         return out;
+    }
+
+    /** A1111 / Forge's 3-decimal levels (11 values); SD1 and SDXL only. */
+    public static double[] webuiLevels(Model model) {
+        return switch (model) {
+            case SD1 -> WEBUI_SD1.clone();
+            case SDXL -> WEBUI_SDXL.clone();
+            case SVD -> throw new ScheduleException("the A1111/Forge AYS scheduler has no SVD table; use variant=comfyui for model=svd");
+        };
     }
 
     /** diffusers' {@code AysSchedules} sigmas (11 values, last 0) for 10 steps. */

@@ -1,5 +1,8 @@
 package org.sampler4j.plugin.ays;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pf4j.Extension;
@@ -44,6 +47,25 @@ public final class AysPreset implements SchedulePreset {
     @Override
     public List<String> optionNames() {
         return OPTIONS;
+    }
+
+    /**
+     * The published tables: {@code noise_levels/sd1}, {@code noise_levels/sdxl}, {@code noise_levels/svd} (NVIDIA's 11
+     * levels as ComfyUI lists them), {@code webui/sd1}, {@code webui/sdxl} (A1111/Forge's 3-decimal levels),
+     * {@code diffusers/sigmas/sd1|sdxl|svd} and {@code diffusers/timesteps/sd1|sdxl} (diffusers' {@code AysSchedules}).
+     */
+    @Override
+    public Map<String, double[]> tables() {
+        Map<String, double[]> t = new LinkedHashMap<>();
+        for (AlignYourSteps.Model m : AlignYourSteps.Model.values()) t.put("noise_levels/" + m.id(), AlignYourSteps.noiseLevels(m));
+        for (AlignYourSteps.Model m : List.of(AlignYourSteps.Model.SD1, AlignYourSteps.Model.SDXL)) {
+            t.put("webui/" + m.id(), AlignYourSteps.webuiLevels(m));
+        }
+        for (AlignYourSteps.Model m : AlignYourSteps.Model.values()) t.put("diffusers/sigmas/" + m.id(), AlignYourSteps.diffusers(m, 10));
+        for (AlignYourSteps.Model m : List.of(AlignYourSteps.Model.SD1, AlignYourSteps.Model.SDXL)) {
+            t.put("diffusers/timesteps/" + m.id(), Arrays.stream(AlignYourSteps.diffusersTimesteps(m)).asDoubleStream().toArray());
+        }
+        return Collections.unmodifiableMap(t);
     }
 
     @Override

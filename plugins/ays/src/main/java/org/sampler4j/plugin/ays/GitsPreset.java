@@ -1,6 +1,9 @@
 package org.sampler4j.plugin.ays;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.pf4j.Extension;
 import org.sampler4j.api.preset.SchedulePreset;
@@ -30,6 +33,19 @@ public final class GitsPreset implements SchedulePreset {
     @Override
     public List<String> optionNames() {
         return OPTIONS;
+    }
+
+    /**
+     * ComfyUI's precomputed rows, named {@code coeff=C/steps=N} ({@code C} with two decimals, 0.80..1.50 in steps of
+     * 0.05; {@code N} in 2..20): {@code N + 1} sigmas ending at the table's sigma_min.
+     */
+    @Override
+    public Map<String, double[]> tables() {
+        Map<String, double[]> t = new LinkedHashMap<>();
+        for (double c : Gits.coefficients()) {
+            for (int n = 2; n <= 20; n++) t.put(String.format(Locale.ROOT, "coeff=%.2f/steps=%d", c, n), Gits.row(c, n));
+        }
+        return Collections.unmodifiableMap(t);
     }
 
     @Override
