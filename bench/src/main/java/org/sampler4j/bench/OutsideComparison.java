@@ -143,7 +143,7 @@ public final class OutsideComparison {
             }
             Map<String, double[]> samples = new LinkedHashMap<>();
             for (String k : work.keySet()) samples.put(k, new double[reps]);
-            for (Work w : work.values()) for (int warm = 0; warm < 3; warm++) timeOnce(w); // JIT warm-up
+            for (Work w : work.values()) warmUp(w);
             for (int r = 0; r < reps; r++) {
                 for (Map.Entry<String, Work> e : work.entrySet()) samples.get(e.getKey())[r] = timeOnce(e.getValue());
             }
@@ -203,8 +203,14 @@ public final class OutsideComparison {
         return (t - t0) / 1e3 / calls;
     }
 
+    /** JIT warm-up: at least 10 samples and one second (C2 must have compiled the vector kernels). */
+    private static void warmUp(Work w) {
+        long t0 = System.nanoTime();
+        for (int warm = 0; warm < 10 || System.nanoTime() - t0 < 1_000_000_000L; warm++) timeOnce(w);
+    }
+
     private static double medianMicros(Work w, int reps) {
-        for (int warm = 0; warm < 3; warm++) timeOnce(w);
+        warmUp(w);
         double[] s = new double[reps];
         for (int r = 0; r < reps; r++) s[r] = timeOnce(w);
         return median(s);
