@@ -2,6 +2,7 @@ package org.sampler4j.api.noise;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import org.sampler4j.api.math.Parallel;
 import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
@@ -42,40 +43,21 @@ public final class SeededNoise {
 
     private SeededNoise() {}
 
-    /** A per-item generator: float32 noise straight into a slice of the batch's storage, or float64 values. */
-    private interface Gen {
-        void nextFloat(float[] out, int offset, int n);
-
-        double[] nextDouble(int n);
+    /** Draws float32 noise straight into a slice of the batch's storage. */
+    private interface FloatFill {
+        void fill(float[] out, int offset, int n);
     }
+
+    /** A per-item generator: float32 noise into the batch's storage, or float64 values. */
+    private record Gen(FloatFill floats, IntFunction<double[]> doubles) {}
 
     private static Gen gen(Rng rng, long seed) {
         if (rng == Rng.TORCH_CPU) {
             TorchCpuGenerator g = new TorchCpuGenerator(seed);
-            return new Gen() {
-                @Override
-                public void nextFloat(float[] out, int offset, int n) {
-                    g.randnFloat(out, offset, n);
-                }
-
-                @Override
-                public double[] nextDouble(int n) {
-                    return g.randnDouble(n);
-                }
-            };
+            return new Gen(g::randnFloat, g::randnDouble);
         }
         TorchCudaGenerator g = new TorchCudaGenerator(seed);
-        return new Gen() {
-            @Override
-            public void nextFloat(float[] out, int offset, int n) {
-                g.randnFloat(out, offset, n);
-            }
-
-            @Override
-            public double[] nextDouble(int n) {
-                return g.randnDouble(n);
-            }
-        };
+        return new Gen(g::randnFloat, g::randnDouble);
     }
 
     /** One draw of {@code per} values from every item's generator, stacked; the items are drawn in parallel. */
@@ -84,13 +66,13 @@ public final class SeededNoise {
         if (like.precision() == Latent.Precision.FLOAT32) {
             float[] all = new float[per * items];
             Parallel.forRange(items, 1, per * items, (from, to) -> {
-                for (int b = from; b < to; b++) gens[b].nextFloat(all, b * per, per);
+                for (int b = from; b < to; b++) gens[b].floats().fill(all, b * per, per);
             });
             return like.withFloatValues(all);
         }
         double[] all = new double[per * items];
         Parallel.forRange(items, 1, per * items, (from, to) -> {
-            for (int b = from; b < to; b++) System.arraycopy(gens[b].nextDouble(per), 0, all, b * per, per);
+            for (int b = from; b < to; b++) System.arraycopy(gens[b].doubles().apply(per), 0, all, b * per, per);
         });
         return like.withValues(all);
     }

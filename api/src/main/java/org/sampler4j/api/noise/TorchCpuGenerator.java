@@ -229,10 +229,7 @@ public final class TorchCpuGenerator {
      * @param numel  number of elements
      */
     public void randnFloat(float[] out, int offset, int numel) {
-        checkNumel(numel);
-        if (offset < 0 || offset > out.length - numel) {
-            throw new IllegalArgumentException("cannot write " + numel + " values at offset " + offset + " of an array of " + out.length);
-        }
+        checkSlice(out, offset, numel);
         if (numel < FILL_THRESHOLD) {
             for (int i = 0; i < numel; i++) out[offset + i] = (float) scalarNormal();
             return;
@@ -468,6 +465,14 @@ public final class TorchCpuGenerator {
         if ((j & 4) != 0) sin = -sin;
         if (((j - 2) & 4) == 0) cos = -cos;
         return (Float.floatToRawIntBits(sin) & 0xffffffffL) | ((long) Float.floatToRawIntBits(cos) << 32);
+    }
+
+    /** Checks that {@code numel >= 0} values fit in {@code out} from {@code offset}. */
+    static void checkSlice(float[] out, int offset, int numel) {
+        checkNumel(numel);
+        if (offset < 0 || offset > out.length - numel) {
+            throw new IllegalArgumentException("cannot write " + numel + " values at offset " + offset + " of an array of " + out.length);
+        }
     }
 
     private static int checkNumel(int numel) {

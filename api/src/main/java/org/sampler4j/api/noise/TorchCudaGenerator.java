@@ -124,10 +124,7 @@ public final class TorchCudaGenerator {
      * @param numel  number of elements
      */
     public void randnFloat(float[] out, int offset, int numel) {
-        checkNumel(numel);
-        if (offset < 0 || offset > out.length - numel) {
-            throw new IllegalArgumentException("cannot write " + numel + " values at offset " + offset + " of an array of " + out.length);
-        }
+        TorchCpuGenerator.checkSlice(out, offset, numel);
         launch(numel, 4, TorchCudaGenerator::normal4, (i, value) -> out[offset + i] = (float) value);
     }
 
