@@ -416,12 +416,16 @@ final class DdpmFamily implements DiffusersSchedules.Family {
         }
         double[] t = new double[Math.max(0, betas.length - 1)];
         double[] sigmas = new double[betas.length];
+        double[] betasOut = new double[betas.length];
+        double[] alphasOut = new double[betas.length];
         for (int i = 0; i < betas.length; i++) {
             float alpha = (float) Math.sqrt(1f - betas[i] * betas[i]);
             if (i < t.length) t[i] = (float) Math.atan2(betas[i], alpha) / pi * 2f;
             sigmas[i] = alpha == 0 ? ZERO_SNR_SIGMA : (double) betas[i] / alpha;
+            betasOut[i] = betas[i];
+            alphasOut[i] = alpha;
         }
-        return new DiffusersTimesteps(t, "float32", null, 1.0, n, Map.of(), ipndmSchedule(t, sigmas));
+        return new DiffusersTimesteps(t, "float32", null, 1.0, n, Map.of("betas", betasOut, "alphas", alphasOut), ipndmSchedule(t, sigmas));
     }
 
     /** The stepping schedule of {@link #ipndm}, or {@code null} where its sigmas are no decreasing noise levels. */

@@ -27,12 +27,20 @@ public final class DiffusersConfig {
     }
 
     /**
+     * Classes whose settings, {@code set_timesteps} and {@code step} are another class's: diffusers'
+     * {@code DDIMParallelScheduler} and {@code DDPMParallelScheduler} are DDIM and DDPM plus a batched step
+     * ({@link DiffusersStepper#batchStepNoNoise}); their configs load as DDIM's and DDPM's.
+     */
+    private static final Map<String, String> SAME_MATHS = Map.of("DDIMParallelScheduler", "DDIMScheduler", "DDPMParallelScheduler", "DDPMScheduler");
+
+    /**
      * Builds a config for {@code className} from the given settings (keys starting with {@code _} such as
      * {@code _class_name} and {@code _diffusers_version} are metadata and skipped).
      */
     public static DiffusersConfig of(String className, Map<String, ?> settings) {
-        ClassDefaults.Entry e = ClassDefaults.ALL.get(className);
-        if (e == null) throw new ScheduleException(Names.unknown("diffusers scheduler class", className, ClassDefaults.ALL.keySet()));
+        className = SAME_MATHS.getOrDefault(className, className);
+        ClassDefaults.Entry e = entry(className);
+        if (e == null) throw new ScheduleException(Names.unknown("diffusers scheduler class", className, knownClasses()));
         Map<String, Object> v = new LinkedHashMap<>(e.config());
         List<String> ignored = new java.util.ArrayList<>();
         for (Map.Entry<String, ?> s : settings.entrySet()) {
@@ -43,9 +51,56 @@ public final class DiffusersConfig {
         return new DiffusersConfig(className, Collections.unmodifiableMap(v), List.copyOf(ignored));
     }
 
+    /**
+     * The settings a class's {@code __init__} rewrites with {@code register_to_config} after validating the arguments as
+     * given (so they show in its {@code config} and travel on with {@code from_config}, between the DPM-Solver, DEIS
+     * and UniPC classes): the DPM-Solver classes turn {@code algorithm_type='deis'} into
+     * {@code dpmsolver++} and the solver types {@code logrho/bh1/bh2} into {@code midpoint}; DEIS turns
+     * {@code dpmsolver/dpmsolver++} into {@code deis} and {@code midpoint/heun/bh1/bh2} into {@code logrho}; UniPC turns
+     * {@code midpoint/heun/logrho} into {@code bh2}. Other values are left for the class to accept or reject.
+     */
+    private static void registerToConfig(String className, Map<String, Object> v) {
+        Object algorithm = v.get("algorithm_type");
+        Object solver = v.get("solver_type");
+        switch (className) {
+            case "DPMSolverMultistepScheduler", "DPMSolverSinglestepScheduler", "EDMDPMSolverMultistepScheduler", "DPMSolverMultistepInverseScheduler" -> {
+                if ("deis".equals(algorithm)) v.put("algorithm_type", "dpmsolver++");
+                if (List.of("logrho", "bh1", "bh2").contains(solver)) v.put("solver_type", "midpoint");
+            }
+            case "DEISMultistepScheduler" -> {
+                if (List.of("dpmsolver", "dpmsolver++").contains(algorithm)) v.put("algorithm_type", "deis");
+                if (List.of("midpoint", "heun", "bh1", "bh2").contains(solver)) v.put("solver_type", "logrho");
+            }
+            case "UniPCMultistepScheduler" -> {
+                if (List.of("midpoint", "heun", "logrho").contains(solver)) v.put("solver_type", "bh2");
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * diffusers' {@code OtherClass.from_config(this.config)}: {@code className}'s defaults overridden by the settings of
+     * this config that {@code className} knows; the settings it does not know are kept but ignored (listed by
+     * {@link #ignoredKeys()}), and travel on to the next {@code from_config}, as diffusers keeps them in the new
+     * scheduler's {@code config}. What this class's {@code __init__} rewrote in its {@code config} travels rewritten (a
+     * DPM-Solver config arrives in DEIS with {@code algorithm_type='deis'}, and back as {@code dpmsolver++}).
+     */
+    public DiffusersConfig forClass(String className) {
+        Map<String, Object> stored = new LinkedHashMap<>(values);
+        registerToConfig(this.className, stored);
+        return of(className, stored);
+    }
+
+    private static ClassDefaults.Entry entry(String className) {
+        ClassDefaults.Entry e = ClassDefaults.ALL.get(className);
+        return e != null ? e : StepOnlyFamily.DEFAULTS.get(className);
+    }
+
     /** Known class names. */
     public static java.util.Set<String> knownClasses() {
-        return ClassDefaults.ALL.keySet();
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(ClassDefaults.ALL.keySet());
+        all.addAll(StepOnlyFamily.DEFAULTS.keySet());
+        return Collections.unmodifiableSet(all);
     }
 
     /** The diffusers class name. */
@@ -58,10 +113,10 @@ public final class DiffusersConfig {
     public List<String> ignoredKeys() { return ignored; }
 
     /** The class attribute {@code order}. */
-    public int order() { return ClassDefaults.ALL.get(className).order(); }
+    public int order() { return entry(className).order(); }
 
     /** The parameter names of the class's {@code set_timesteps}. */
-    public List<String> setTimestepsParams() { return ClassDefaults.ALL.get(className).setTimestepsParams(); }
+    public List<String> setTimestepsParams() { return entry(className).setTimestepsParams(); }
 
     /** Whether the key is set to a non-null value. */
     public boolean has(String key) { return values.get(key) != null; }

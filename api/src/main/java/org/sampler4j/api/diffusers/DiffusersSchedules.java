@@ -69,6 +69,8 @@ public final class DiffusersSchedules {
         for (String c : new String[] {"DDIMScheduler", "DDPMScheduler", "PNDMScheduler", "LCMScheduler", "TCDScheduler", "IPNDMScheduler"}) {
             FAMILIES.put(c, ddpm);
         }
+        Family stepOnly = new StepOnlyFamily();
+        for (String c : StepOnlyFamily.DEFAULTS.keySet()) FAMILIES.put(c, stepOnly);
         Family flowEdm = new FlowEdmFamily();
         for (String c : new String[] {"FlowMatchEulerDiscreteScheduler", "EDMEulerScheduler", "EDMDPMSolverMultistepScheduler"}) {
             FAMILIES.put(c, flowEdm);

@@ -1,82 +1,186 @@
 package org.sampler4j.api.diffusers;
 
-import java.util.Arrays;
 import java.util.Map;
-import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.NoiseSource;
-import org.sampler4j.api.sampler.Sampler;
-import org.sampler4j.api.sampler.SamplerStepper;
-import org.sampler4j.api.sampler.Samplers;
-import org.sampler4j.api.sampler.SamplingContext;
+import org.sampler4j.api.schedule.DiscreteNoiseModel;
 import org.sampler4j.api.schedule.ScheduleException;
 
 /**
- * diffusers' loop-owning API over sampler4j samplers, for code that calls its own model:
+ * A diffusers scheduler object for code that owns its loop (calls its own model, edits latents between steps, adds
+ * noise to a clean sample, starts part-way, switches classes by config):
  *
  * <pre>{@code
- * try (DiffusersStepper s = DiffusersStepper.create(config, SetTimesteps.steps(10), Map.of(), noise)) {
- *     Latent sample = s.initialSample(latents);
- *     for (double t : s.timesteps()) {
- *         Latent out = unet(s.scaleModelInput(sample, t), t);
- *         sample = s.step(out, t, sample);
- *     }
+ * DiffusersStepper s = DiffusersStepper.create(DiffusersConfig.of("EulerDiscreteScheduler", Map.of()), null);
+ * s.setTimesteps(10);
+ * Latent sample = s.initialSample(latents);
+ * for (double t : s.timesteps()) {
+ *     Latent out = unet(s.scaleModelInput(sample, t), t);
+ *     sample = s.step(out, t, sample);
  * }
  * }</pre>
- * The scheduler class's {@link DiffusersRoute} names the sampler that does its maths; the sampler runs as a
- * suspended call ({@link SamplerStepper}) over the route's sigma list ({@link DiffusersRoute#samplerSigmas()}: the
- * schedule's sigmas, or DDIM/PNDM's {@code (from, to)} pairs) and each {@code step} answers one of its model
- * evaluations. The timesteps, {@code init_noise_sigma} and sample frame are the class's, so a diffusers pipeline loop
- * reproduces.
+ *
+ * <p>What follows diffusers' rules: {@code step} uses the sample it is given; the step index starts at
+ * {@link #setBeginIndex} if set, else at the position of the first timestep seen ({@code index_for_timestep}: the
+ * second occurrence of a repeated timestep) and advances by one per {@code step}; {@link #addNoise} picks its noise
+ * level by the class's own rule; {@link #fromConfig} keeps only the keys the new class knows. The noise source plays
+ * diffusers' {@code generator} ({@link org.sampler4j.api.noise.TorchGeneratorNoise} draws exactly what one torch
+ * generator draws); classes that draw no noise need none ({@code null}).
+ *
+ * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDIMInverse,
+ * DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative and PNDM (with or without its Runge-Kutta warm-up) step
+ * natively with diffusers' state (stored first-stage sample,
+ * derivative history, PNDM's counter), so an edited sample is followed exactly. The other classes run a sampler4j
+ * sampler as a suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample
+ * with an error rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call
+ * (or DDIM's pairs).
+ *
+ * <p>Not thread-safe, like a diffusers scheduler.
  */
 public final class DiffusersStepper implements AutoCloseable {
-    private final DiffusersTimesteps schedule;
-    private final DiffusersRoute route;
-    private final Sampler sampler;
-    private final double[] sigmas;
+    private final DiffusersConfig cfg;
+    private final Map<String, Object> stepKwargs;
     private final NoiseSource noise;
-    private final Map<String, Object> options;
-    private SamplerStepper stepper;
-    private SamplerStepper.Request pending;
-    private int calls;
+    private DiffusersTimesteps schedule;
+    private ClassSteps steps;
+    private Integer beginIndex;
+    private Integer stepIndex;
 
-    private DiffusersStepper(DiffusersTimesteps schedule, DiffusersRoute route, NoiseSource noise) {
-        this.schedule = schedule;
-        this.route = route;
-        this.sampler = Samplers.get(route.samplerId());
-        this.options = route.options();
-        this.noise = noise;
-        if (schedule.schedule() == null) {
-            throw new ScheduleException("this scheduler configuration has no sampler4j schedule (" + Arrays.toString(schedule.sigmas()) + "); it cannot be stepped");
-        }
-        // diffusers holds its sigmas as float32
-        double[] s = org.sampler4j.api.math.Numerics.toF32(route.samplerSigmas().apply(schedule));
-        if (route.frame() == DiffusersRoute.Frame.FLOW_VP) {
-            for (int i = 0; i < s.length; i++) s[i] = s[i] / (1 - s[i]);
-        }
-        this.sigmas = s;
+    private DiffusersStepper(DiffusersConfig cfg, Map<String, Object> stepKwargs, NoiseSource noise) {
+        DiffusersSchedules.checkInit(cfg);
+        this.cfg = cfg;
+        this.stepKwargs = Map.copyOf(stepKwargs);
+        String cls = cfg.className();
+        this.noise = noise != null ? noise : (s, sn, like) -> {
+            throw new IllegalStateException(cls + " draws noise in step(), and this stepper has no noise source; create it with one,"
+                    + " e.g. TorchGeneratorNoise.cpu(seed) for diffusers' generator=torch.manual_seed(seed)");
+        };
     }
 
     /**
-     * A stepper for {@code SchedulerClass(**config)} after {@code set_timesteps(**args)}.
+     * {@code SchedulerClass(**config)}, before {@code set_timesteps}.
      *
-     * @param stepKwargs the extra {@code step()} arguments ({@code eta}, {@code s_churn}, {@code order} ...)
-     * @param noise the noise the scheduler draws (diffusers' {@code generator})
+     * @param stepKwargs the extra {@code step()} arguments ({@code eta}, {@code s_churn}, {@code order} ...), fixed for the run
+     * @param noise diffusers' {@code generator}; {@code null} for classes that draw no noise
+     * @throws ScheduleException where the class's {@code __init__} raises
      */
-    public static DiffusersStepper create(DiffusersConfig cfg, SetTimesteps args, Map<String, Object> stepKwargs, NoiseSource noise) {
-        DiffusersTimesteps ts = DiffusersSchedules.setTimesteps(cfg, args);
-        return new DiffusersStepper(ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
+    public static DiffusersStepper create(DiffusersConfig cfg, Map<String, Object> stepKwargs, NoiseSource noise) {
+        return new DiffusersStepper(cfg, stepKwargs, noise);
     }
 
-    /** The timesteps of the model calls ({@code scheduler.timesteps}). */
+    /** {@code SchedulerClass(**config)} with no extra {@code step()} arguments. */
+    public static DiffusersStepper create(DiffusersConfig cfg, NoiseSource noise) {
+        return new DiffusersStepper(cfg, Map.of(), noise);
+    }
+
+    /**
+     * {@code SchedulerClass(**config)} followed by {@code set_timesteps(**args)}.
+     *
+     * @param stepKwargs the extra {@code step()} arguments ({@code eta}, {@code s_churn}, {@code order} ...)
+     * @param noise the noise the scheduler draws (diffusers' {@code generator}); {@code null} for deterministic classes
+     */
+    public static DiffusersStepper create(DiffusersConfig cfg, SetTimesteps args, Map<String, Object> stepKwargs, NoiseSource noise) {
+        return new DiffusersStepper(cfg, stepKwargs, noise).setTimesteps(args);
+    }
+
+    /**
+     * diffusers' {@code NewClass.from_config(old.config)}: a stepper of {@code className} from another class's
+     * config, keeping only the keys {@code className} knows (the others fall back to its defaults).
+     */
+    public static DiffusersStepper fromConfig(String className, DiffusersConfig config, Map<String, Object> stepKwargs, NoiseSource noise) {
+        return new DiffusersStepper(config.forClass(className), stepKwargs, noise);
+    }
+
+    /** The class and its effective settings ({@code scheduler.config}). */
+    public DiffusersConfig config() {
+        return cfg;
+    }
+
+    /** {@code set_timesteps(num_inference_steps)}; resets the step index and the class's state. */
+    public DiffusersStepper setTimesteps(int numInferenceSteps) {
+        return setTimesteps(SetTimesteps.steps(numInferenceSteps));
+    }
+
+    /** {@code set_timesteps(**args)}; resets the step index, the begin index and the class's state, as diffusers does. */
+    public DiffusersStepper setTimesteps(SetTimesteps args) {
+        DiffusersTimesteps ts = DiffusersSchedules.setTimesteps(cfg, args);
+        close();
+        String cls = cfg.className();
+        if (SigmaSpaceSteps.handles(cls)) {
+            steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
+        } else if (cls.equals("PNDMScheduler")) {
+            steps = new PndmSteps(cfg, ts);
+        } else if (cls.equals("UnCLIPScheduler")) {
+            steps = new UnclipSteps(cfg, noise);
+        } else if (cls.equals("CMStochasticIterativeScheduler")) {
+            steps = new ConsistencySteps(cfg, ts, noise);
+        } else if (cls.equals("IPNDMScheduler")) {
+            steps = new IpndmSteps(ts);
+        } else if (AlphaSpaceSteps.handles(cls)) {
+            steps = new AlphaSpaceSteps(cfg, ts, stepKwargs, noise);
+        } else {
+            steps = new SamplerSteps(cls, ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
+        }
+        schedule = ts;
+        stepIndex = null;
+        beginIndex = null;
+        return this;
+    }
+
+    private DiffusersTimesteps schedule() {
+        if (schedule == null) throw new IllegalStateException(cfg.className() + ": call setTimesteps(n) first");
+        return schedule;
+    }
+
+    /**
+     * {@code scheduler.timesteps}: after {@link #setTimesteps}, the model calls' timesteps; before it, what the class's
+     * {@code __init__} holds (the training timesteps, descending).
+     */
     public double[] timesteps() {
-        return schedule.timesteps();
+        if (schedule != null) return schedule.timesteps();
+        if (cfg.has("num_train_timesteps")) {
+            int n = cfg.integer("num_train_timesteps");
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) t[i] = n - 1 - i;
+            return t;
+        }
+        throw new IllegalStateException(cfg.className() + " has no timesteps before setTimesteps; call setTimesteps(n) first");
+    }
+
+    /** {@code scheduler.sigmas} after {@link #setTimesteps}, or {@code null} for classes without sigmas (DDIM, PNDM ...). */
+    public double[] sigmas() {
+        return schedule().sigmas();
+    }
+
+    /** {@code scheduler.num_inference_steps}. */
+    public Integer numInferenceSteps() {
+        return schedule().numInferenceSteps();
+    }
+
+    /** PNDM's {@code prk_timesteps} (empty with {@code skip_prk_steps}). */
+    public double[] prkTimesteps() {
+        return pndmArray("prk_timesteps");
+    }
+
+    /** PNDM's {@code plms_timesteps}. */
+    public double[] plmsTimesteps() {
+        return pndmArray("plms_timesteps");
+    }
+
+    private double[] pndmArray(String key) {
+        if (!cfg.className().equals("PNDMScheduler")) throw new IllegalStateException(key + " belongs to PNDMScheduler, not " + cfg.className());
+        return schedule().extras().get(key).clone();
+    }
+
+    /** The class attribute {@code order} (2 for Heun and KDPM2: two model calls per step in {@link #timesteps()}). */
+    public int order() {
+        return cfg.order();
     }
 
     /** {@code init_noise_sigma} (1 for VP and flow classes). */
     public double initNoiseSigma() {
-        return schedule.initNoiseSigma() == null ? 1.0 : schedule.initNoiseSigma();
+        return schedule().initNoiseSigma() == null ? 1.0 : schedule().initNoiseSigma();
     }
 
     /** The first sample: {@code latents * init_noise_sigma}. */
@@ -84,104 +188,154 @@ public final class DiffusersStepper implements AutoCloseable {
         return Latents.scale(initNoiseSigma(), latents);
     }
 
-    /** {@code scheduler.scale_model_input(sample, t)}. */
-    public Latent scaleModelInput(Latent sample, double t) {
-        SamplerStepper.Request r = request(sample, t);
-        switch (route.frame()) {
-            case VE:
-                return Latents.scale(1 / Math.sqrt(r.sigma() * r.sigma() + 1), sample);
-            case EDM:
-                return Latents.scale(1 / Math.sqrt(r.sigma() * r.sigma() + route.sigmaData() * route.sigmaData()), sample);
-            default:
-                return sample;
-        }
+    /** {@code scheduler.begin_index}, or {@code null} when unset. */
+    public Integer beginIndex() {
+        return beginIndex;
+    }
+
+    /** {@code scheduler.step_index}: the next model call's index, or {@code null} before the first call. */
+    public Integer stepIndex() {
+        return stepIndex;
     }
 
     /**
-     * {@code scheduler.step(model_output, t, sample).prev_sample}.
+     * {@code set_begin_index(k)}: the loop starts at {@code timesteps()[k]} (img2img {@code strength}, a pipeline that
+     * skips the first steps). Call it after {@link #setTimesteps}, before the first call.
+     */
+    public void setBeginIndex(int index) {
+        int n = schedule().timesteps().length;
+        if (index < 0 || index >= n) throw new IllegalArgumentException("begin index must be in [0, " + n + "), got " + index);
+        beginIndex = index;
+    }
+
+    /**
+     * diffusers' {@code scheduler._step_index = None}: the next call finds its index again (from the begin index or the
+     * timestep) while the class keeps its history; diffusers' IPNDM test runs a second pass over the timesteps so.
+     */
+    public void resetStepIndex() {
+        stepIndex = null;
+    }
+
+    /** diffusers' {@code index_for_timestep}: the second of two equal timesteps, so a restart skips a finished first stage. */
+    private int indexForTimestep(double t) {
+        double[] ts = schedule().timesteps();
+        int first = -1;
+        int second = -1;
+        for (int i = 0; i < ts.length; i++) {
+            if (Math.abs(ts[i] - t) <= 1e-4 * Math.max(1, Math.abs(t))) {
+                if (first < 0) first = i;
+                else if (second < 0) second = i;
+            }
+        }
+        if (first < 0) throw new IllegalArgumentException(cfg.className() + ": timestep " + t + " is not one of timesteps(); iterate over timesteps()");
+        return second >= 0 ? second : first;
+    }
+
+    private int index(double t) {
+        if (stepIndex == null) stepIndex = beginIndex != null ? beginIndex : indexForTimestep(t);
+        if (stepIndex >= schedule().timesteps().length) throw new IllegalStateException(cfg.className() + ": the schedule is finished; no model call is left");
+        return stepIndex;
+    }
+
+    /** {@code scheduler.scale_model_input(sample, t)}: the network's input at this model call. */
+    public Latent scaleModelInput(Latent sample, double t) {
+        return schedule() == null ? sample : steps.scaleModelInput(sample, t, index(t));
+    }
+
+    /**
+     * {@code scheduler.step(model_output, t, sample).prev_sample}: one update from the given sample.
      *
-     * @throws IllegalArgumentException if {@code t} is not the timestep of this model call
+     * @throws IllegalArgumentException if {@code t} is not one of {@link #timesteps()} on the first call
      */
     public Latent step(Latent modelOutput, double t, Latent sample) {
-        SamplerStepper.Request r = request(sample, t);
-        Denoiser d = route.postprocess().apply((x, sigma) -> denoised(x, sigma, modelOutput));
-        stepper.respond(d.denoise(r.x(), r.sigma()));
-        pending = null;
-        calls++;
-        SamplerStepper.Request next = stepper.next();
-        if (next == null) return toFrame(stepper.result(), sigmas[sigmas.length - 1]);
-        pending = next;
-        return toFrame(next.x(), next.sigma());
-    }
-
-    private Latent denoised(Latent x, double sigma, Latent out) {
-        if (route.frame() == DiffusersRoute.Frame.FLOW_VP) return flowVpDenoised(x, sigma, out);
-        if (route.frame() != DiffusersRoute.Frame.EDM) return route.prediction().denoised(x, sigma, out);
-        double sd = route.sigmaData();
-        double v = sigma * sigma + sd * sd;
-        double cSkip = sd * sd / v;
-        double cOut = (route.prediction() == org.sampler4j.api.model.Prediction.V_PREDICTION ? -1 : 1) * sigma * sd / Math.sqrt(v);
-        return Latents.sum(cSkip, x, cOut, out);
+        schedule();
+        Latent prev = steps.step(modelOutput, t, sample, index(t));
+        stepIndex++;
+        return prev;
     }
 
     /**
-     * diffusers' {@code x0} for flow sigmas in a VP-type solver ({@code alpha = 1 - s}, {@code sigma_t = s}), in terms
-     * of the sampler's {@code x = sample / alpha} and {@code sigma = s / alpha}.
+     * {@code UnCLIPScheduler.step(model_output, t, sample, prev_timestep=prev)}: one update from {@code t} to
+     * {@code prevTimestep} (a pipeline that skips timesteps passes the next one; {@link #step} goes to {@code t - 1}).
+     *
+     * @throws IllegalStateException for other classes (their step goes where the schedule says)
      */
-    private Latent flowVpDenoised(Latent x, double sigma, Latent out) {
-        double alpha = 1 / (1 + sigma);
-        double sigmaT = sigma / (1 + sigma);
-        switch (route.prediction()) {
-            case FLOW:
-                return Latents.sum(alpha, x, -sigmaT, out);
-            case EPSILON:
-                return Latents.sum(1, x, -sigma, out);
-            case V_PREDICTION:
-                return Latents.sum(alpha * alpha, x, -sigmaT, out);
-            default:
-                return out;
-        }
+    public Latent step(Latent modelOutput, double t, Latent sample, int prevTimestep) {
+        schedule();
+        if (!(steps instanceof UnclipSteps u)) throw new IllegalStateException("prev_timestep is a step argument of UnCLIPScheduler only, not " + cfg.className());
+        u.prevTimestep(prevTimestep);
+        return step(modelOutput, t, sample);
     }
 
-    private SamplerStepper.Request request(Latent sample, double t) {
-        if (stepper == null) {
-            stepper = new SamplerStepper(sampler, sampler.options(options), sigmas, fromFrame(sample, sigmas[0]), SamplingContext.of(noise));
-        }
-        if (pending == null) {
-            pending = stepper.next();
-            if (pending == null) throw new IllegalStateException("the schedule is finished; no model call is left");
-        }
-        double[] ts = schedule.timesteps();
-        if (calls < ts.length && !(Math.abs(ts[calls] - t) <= 1e-4 * Math.max(1, Math.abs(t)))) {
-            throw new IllegalArgumentException("model call " + calls + " is at timestep " + ts[calls] + ", got " + t + "; iterate over timesteps()");
-        }
-        return pending;
+    /**
+     * {@code DDIMParallelScheduler/DDPMParallelScheduler.batch_step_no_noise(model_output, timesteps, sample)}: each
+     * batch item (first dimension) steps from its own timestep {@code t[b]} to {@code t[b] - N // n}, without noise and
+     * without touching the step index (DDIM and DDPM configs only).
+     */
+    public Latent batchStepNoNoise(Latent modelOutput, int[] t, Latent sample) {
+        schedule();
+        return AlphaSpaceSteps.of(steps, cfg.className()).batchStepNoNoise(modelOutput, t, sample);
     }
 
-    private Latent fromFrame(Latent sample, double sigma) {
-        double a = alpha(sigma);
-        return a == 1 ? sample : Latents.scale(1 / a, sample);
+    /**
+     * {@code scheduler.add_noise(original, noise, timesteps)} with one timestep for the whole batch; see
+     * {@link #addNoise(Latent, Latent, double[])}.
+     */
+    public Latent addNoise(Latent original, Latent noise, double t) {
+        return addNoise(original, noise, new double[] {t});
     }
 
-    private Latent toFrame(Latent x, double sigma) {
-        double a = alpha(sigma);
-        return a == 1 ? x : Latents.scale(a, x);
-    }
-
-    /** The scale of the class's sample relative to the sampler's VE {@code x} at the sampler's {@code sigma}. */
-    private double alpha(double sigma) {
-        switch (route.frame()) {
-            case VP:
-                return 1 / Math.sqrt(1 + sigma * sigma);
-            case FLOW_VP:
-                return 1 / (1 + sigma);
-            default:
-                return 1;
+    /**
+     * {@code scheduler.add_noise(original, noise, timesteps)}: one timestep per batch item (the first dimension), or
+     * one for all. The noise level follows the class: the sigma-space, multistep, EDM and flow classes take
+     * {@code sigmas[index]} (the index is {@code index_for_timestep(t)} before {@link #setBeginIndex}, else the current
+     * step index, else the begin index); DDIM, DDPM, PNDM, LCM and TCD take {@code alphas_cumprod[t]}.
+     */
+    public Latent addNoise(Latent original, Latent noise, double[] t) {
+        int batch = original.shape().length == 0 ? 1 : original.shape()[0];
+        if (t.length != 1 && t.length != batch) {
+            throw new IllegalArgumentException("addNoise needs one timestep or one per batch item (" + batch + "), got " + t.length);
         }
+        if (noise.size() != original.size()) throw new IllegalArgumentException("noise has " + noise.size() + " values, the sample " + original.size());
+        double[] x = original.toDoubleArray();
+        double[] n = noise.toDoubleArray();
+        double[] out = new double[x.length];
+        int per = x.length / batch;
+        for (int b = 0; b < batch; b++) {
+            double[] c = noiseCoefficients(t[t.length == 1 ? 0 : b]);
+            for (int i = b * per; i < (b + 1) * per; i++) out[i] = c[0] * x[i] + c[1] * n[i];
+        }
+        return original.withValues(out);
     }
 
+    /** {@code (a, b)} of {@code a * original + b * noise} at timestep {@code t}. */
+    private double[] noiseCoefficients(double t) {
+        String cls = cfg.className();
+        boolean byAlpha = java.util.List.of("DDIMScheduler", "DDIMInverseScheduler", "DDPMScheduler", "PNDMScheduler", "LCMScheduler", "TCDScheduler",
+                "UnCLIPScheduler").contains(cls);
+        if (byAlpha) {
+            DiscreteNoiseModel m = cls.equals("UnCLIPScheduler") ? UnclipSteps.model(cfg) : DdpmFamily.model(cfg);
+            int ti = (int) Math.round(t);
+            if (ti < 0 || ti >= m.numTrainTimesteps()) throw new IllegalArgumentException(cls + ": addNoise timestep must be in [0, " + m.numTrainTimesteps() + "), got " + t);
+            double a = m.alphaCumprod(ti);
+            return new double[] {Math.sqrt(a), Math.sqrt(1 - a)};
+        }
+        double[] sig = schedule().sigmas();
+        if (sig == null) throw new IllegalStateException(cls + " has no sigmas; addNoise is not supported for it");
+        int idx = beginIndex == null ? indexForTimestep(t) : stepIndex != null ? stepIndex : beginIndex;
+        double s = sig[idx];
+        if (cfg.className().startsWith("FlowMatch") || cfg.bool("use_flow_sigmas")) return new double[] {1 - s, s};
+        if (java.util.List.of("DPMSolverMultistepScheduler", "DPMSolverSinglestepScheduler", "DEISMultistepScheduler",
+                "UniPCMultistepScheduler", "SASolverScheduler").contains(cls)) {
+            double alpha = 1 / Math.sqrt(s * s + 1);
+            return new double[] {alpha, s * alpha};
+        }
+        return new double[] {1, s};
+    }
+
+    /** Ends a suspended sampler, if the class runs one. */
     @Override
     public void close() {
-        if (stepper != null) stepper.close();
+        if (steps != null) steps.close();
     }
 }

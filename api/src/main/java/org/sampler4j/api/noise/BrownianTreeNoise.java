@@ -31,8 +31,9 @@ import org.sampler4j.api.sampler.NoiseSource;
  * <p>Same as torchsde / k-diffusion: the law of the noise (unit variance, Brownian correlations between intervals,
  * {@code noise(a, b) = -noise(b, a)}), order independence, per-row seeds ({@link #BrownianTreeNoise(long[], double,
  * double, double)}, k-diffusion's list of seeds: a row's noise is independent of the batch size). Not the same: the
- * values. torchsde splits intervals at the query points with its own seed tree and, in ComfyUI, computes in float32;
- * a bit-exact torchsde port is out of scope (the conformance data replaced the tree with recorded i.i.d. draws). Also
+ * values: for torchsde's values (what k-diffusion and ComfyUI draw) use {@link TorchsdeBrownianNoise}, the host's
+ * default for the SDE DPM-Solver++ samplers ({@code brownian-torchsde}); this class stays as a seed-stable Brownian
+ * source with a float64 tree for any latent precision, a tolerance parameter and range checks. Also
  * different: below the tolerance the path is linear, so increments over intervals only a few tolerances long have
  * slightly less than unit variance (relative error about {@code tolerance / |sigmaNext - sigma|}); queries outside
  * {@code [sigmaMin, sigmaMax]} are rejected (torchsde clamps them into the range with a warning), so build the tree

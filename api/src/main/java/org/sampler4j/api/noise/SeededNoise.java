@@ -37,6 +37,10 @@ public final class SeededNoise {
         /** Parses {@code torch-cpu} or {@code torch-cuda}. */
         public static Rng parse(String s) {
             for (Rng r : values()) if (r.id().equals(s)) return r;
+            if (TorchsdeBrownianNoise.ID.equals(s)) {
+                throw new IllegalArgumentException("'" + s + "' is a per-step noise, not a generator of the initial noise: give it for the steps"
+                        + " (recipe 'rng: {initial: torch-cpu, steps: " + s + "}', command line '--step-rng " + s + "')");
+            }
             throw new IllegalArgumentException(Names.unknown("rng", s, Arrays.stream(values()).map(Rng::id).toList()));
         }
     }

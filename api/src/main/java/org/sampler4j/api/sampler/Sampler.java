@@ -24,6 +24,16 @@ public interface Sampler extends ExtensionPoint {
      */
     Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions options, SamplingContext ctx);
 
+    /**
+     * The per-step noise this sampler's reference implementation draws with these options, as a
+     * {@link org.sampler4j.api.noise.StepNoise} name, or {@code null} for i.i.d. normals from the run's generator. A host
+     * uses it when the user names no per-step noise: k-diffusion's and ComfyUI's SDE DPM-Solver++ samplers answer
+     * {@code brownian-torchsde}.
+     */
+    default String referenceNoise(SamplerOptions options) {
+        return null;
+    }
+
     /** Validates options for this sampler (defaults filled in). */
     default SamplerOptions options(Map<String, ?> given) {
         return SamplerOptions.of(info().id(), info().options(), given);

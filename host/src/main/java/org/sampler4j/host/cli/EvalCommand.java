@@ -80,6 +80,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr.")
     boolean quiet;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Run the samples as Apache Spark tasks on MASTER (local[N], spark://HOST:PORT, yarn, k8s://URL); same numbers.")
+    String spark;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec cmd;
 
@@ -89,14 +92,15 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter err = cmd.commandLine().getErr();
         Evaluation.Settings settings = new Evaluation.Settings(perClass, seed, guidance, guidanceRescale, new LinkedHashMap<>(options), rng, referenceSteps);
         Evaluation.Report report;
-        try (DiffusionModel m = Models.open(model); Classifier c = classifier()) {
+        java.util.function.Consumer<String> progress = line -> {
+            if (!quiet) {
+                err.println(line);
+                err.flush();
+            }
+        };
+        try (DiffusionModel m = Models.open(model); Classifier c = classifier(); org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet)) {
             List<Evaluation.Case> cases = cases(m);
-            report = Evaluation.run(m, c, cases, settings, line -> {
-                if (!quiet) {
-                    err.println(line);
-                    err.flush();
-                }
-            });
+            report = cluster != null ? cluster.evaluate(m, c, cases, settings, Cluster.plugins(), progress) : Evaluation.run(m, c, cases, settings, progress);
         }
         Optional<Evaluation.Row> best = report.cheapestReaching(bar);
         if (plot != null) {

@@ -18,7 +18,10 @@ final class Metrics {
             double n = m.get(key);
             double exact = m.getOrDefault(p + "_exact", 0.0);
             double max = m.getOrDefault(p + "_diff_max", 0.0);
-            parts.add(String.format(Locale.ROOT, "%s: %.0f/%.0f bit-exact (%.1f %%), max |diff| %.3g", p, exact, n, 100 * exact / n, max));
+            String part = String.format(Locale.ROOT, "%s: %.0f/%.0f bit-exact (%.1f %%), max |diff| %.3g", p, exact, n, 100 * exact / n, max);
+            if (m.containsKey(p + "_ulp_max")) part += String.format(Locale.ROOT, ", max %.0f ulp", m.get(p + "_ulp_max"));
+            if (m.containsKey(p + "_rel_max")) part += String.format(Locale.ROOT, ", max relative %.3g", m.get(p + "_rel_max"));
+            parts.add(part);
         }
         return String.join("; ", parts);
     }

@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Generate images from recipe files (RECIPE.yaml, see examples/recipes/README.md; a PNG written by sampler4j is one too),",
                 "or from options: a model (a TorchScript model folder or the built-in 'gmm'), a sampler and a schedule.",
-                "With recipes only --out-dir, --no-grid, --quiet and --json apply; change a recipe with a small one that 'extends' it.",
+                "With recipes only --out-dir, --no-grid, --quiet, --json, --spark and --resume apply; change a recipe with a small one that 'extends' it.",
                 "Every PNG carries its full settings in a text chunk ('" + RunSettings.PNG_KEY + "'); 'run --from IMAGE.png' reproduces it.",
                 "Several --sampler/--schedule values or a batch also write a labelled grid (contact sheet)."},
         footer = {"", "Examples:", "  sampler4j run examples/recipes/karras-sigmas.yaml", "  sampler4j run --model tools/fixtures/models/tiny-unet --class 3 --guidance 4 --seed 42 -o out/cat.png",
@@ -77,6 +77,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rng", paramLabel = "RNG", description = "Noise generator: torch-cpu (default) or torch-cuda.")
     String rng = "torch-cpu";
 
+    @Option(names = "--step-rng", paramLabel = "NOISE", description = "Per-step noise of stochastic samplers: torch-cpu, torch-cuda or brownian-torchsde"
+            + " (torchsde's Brownian tree, value for value as k-diffusion and ComfyUI draw it). Default: brownian-torchsde for"
+            + " dpmpp_sde, dpmpp_2m_sde and dpmpp_3m_sde (unless -O reference=diffusers), else the --rng generator.")
+    String stepRng;
+
     @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1 = none; the unconditional pass is skipped).")
     double guidance = 1;
 
@@ -107,6 +112,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document describing the files, settings and timings.")
     boolean json;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "With recipes: run the cells as Apache Spark tasks on MASTER (local[N], spark://HOST:PORT, yarn, k8s://URL); same images.")
+    String spark;
+
+    @Option(names = "--resume", description = "With --spark: skip the cells a previous run of the same recipe completed.")
+    boolean resume;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec cmd;
 
@@ -127,6 +138,7 @@ final class RunCommand implements Callable<Integer> {
     private Integer runNow() throws IOException {
         if (!recipes.isEmpty()) return runRecipes();
         if (outDir != null) throw new Main.UserException("--out-dir applies to recipe files; give -o FILE.png with --model");
+        if (spark != null || resume) throw new Main.UserException((spark != null ? "--spark" : "--resume") + " applies to recipe files: give RECIPE.yaml (the --model form runs on this machine)");
         PrintWriter out = cmd.commandLine().getOut();
         RunSettings base = from != null ? fromImage(from) : null;
         if (base == null && model == null) throw new Main.UserException("give --model (a model folder or gmm), or --from IMAGE.png");
@@ -153,7 +165,7 @@ final class RunCommand implements Callable<Integer> {
                 List<String> labels = new ArrayList<>();
                 for (int i = 0; i < s.batch(); i++) {
                     BufferedImage img = Images.of(res.pixels(), i);
-                    RunSettings one = s.item(i);
+                    RunSettings one = res.settings().item(i);
                     Path file = many ? sibling(output, (rows.size() > 1 ? "-" + r : "") + (s.batch() > 1 || rows.size() > 1 ? "-" + i : "")) : output;
                     Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
                     cells.add(img);
@@ -205,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Options that mean the same with and without recipes. */
-    private static final List<String> RECIPE_OPTIONS = List.of("--out-dir", "--no-grid", "--quiet", "--json");
+    private static final List<String> RECIPE_OPTIONS = List.of("--out-dir", "--no-grid", "--quiet", "--json", "--spark", "--resume");
 
     /** Whether this run probably needs the PyTorch engine: any model but the analytic ones (recipes: their model lines). */
     private boolean usesNetwork() {
@@ -238,20 +250,23 @@ final class RunCommand implements Callable<Integer> {
             loaded.add(lr);
         }
         if (!problems.isEmpty()) throw new RecipeException(problems);
+        if (resume && spark == null) throw new Main.UserException("--resume applies with --spark MASTER");
         List<Object> results = new ArrayList<>();
-        for (LoadedRecipe lr : loaded) {
-            usePlugins(lr, main == null ? null : main.plugins, err);
-            RecipeRunner.Result res = RecipeRunner.run(lr, outDir, noGrid,
-                    label -> showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE,
-                    line -> {
-                        if (!quiet && !json) out.println(line);
-                    });
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("recipe", lr.source());
-            doc.put("folder", res.folder().toString());
-            doc.put("images", res.images());
-            if (res.grid() != null) doc.put("grid", res.grid().toString());
-            results.add(doc);
+        try (org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet || json)) {
+            for (LoadedRecipe lr : loaded) {
+                usePlugins(lr, main == null ? null : main.plugins, err);
+                java.util.function.Consumer<String> log = line -> {
+                    if (!quiet && !json) out.println(line);
+                };
+                RecipeRunner.Result res = cluster != null ? cluster.runRecipe(lr, outDir, noGrid, resume, Cluster.plugins(), log)
+                        : RecipeRunner.run(lr, outDir, noGrid, label -> showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE, log);
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("recipe", lr.source());
+                doc.put("folder", res.folder().toString());
+                doc.put("images", res.images());
+                if (res.grid() != null) doc.put("grid", res.grid().toString());
+                results.add(doc);
+            }
         }
         if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("recipes", results)));
         return 0;
@@ -307,7 +322,7 @@ final class RunCommand implements Callable<Integer> {
                         embedding != null ? Embeddings.sha256(embedding) : base == null ? null : base.embeddingSha256(),
                         negativeEmbedding != null ? negativeEmbedding.toString() : base == null ? null : base.negativeEmbedding(),
                         negativeEmbedding != null ? Embeddings.sha256(negativeEmbedding) : base == null ? null : base.negativeEmbeddingSha256(),
-                        base == null || matched("--rng") ? null : base.stepRng()));
+                        matched("--step-rng") ? stepRng : base == null || matched("--rng") ? null : base.stepRng()));
             }
         }
         return out;

@@ -16,6 +16,8 @@ final class Checkers {
         list.add(new TorchRngCheckers.Cpu());
         list.add(new TorchRngCheckers.Cuda());
         list.add(new KdiffusionSigmasChecker());
+        list.add(new ClipTokenizerChecker());
+        list.add(new TorchsdeBrownianChecker());
         return list;
     }
 }

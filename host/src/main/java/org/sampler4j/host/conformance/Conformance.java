@@ -82,8 +82,16 @@ public final class Conformance {
 
     /** Checks a parsed document; fails if no checker knows its format. */
     public FileReport check(String name, JsonNode root) {
+        return check(name, root, null);
+    }
+
+    /**
+     * Checks a parsed document whose file lies in {@code dir} (formats with data beside the JSON file read it from
+     * there; {@code null} when there is no file); fails if no checker knows its format.
+     */
+    public FileReport check(String name, JsonNode root, Path dir) {
         for (GoldenChecker c : checkers) {
-            if (c.accepts(root)) return new FileReport(name, c.format(), c.check(root));
+            if (c.accepts(root)) return new FileReport(name, c.format(), c.check(root, dir));
         }
         List<String> known = new ArrayList<>();
         for (GoldenChecker c : checkers) known.add(c.format());
@@ -97,6 +105,6 @@ public final class Conformance {
 
     /** Checks a file already read ({@code root} is its content; files it refers to are found relative to it). */
     public FileReport check(Path file, JsonNode root) {
-        return check(file.toString(), root);
+        return check(file.toString(), root, file.toAbsolutePath().getParent());
     }
 }

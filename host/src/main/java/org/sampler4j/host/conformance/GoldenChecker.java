@@ -21,6 +21,14 @@ public interface GoldenChecker {
     List<CaseResult> check(JsonNode root);
 
     /**
+     * Checks every case of a document read from a file in {@code dir} (a format whose data lies beside the JSON file,
+     * such as a tokenizer's vocabulary, overrides this; {@code dir} is {@code null} for a document without a file).
+     */
+    default List<CaseResult> check(JsonNode root, java.nio.file.Path dir) {
+        return check(root);
+    }
+
+    /**
      * Checks each case (identified by its {@code id} field) with {@code check}, which returns {@code null} when the case
      * passes or the first difference; an exception fails the case.
      */

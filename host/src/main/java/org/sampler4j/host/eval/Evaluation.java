@@ -53,7 +53,9 @@ public final class Evaluation {
      * @param schedule schedule DSL text with its step count
      * @param series the line it belongs to in the plot (e.g. the schedule family {@code trailing(n).zeroSnr()})
      */
-    public record Case(String sampler, String schedule, String series) {}
+    public record Case(String sampler, String schedule, String series) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
 
     /**
      * What every case shares.
@@ -66,7 +68,10 @@ public final class Evaluation {
      * @param rng noise generator ({@code torch-cpu})
      * @param referenceSteps steps of the analytic model's reference solve
      */
-    public record Settings(int perClass, long seed, double guidance, double guidanceRescale, Map<String, Object> samplerOptions, String rng, int referenceSteps) {
+    public record Settings(int perClass, long seed, double guidance, double guidanceRescale, Map<String, Object> samplerOptions, String rng, int referenceSteps)
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
         public Settings {
             if (perClass < 1) throw new ModelException("samples per class must be >= 1, got " + perClass);
             if (referenceSteps < 10) throw new ModelException("reference steps must be >= 10, got " + referenceSteps);
@@ -203,7 +208,8 @@ public final class Evaluation {
     }
 
     /**
-     * Runs the evaluation.
+     * Runs the evaluation on this machine: every {@link Chunk} in order, each case's partials reduced by {@link #row}
+     * (the reduction a cluster run shares).
      *
      * @param model the model
      * @param classifier the evaluation classifier, or null (no accuracy, no Fréchet distance)
@@ -213,46 +219,157 @@ public final class Evaluation {
      */
     public static Report run(DiffusionModel model, Classifier classifier, List<Case> cases, Settings s, Consumer<String> progress) {
         if (cases.isEmpty()) throw new ModelException("nothing to evaluate: give at least one sampler and schedule");
-        int[] labels = labels(model, s.perClass());
-        Frechet.Gaussian real = null;
-        Double realAccuracy = null;
-        Double split = null;
-        if (classifier != null) {
-            Classifier.RealImages ri = classifier.realImages();
-            Classifier.Result rr = classifier.classify(ri.pixels());
-            realAccuracy = accuracy(rr.predictions(), ri.labels());
-            real = Frechet.Gaussian.fit(rr.features());
-            split = splitFrechet(rr.features(), ri.labels());
-        }
-        boolean analytic = model instanceof AnalyticModel;
-        Map<Double, float[]> references = new LinkedHashMap<>();
+        Real real = Real.of(classifier);
+        References references = new References();
         List<Row> rows = new ArrayList<>();
-        for (Case c : cases) {
-            Samples gen = generate(model, c.sampler(), s.samplerOptions(), c.schedule(), labels, s);
-            Double acc = null;
-            Double fd = null;
-            if (classifier != null) {
-                Classifier.Result r = classifier.classify(gen.pixels());
-                if (labels != null) acc = accuracy(r.predictions(), labels);
-                fd = Frechet.distance(Frechet.Gaussian.fit(r.features()), real);
-            }
-            Double err = null;
-            if (analytic) {
-                double sigma0 = Schedule.parse(c.schedule()).resolve(model.noiseModel()).sigma(0);
-                float[] ref = references.computeIfAbsent(sigma0, k -> generate(model, "heun", Map.of(), reference(k, s.referenceSteps()), labels, s).latents());
-                err = rms(gen.latents(), ref);
-            }
-            Row row = new Row(c.sampler(), c.schedule(), c.series(), gen.steps(), gen.nfe(), gen.pixels().batch(), acc, fd, err, gen.seconds());
+        for (int i = 0; i < cases.size(); i++) {
+            List<Partial> parts = new ArrayList<>();
+            for (Chunk k : chunks(model, s, i, i + 1)) parts.add(evaluate(model, classifier, cases.get(i), k, s, references));
+            Row row = row(cases.get(i), parts, real);
             rows.add(row);
-            progress.accept(String.format(Locale.ROOT, "%s  %s: %d NFE%s%s%s (%.1f s)", c.sampler(), c.schedule(), row.nfe(),
-                    acc == null ? "" : String.format(Locale.ROOT, ", accuracy %.3f", acc),
-                    fd == null ? "" : String.format(Locale.ROOT, ", Frechet %.3f", fd),
-                    err == null ? "" : String.format(Locale.ROOT, ", ODE error %.3e", err), row.seconds()));
+            progress.accept(describe(row));
         }
-        return new Report(model.reference(), s, classifier == null ? null : classifier.folder().toString(), realAccuracy, split, rows);
+        return report(model, s, classifier, real, rows);
     }
 
-    /** Generated samples of one case. */
+    /** The report of finished rows. */
+    public static Report report(DiffusionModel model, Settings s, Classifier classifier, Real real, List<Row> rows) {
+        return new Report(model.reference(), s, classifier == null ? null : classifier.folder().toString(), real.accuracy(), real.splitFrechet(), rows);
+    }
+
+    /** A finished case as one progress line. */
+    public static String describe(Row row) {
+        return String.format(Locale.ROOT, "%s  %s: %d NFE%s%s%s (%.1f s)", row.sampler(), row.schedule(), row.nfe(),
+                row.accuracy() == null ? "" : String.format(Locale.ROOT, ", accuracy %.3f", row.accuracy()),
+                row.frechet() == null ? "" : String.format(Locale.ROOT, ", Frechet %.3f", row.frechet()),
+                row.odeError() == null ? "" : String.format(Locale.ROOT, ", ODE error %.3e", row.odeError()), row.seconds());
+    }
+
+    /**
+     * What the classifier says about the real images: its accuracy, the Gaussian of their features, the split Fréchet
+     * distance (all null without a classifier).
+     *
+     * @param accuracy the classifier's accuracy on them
+     * @param gaussian the Gaussian of their features
+     * @param splitFrechet the Fréchet distance between their halves
+     */
+    public record Real(Double accuracy, Frechet.Gaussian gaussian, Double splitFrechet) {
+        /** Measures the real images of {@code classifier} (null: nothing to measure). */
+        public static Real of(Classifier classifier) {
+            if (classifier == null) return new Real(null, null, null);
+            Classifier.RealImages ri = classifier.realImages();
+            Classifier.Result rr = classifier.classify(ri.pixels());
+            return new Real(Evaluation.accuracy(rr.predictions(), ri.labels()), Frechet.Gaussian.fit(rr.features()), Evaluation.splitFrechet(rr.features(), ri.labels()));
+        }
+    }
+
+    /**
+     * One unit of work: items {@code start .. start + count - 1} of case {@code caseIndex}. Items are cut in blocks of
+     * {@link #CHUNK} from item 0, the batches of one machine, so a chunk gives the same numbers wherever it runs.
+     *
+     * @param caseIndex the case
+     * @param start first item
+     * @param count items
+     */
+    public record Chunk(int caseIndex, int start, int count) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** The chunks of cases {@code from .. to - 1}, case by case, items in order. */
+    public static List<Chunk> chunks(DiffusionModel model, Settings s, int from, int to) {
+        int n = items(model, s);
+        List<Chunk> out = new ArrayList<>();
+        for (int c = from; c < to; c++) {
+            for (int start = 0; start < n; start += CHUNK) out.add(new Chunk(c, start, Math.min(CHUNK, n - start)));
+        }
+        return out;
+    }
+
+    /** Items per case: {@code perClass} per class, or {@code perClass} for an unconditional model. */
+    public static int items(DiffusionModel model, Settings s) {
+        int[] labels = labels(model, s.perClass());
+        return labels == null ? s.perClass() : labels.length;
+    }
+
+    /**
+     * What one chunk contributes to its case's row; partials of a case merge in item order ({@link #row}), which fixes
+     * every floating-point sum.
+     *
+     * @param samples items
+     * @param steps sampler steps
+     * @param nfe network evaluations per sample
+     * @param seconds sampling wall time
+     * @param labelled whether items had class labels to check
+     * @param correct items classified as their requested class (with a classifier and class labels)
+     * @param features the moments of the classifier features, or null without a classifier
+     * @param squaredError the summed squared distance from the ODE reference (analytic model), else 0
+     * @param values latent values summed in {@code squaredError} (0: no ODE error)
+     */
+    public record Partial(int samples, int steps, long nfe, double seconds, boolean labelled, int correct, Frechet.Moments features, double squaredError,
+                          long values) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** This partial followed by {@code next}. */
+        public Partial merge(Partial next) {
+            return new Partial(samples + next.samples, next.steps, next.nfe, seconds + next.seconds, labelled && next.labelled, correct + next.correct,
+                    features == null ? null : features.merge(next.features), squaredError + next.squaredError, values + next.values);
+        }
+    }
+
+    /** The analytic model's reference solutions, per first sigma and chunk (computed once, reused by every case). */
+    public static final class References {
+        private final Map<String, float[]> solved = new java.util.concurrent.ConcurrentHashMap<>();
+    }
+
+    /**
+     * Generates and measures one chunk (on any machine: the model and classifier are this machine's copies).
+     *
+     * @param classifier the evaluation classifier, or null
+     * @param c the chunk's case
+     * @param references reference solutions computed so far (analytic model)
+     */
+    public static Partial evaluate(DiffusionModel model, Classifier classifier, Case c, Chunk k, Settings s, References references) {
+        int[] labels = labels(model, s.perClass());
+        int[] mine = labels == null ? null : Arrays.copyOfRange(labels, k.start(), k.start() + k.count());
+        Samples gen = generate(model, c.sampler(), s.samplerOptions(), c.schedule(), mine, k.start(), k.count(), s);
+        int correct = 0;
+        Frechet.Moments features = null;
+        if (classifier != null) {
+            Classifier.Result r = classifier.classify(gen.pixels());
+            if (mine != null) for (int i = 0; i < mine.length; i++) if (r.predictions()[i] == mine[i]) correct++;
+            features = Frechet.Moments.of(r.features());
+        }
+        double squared = 0;
+        long values = 0;
+        if (model instanceof AnalyticModel) {
+            double sigma0 = Schedule.parse(c.schedule()).resolve(model.noiseModel()).sigma(0);
+            float[] ref = references.solved.computeIfAbsent(sigma0 + "@" + k.start(),
+                    key -> generate(model, "heun", Map.of(), reference(sigma0, s.referenceSteps()), mine, k.start(), k.count(), s).latents());
+            float[] x = gen.latents();
+            for (int i = 0; i < x.length; i++) {
+                double d = (double) x[i] - ref[i];
+                squared += d * d;
+            }
+            values = x.length;
+        }
+        return new Partial(k.count(), gen.steps(), gen.nfe(), gen.seconds(), mine != null, correct, features, squared, values);
+    }
+
+    /**
+     * Reduces a case's partials, in item order, to its row: accuracy from the summed counts, the Fréchet distance from
+     * the merged feature moments, the ODE error from the summed squares. One machine and a cluster both end here.
+     */
+    public static Row row(Case c, List<Partial> parts, Real real) {
+        Partial p = parts.get(0);
+        for (int i = 1; i < parts.size(); i++) p = p.merge(parts.get(i));
+        boolean measured = real.gaussian() != null && p.features() != null;
+        Double acc = measured && p.labelled() ? (double) p.correct() / p.samples() : null;
+        Double fd = measured ? Frechet.distance(p.features().gaussian(), real.gaussian()) : null;
+        Double err = p.values() == 0 ? null : Math.sqrt(p.squaredError() / p.values());
+        return new Row(c.sampler(), c.schedule(), c.series(), p.steps(), p.nfe(), p.samples(), acc, fd, err, p.seconds());
+    }
+
+    /** Generated samples of one chunk. */
     private record Samples(PixelBatch pixels, float[] latents, int steps, long nfe, double seconds) {}
 
     /** The class of each item ({@code perClass} per class), or null for an unconditional model. */
@@ -264,43 +381,13 @@ public final class Evaluation {
         return l;
     }
 
-    private static Samples generate(DiffusionModel model, String sampler, Map<String, Object> options, String schedule, int[] labels, Settings s) {
-        int n = labels == null ? s.perClass() : labels.length;
-        List<PixelBatch> parts = new ArrayList<>();
-        float[] latents = null;
-        int steps = 0;
-        long nfe = 0;
-        double seconds = 0;
-        int filled = 0;
-        for (int start = 0; start < n; start += CHUNK) {
-            int b = Math.min(CHUNK, n - start);
-            List<Integer> l = labels == null ? null : Arrays.stream(labels, start, start + b).boxed().toList();
-            RunSettings rs = new RunSettings(RunSettings.VERSION, model.reference(), sampler, options, schedule, s.seed() + start, b, s.rng(),
-                    s.guidance(), s.guidanceRescale(), l, null, null, null, null, null);
-            Generator.Result r = Generator.run(model, rs, StepListener.NONE);
-            float[] x = ArrayLatent.of(r.samples()).toFloatArray();
-            if (latents == null) latents = new float[x.length / b * n];
-            System.arraycopy(x, 0, latents, filled, x.length);
-            filled += x.length;
-            parts.add(r.pixels());
-            steps = r.steps();
-            nfe = r.evaluations();
-            seconds += r.seconds();
-        }
-        return new Samples(concat(parts), latents, steps, nfe, seconds);
-    }
-
-    private static PixelBatch concat(List<PixelBatch> parts) {
-        PixelBatch first = parts.get(0);
-        if (parts.size() == 1) return first;
-        int n = parts.stream().mapToInt(PixelBatch::batch).sum();
-        float[] v = new float[parts.stream().mapToInt(p -> p.values().length).sum()];
-        int at = 0;
-        for (PixelBatch p : parts) {
-            System.arraycopy(p.values(), 0, v, at, p.values().length);
-            at += p.values().length;
-        }
-        return new PixelBatch(v, n, first.channels(), first.height(), first.width(), first.lo(), first.hi());
+    /** Items {@code start .. start + n - 1} in one generator call: seeds {@code seed + start ..}, their class labels. */
+    private static Samples generate(DiffusionModel model, String sampler, Map<String, Object> options, String schedule, int[] labels, int start, int n, Settings s) {
+        List<Integer> l = labels == null ? null : Arrays.stream(labels).boxed().toList();
+        RunSettings rs = new RunSettings(RunSettings.VERSION, model.reference(), sampler, options, schedule, s.seed() + start, n, s.rng(),
+                s.guidance(), s.guidanceRescale(), l, null, null, null, null, null);
+        Generator.Result r = Generator.run(model, rs, StepListener.NONE);
+        return new Samples(r.pixels(), ArrayLatent.of(r.samples()).toFloatArray(), r.steps(), r.evaluations(), r.seconds());
     }
 
     /** The reference schedule: {@code steps} Karras-spaced (rho 7) sigmas from {@code sigma0} to 1e-5, then 0. */
@@ -333,14 +420,5 @@ public final class Evaluation {
         }
         if (a.size() < 2 || b.size() < 2) return null;
         return Frechet.distance(Frechet.Gaussian.fit(a.toArray(double[][]::new)), Frechet.Gaussian.fit(b.toArray(double[][]::new)));
-    }
-
-    private static double rms(float[] x, float[] ref) {
-        double sum = 0;
-        for (int i = 0; i < x.length; i++) {
-            double d = (double) x[i] - ref[i];
-            sum += d * d;
-        }
-        return Math.sqrt(sum / x.length);
     }
 }

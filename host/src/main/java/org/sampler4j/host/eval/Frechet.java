@@ -20,8 +20,28 @@ public final class Frechet {
     public record Gaussian(double[] mean, double[][] covariance, int count) {
         /** Fits {@code samples[i]} (rows of equal length, at least two). */
         public static Gaussian fit(double[][] samples) {
+            if (samples.length < 2) throw new IllegalArgumentException("a covariance needs at least 2 samples, got " + samples.length);
+            return Moments.of(samples).gaussian();
+        }
+    }
+
+    /**
+     * The count, mean and summed centred outer products of feature vectors: what a slice of samples contributes to a
+     * {@link Gaussian}. Slices merge exactly in a fixed order ({@link #merge}, the pairwise update of Chan, Golub and
+     * LeVeque 1979), so samples split across machines give the same numbers as long as the slices and the order are the
+     * same.
+     *
+     * @param count samples
+     * @param mean their mean
+     * @param m2 {@code sum (x - mean)(x - mean)^T}
+     */
+    public record Moments(int count, double[] mean, double[][] m2) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** The moments of {@code samples[i]} (rows of equal length, at least one): mean first, then the centred products. */
+        public static Moments of(double[][] samples) {
             int n = samples.length;
-            if (n < 2) throw new IllegalArgumentException("a covariance needs at least 2 samples, got " + n);
+            if (n < 1) throw new IllegalArgumentException("moments need at least 1 sample, got 0");
             int d = samples[0].length;
             double[] mu = new double[d];
             for (double[] s : samples) {
@@ -37,13 +57,41 @@ public final class Frechet {
                     for (int b = a; b < d; b++) c[a][b] += dev[a] * dev[b];
                 }
             }
+            return new Moments(n, mu, c);
+        }
+
+        /** The moments of this slice followed by {@code next} (upper triangles of {@code m2}). */
+        public Moments merge(Moments next) {
+            int d = mean.length;
+            if (next.mean.length != d) throw new IllegalArgumentException("dimensions differ: " + d + " and " + next.mean.length);
+            int n = count + next.count;
+            double wNext = (double) next.count / n;
+            double wCross = (double) count * next.count / n;
+            double[] delta = new double[d];
+            double[] mu = new double[d];
+            for (int j = 0; j < d; j++) {
+                delta[j] = next.mean[j] - mean[j];
+                mu[j] = mean[j] + delta[j] * wNext;
+            }
+            double[][] c = new double[d][d];
+            for (int a = 0; a < d; a++) {
+                for (int b = a; b < d; b++) c[a][b] = m2[a][b] + next.m2[a][b] + delta[a] * delta[b] * wCross;
+            }
+            return new Moments(n, mu, c);
+        }
+
+        /** The Gaussian: this mean and the unbiased covariance (at least two samples). */
+        public Gaussian gaussian() {
+            if (count < 2) throw new IllegalArgumentException("a covariance needs at least 2 samples, got " + count);
+            int d = mean.length;
+            double[][] c = new double[d][d];
             for (int a = 0; a < d; a++) {
                 for (int b = a; b < d; b++) {
-                    c[a][b] /= n - 1;
+                    c[a][b] = m2[a][b] / (count - 1);
                     c[b][a] = c[a][b];
                 }
             }
-            return new Gaussian(mu, c, n);
+            return new Gaussian(mean.clone(), c, count);
         }
     }
 

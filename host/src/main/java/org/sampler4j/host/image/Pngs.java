@@ -78,13 +78,18 @@ public final class Pngs {
             } finally {
                 w.dispose();
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            commit(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Moves the finished temporary file {@code tmp} over {@code file}: atomically where the file system can, so readers see all or nothing. */
+    public static void commit(Path tmp, Path file) throws IOException {
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

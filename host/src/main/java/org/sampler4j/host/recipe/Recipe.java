@@ -140,20 +140,22 @@ public record Recipe(@Required("the format version: recipe: 1") Integer recipe,
     }
 
     /**
-     * The noise generators of the two streams: the initial noise and the per-step noise of stochastic samplers.
-     * {@code rng: torch-cuda} sets both.
+     * The noise of the two streams: the initial noise and the per-step noise of stochastic samplers. {@code rng: torch-cuda}
+     * is {@code {initial: torch-cuda}}: the per-step noise is then the sampler's reference noise (a torchsde Brownian tree,
+     * {@code brownian-torchsde}, for {@code dpmpp_sde}, {@code dpmpp_2m_sde} and {@code dpmpp_3m_sde} as in k-diffusion
+     * and ComfyUI), else the initial generator.
      *
      * @param initial {@code torch-cpu} or {@code torch-cuda}
-     * @param steps {@code torch-cpu} or {@code torch-cuda}
+     * @param steps {@code torch-cpu}, {@code torch-cuda} or {@code brownian-torchsde}; null for the default above
      */
     public record Rng(String initial, String steps) {
         static Rng shorthand(Object v) {
             if (!(v instanceof String s)) throw new IllegalArgumentException("expected torch-cpu or torch-cuda, or a map with initial and steps, got " + v);
-            return new Rng(s, s);
+            return new Rng(s, null);
         }
 
         Object shorthandValue() {
-            return initial != null && initial.equals(steps) ? initial : null;
+            return initial != null && steps == null ? initial : null;
         }
     }
 

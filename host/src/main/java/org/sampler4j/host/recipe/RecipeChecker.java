@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sampler4j.api.noise.SeededNoise;
+import org.sampler4j.api.noise.StepNoise;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.Samplers;
@@ -215,7 +216,13 @@ public final class RecipeChecker {
         if (rng == null) return;
         boolean shorthand = lr.node("rng") instanceof Scalar;
         check(lr, shorthand ? "rng" : "rng.initial", rng.initial());
-        if (!shorthand) check(lr, "rng.steps", rng.steps());
+        if (!shorthand && rng.steps() != null) {
+            try {
+                StepNoise.check(rng.steps());
+            } catch (IllegalArgumentException e) {
+                lr.problem("rng.steps", e.getMessage());
+            }
+        }
     }
 
     private static void check(LoadedRecipe lr, String path, String rng) {

@@ -108,14 +108,14 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         double rescale = (Double) v.getOrDefault("guidance_rescale", g != null && g.rescale() != null ? g.rescale() : 0.0);
         Recipe.Rng rng = r.rng();
         String initial = rng != null && rng.initial() != null ? rng.initial() : "torch-cpu";
-        String stepRng = rng != null && rng.steps() != null ? rng.steps() : initial;
+        String stepRng = rng != null ? rng.steps() : null;
         Recipe.Conditioning c = r.conditioning();
         return new RunSettings(RunSettings.VERSION, model, sampler, r.samplerOptions(), dsl(spec, steps, defaultSchedule), seed,
                 r.batch() == null ? 1 : r.batch(), initial, scale, rescale, c == null ? null : c.classLabels(),
                 c == null || c.embedding() == null ? null : lr.resolve("conditioning.embedding", c.embedding()).toString(),
                 c == null ? null : c.embeddingSha256(),
                 c == null || c.negativeEmbedding() == null ? null : lr.resolve("conditioning.negative_embedding", c.negativeEmbedding()).toString(),
-                c == null ? null : c.negativeEmbeddingSha256(), stepRng.equals(initial) ? null : stepRng);
+                c == null ? null : c.negativeEmbeddingSha256(), stepRng);
     }
 
     /**
@@ -237,7 +237,7 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
     /** The recipe of one settings: a single run, no sweep, no outputs (what a PNG embeds). */
     public static Recipe recipeOf(RunSettings s) {
         Recipe.ModelRef model = Recipe.ModelRef.shorthand(s.model());
-        Recipe.Rng rng = new Recipe.Rng(s.rng(), s.stepRngOrDefault());
+        Recipe.Rng rng = new Recipe.Rng(s.rng(), s.stepRng());
         Recipe.Conditioning c = s.classLabels() == null && s.embedding() == null && s.negativeEmbedding() == null ? null
                 : new Recipe.Conditioning(s.classLabels(), null, null, s.embedding(), s.embeddingSha256(), s.negativeEmbedding(), s.negativeEmbeddingSha256());
         return new Recipe(Recipe.VERSION, null, model, s.sampler(), s.samplerOptions().isEmpty() ? null : s.samplerOptions(), ScheduleSpec.of(s.schedule()),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,91 @@ public final class RecipeRunner {
     public record Result(Path folder, List<Map<String, Object>> images, Path grid) {}
 
     /**
+     * Where and how a recipe's outputs are written: the folder, the file name pattern and the recipe name.
+     *
+     * @param folder the output folder
+     * @param pattern the file name pattern ({@link RecipePlan#fileName})
+     * @param name the recipe name
+     */
+    public record Layout(Path folder, String pattern, String name) {
+        /** The layout of {@code lr}; {@code outRoot} replaces the recipe's output folder by {@code outRoot/NAME} when not null. */
+        public static Layout of(LoadedRecipe lr, Path outRoot) {
+            Recipe.Outputs o = lr.recipe().outputs();
+            Path folder = outRoot != null ? outRoot.resolve(lr.name()) : o != null && o.folder() != null ? Path.of(o.folder()) : Path.of("out", lr.name());
+            return new Layout(folder, o != null && o.name() != null ? o.name() : RecipePlan.defaultName(lr.recipe()), lr.name());
+        }
+
+        /** The file of item {@code item} of {@code cell}, relative to the folder. */
+        public String fileName(RecipePlan.Cell cell, int item) {
+            return RecipePlan.fileName(pattern, name, cell, item);
+        }
+    }
+
+    /**
+     * One cell as work that can travel to another machine: its settings, its files and its labels, all resolved.
+     *
+     * @param index the cell's position in the plan
+     * @param row grid row
+     * @param column grid column of the first item
+     * @param values the swept keys and this cell's values as labels (index.json's {@code cell})
+     * @param label the cell's label (progress and log)
+     * @param folder the output folder
+     * @param files one file name per item, relative to {@code folder}
+     * @param settings what runs
+     */
+    public record CellWork(int index, int row, int column, Map<String, String> values, String label, String folder, List<String> files,
+                           RunSettings settings) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** The work of {@code cell} written by {@code layout}. */
+        public static CellWork of(RecipePlan.Cell cell, Layout layout) {
+            Map<String, String> values = new LinkedHashMap<>();
+            cell.values().forEach((k, v) -> values.put(k, RecipePlan.label(k, v)));
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < cell.settings().batch(); i++) files.add(layout.fileName(cell, i));
+            return new CellWork(cell.index(), cell.row(), cell.column(), values, cell.label(null), layout.folder().toString(), files, cell.settings());
+        }
+
+        /** The output folder. */
+        public Path folderPath() {
+            return Path.of(folder);
+        }
+    }
+
+    /**
+     * What one cell made: its index entries (as in index.json) and its images as packed RGB, so that it can travel
+     * between machines.
+     *
+     * @param entries one index entry per image
+     * @param rgb one {@code width * height} array of packed RGB per image
+     * @param width image width
+     * @param height image height
+     */
+    public record CellOutput(List<Map<String, Object>> entries, List<int[]> rgb, int width, int height) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Packs {@code images} (all of one size). */
+        public static CellOutput of(List<Map<String, Object>> entries, List<BufferedImage> images) {
+            int w = images.get(0).getWidth();
+            int h = images.get(0).getHeight();
+            List<int[]> rgb = new ArrayList<>();
+            for (BufferedImage img : images) rgb.add(img.getRGB(0, 0, w, h, null, 0, w));
+            return new CellOutput(entries, rgb, w, h);
+        }
+
+        /** The images, as {@link Images#of} makes them ({@code TYPE_INT_RGB}). */
+        public List<BufferedImage> images() {
+            List<BufferedImage> out = new ArrayList<>();
+            for (int[] p : rgb) {
+                BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+                img.setRGB(0, 0, width, height, p, 0, width);
+                out.add(img);
+            }
+            return out;
+        }
+    }
+
+    /**
      * Runs {@code lr} (checked, without problems).
      *
      * @param outRoot replaces the recipe's output folder by {@code outRoot/NAME} when not null
@@ -48,62 +134,90 @@ public final class RecipeRunner {
      * @param log one line per file written
      */
     public static Result run(LoadedRecipe lr, Path outRoot, boolean noGrid, Function<String, StepListener> progress, Consumer<String> log) throws IOException {
-        Recipe r = lr.recipe();
-        Recipe.Outputs o = r.outputs();
-        Path folder = outRoot != null ? outRoot.resolve(lr.name()) : o != null && o.folder() != null ? Path.of(o.folder()) : Path.of("out", lr.name());
-        String pattern = o != null && o.name() != null ? o.name() : RecipePlan.defaultName(r);
-        List<Map<String, Object>> images = new ArrayList<>();
-        Path gridFile = null;
+        Layout layout = Layout.of(lr, outRoot);
         try (DiffusionModel m = Models.open(RecipePlan.modelRef(lr))) {
             RecipePlan plan = RecipePlan.of(lr, m.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE));
-            int rows = plan.rowLabels().size();
-            List<List<BufferedImage>> grid = new ArrayList<>();
-            List<List<String>> labels = new ArrayList<>();
-            for (int i = 0; i < rows; i++) {
-                grid.add(new ArrayList<>());
-                labels.add(new ArrayList<>());
-            }
+            List<CellOutput> outputs = new ArrayList<>();
             for (RecipePlan.Cell cell : plan.cells()) {
-                RunSettings s = cell.settings();
-                String label = cell.label(null);
-                Generator.Result res = Generator.run(m, s, progress.apply(label.isEmpty() ? m.name() : label));
-                for (int i = 0; i < s.batch(); i++) {
-                    BufferedImage img = Images.of(res.pixels(), i);
-                    RunSettings one = s.item(i);
-                    String name = RecipePlan.fileName(pattern, lr.name(), cell, i);
-                    Path file = folder.resolve(name);
-                    Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
-                    grid.get(cell.row()).add(img);
-                    String under = cell.label(plan.rowKey());
-                    String cls = one.classLabels() != null && !one.classLabels().isEmpty() ? "class " + one.classLabels().get(0) + "  " : "";
-                    labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + cls + "seed " + one.seed());
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("file", name);
-                    e.put("row", cell.row());
-                    e.put("column", cell.column() + i);
-                    Map<String, Object> values = new LinkedHashMap<>();
-                    cell.values().forEach((k, v) -> values.put(k, RecipePlan.label(k, v)));
-                    e.put("cell", values);
-                    e.put("sampler", one.sampler());
-                    e.put("schedule", one.schedule());
-                    e.put("steps", res.steps());
-                    e.put("seed", one.seed());
-                    e.put("guidance", one.guidance());
-                    e.put("guidance_rescale", one.guidanceRescale());
-                    e.put("model_evaluations", res.evaluations());
-                    e.put("seconds", res.seconds());
-                    images.add(e);
-                    log.accept("wrote " + file + "  (" + (label.isEmpty() ? m.name() : label) + ", seed " + one.seed() + ")");
-                }
+                CellWork w = CellWork.of(cell, layout);
+                outputs.add(runCell(m, w, progress.apply(w.label().isEmpty() ? m.name() : w.label()), log));
             }
-            boolean wantGrid = o != null && o.grid() != null ? o.grid() : images.size() > 1;
-            if (wantGrid && !noGrid) {
-                gridFile = folder.resolve("grid.png");
-                String title = lr.name() + "  " + m.name() + (plan.rowKey() == null ? "" : "  rows: " + plan.rowKey());
-                List<String> rowLabels = plan.rowKey() == null ? List.of(first(plan)) : plan.rowLabels();
-                Pngs.write(gridFile, ContactSheet.of(title, rowLabels, grid, labels), Map.of());
-                log.accept("wrote " + gridFile + "  (contact sheet: " + rows + " row(s) x " + plan.columns() + ")");
+            return assemble(lr, plan, layout, m.name(), outputs, noGrid, log);
+        }
+    }
+
+    /**
+     * Runs one cell on an open model and writes its PNGs (atomically) into its folder: what one machine does per cell,
+     * and what a cluster task does.
+     */
+    public static CellOutput runCell(DiffusionModel m, CellWork w, StepListener progress, Consumer<String> log) throws IOException {
+        RunSettings s = w.settings();
+        Generator.Result res = Generator.run(m, s, progress);
+        List<Map<String, Object>> entries = new ArrayList<>();
+        List<BufferedImage> images = new ArrayList<>();
+        for (int i = 0; i < s.batch(); i++) {
+            BufferedImage img = Images.of(res.pixels(), i);
+            RunSettings one = res.settings().item(i);
+            String name = w.files().get(i);
+            Path file = w.folderPath().resolve(name);
+            Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
+            images.add(img);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("file", name);
+            e.put("row", w.row());
+            e.put("column", w.column() + i);
+            e.put("cell", new LinkedHashMap<>(w.values()));
+            e.put("sampler", one.sampler());
+            e.put("schedule", one.schedule());
+            e.put("steps", res.steps());
+            e.put("seed", one.seed());
+            e.put("guidance", one.guidance());
+            e.put("guidance_rescale", one.guidanceRescale());
+            e.put("model_evaluations", res.evaluations());
+            e.put("seconds", res.seconds());
+            entries.add(e);
+            log.accept("wrote " + file + "  (" + (w.label().isEmpty() ? m.name() : w.label()) + ", seed " + one.seed() + ")");
+        }
+        return CellOutput.of(entries, images);
+    }
+
+    /**
+     * Writes the contact sheet and the index from every cell's output (in plan order), wherever the cells ran.
+     *
+     * @param modelName the model's name (in the sheet's title)
+     * @param outputs one per cell of {@code plan}, in order
+     */
+    public static Result assemble(LoadedRecipe lr, RecipePlan plan, Layout layout, String modelName, List<CellOutput> outputs, boolean noGrid,
+                                  Consumer<String> log) throws IOException {
+        Recipe.Outputs o = lr.recipe().outputs();
+        int rows = plan.rowLabels().size();
+        List<List<BufferedImage>> grid = new ArrayList<>();
+        List<List<String>> labels = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            grid.add(new ArrayList<>());
+            labels.add(new ArrayList<>());
+        }
+        List<Map<String, Object>> images = new ArrayList<>();
+        for (RecipePlan.Cell cell : plan.cells()) {
+            CellOutput out = outputs.get(cell.index());
+            grid.get(cell.row()).addAll(out.images());
+            String under = cell.label(plan.rowKey());
+            for (int i = 0; i < cell.settings().batch(); i++) {
+                RunSettings one = cell.settings().item(i);
+                String cls = one.classLabels() != null && !one.classLabels().isEmpty() ? "class " + one.classLabels().get(0) + "  " : "";
+                labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + cls + "seed " + one.seed());
             }
+            images.addAll(out.entries());
+        }
+        Path folder = layout.folder();
+        Path gridFile = null;
+        boolean wantGrid = o != null && o.grid() != null ? o.grid() : images.size() > 1;
+        if (wantGrid && !noGrid) {
+            gridFile = folder.resolve("grid.png");
+            String title = lr.name() + "  " + modelName + (plan.rowKey() == null ? "" : "  rows: " + plan.rowKey());
+            List<String> rowLabels = plan.rowKey() == null ? List.of(first(plan)) : plan.rowLabels();
+            Pngs.write(gridFile, ContactSheet.of(title, rowLabels, grid, labels), Map.of());
+            log.accept("wrote " + gridFile + "  (contact sheet: " + rows + " row(s) x " + plan.columns() + ")");
         }
         writeIndex(folder, images, gridFile);
         log.accept("wrote " + folder.resolve("index.json") + " and index.csv  (" + images.size() + " image(s))");

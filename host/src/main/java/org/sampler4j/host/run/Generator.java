@@ -3,6 +3,7 @@ package org.sampler4j.host.run;
 import java.nio.file.Path;
 import java.util.List;
 import org.sampler4j.api.noise.SeededNoise;
+import org.sampler4j.api.noise.StepNoise;
 import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
@@ -25,7 +26,10 @@ import org.sampler4j.host.model.PixelBatch;
 
 /**
  * Runs one generation: settings + model to samples and pixels. Item {@code i} of a batch uses seed {@code seed + i}
- * for both its initial noise and its per-step noise ({@link SeededNoise}), so a batch of 4 is 4 runs of 1. The initial
+ * for both its initial noise and its per-step noise ({@link SeededNoise}, {@link StepNoise}), so a batch of 4 is 4 runs
+ * of 1. The per-step noise is the settings' {@code stepRng}, else the sampler's reference noise (a torchsde Brownian
+ * tree for {@code dpmpp_sde}, {@code dpmpp_2m_sde}, {@code dpmpp_3m_sde} unless {@code reference=diffusers}), else
+ * the initial generator. The initial
  * latent is {@code sigmas[0] * noise} (k-diffusion); samplers work on float32 {@link ArrayLatent}s.
  */
 public final class Generator {
@@ -58,19 +62,34 @@ public final class Generator {
         Schedule schedule = org.sampler4j.api.schedule.Schedule.parse(s.schedule()).resolve(model.noiseModel());
         double[] sigmas = schedule.sigmas();
         SeededNoise.Rng rng = rng(s.rng());
-        SeededNoise.Rng stepRng = rng(s.stepRngOrDefault());
+        String stepNoise = stepNoise(s, sampler, options);
         Conditions cond = conditions(model, s);
         Conditions uncond = unconditional(model, s);
         ModelDenoiser d = new ModelDenoiser(model, model.parameterization(schedule.model()), cond, uncond, s.guidance(), s.guidanceRescale(), info.capabilities().needsUnconditional());
         long[] seeds = new long[s.batch()];
         for (int i = 0; i < seeds.length; i++) seeds[i] = s.seed() + i;
         Latent x = Latents.scale(sigmas[0], SeededNoise.initial(rng, seeds, Latent.Precision.FLOAT32, model.itemShape()));
-        SamplingContext ctx = new SamplingContext(SeededNoise.steps(stepRng, seeds), d.tracker(schedule.steps(), progress));
+        SamplingContext ctx = new SamplingContext(StepNoise.create(stepNoise, seeds, sigmas, Latent.Precision.FLOAT32), d.tracker(schedule.steps(), progress));
         long t0 = System.nanoTime();
         Latent out = sampler.sample(d, x, sigmas, options, ctx);
         double seconds = (System.nanoTime() - t0) / 1e9;
         float[] samples = ArrayLatent.of(out).toFloatArray();
-        return new Result(s, model.toPixels(samples, s.batch()), out, schedule.steps(), d.evaluations(), seconds, d.runsUnconditional());
+        // a default that differs from the initial generator is written out, so the image's settings name the noise it used
+        RunSettings used = s.stepRng() == null && !stepNoise.equals(s.rng()) ? s.withStepRng(stepNoise) : s;
+        return new Result(used, model.toPixels(samples, s.batch()), out, schedule.steps(), d.evaluations(), seconds, d.runsUnconditional());
+    }
+
+    /**
+     * The per-step noise: the one the settings name, else the sampler's reference noise for its options
+     * ({@code brownian-torchsde} for k-diffusion's and ComfyUI's SDE DPM-Solver++ samplers), else the initial generator.
+     */
+    public static String stepNoise(RunSettings s, Sampler sampler, SamplerOptions options) {
+        String id = s.stepRng() != null ? s.stepRng() : sampler.referenceNoise(options);
+        try {
+            return StepNoise.check(id != null ? id : s.rng());
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(e.getMessage());
+        }
     }
 
     private static SeededNoise.Rng rng(String id) {

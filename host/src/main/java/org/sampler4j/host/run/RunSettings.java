@@ -32,11 +32,14 @@ import org.sampler4j.host.recipe.Recipes;
  * @param embeddingSha256 its SHA-256, checked when read back
  * @param negativeEmbedding unconditional (negative) embedding file, or null for zeros
  * @param negativeEmbeddingSha256 its SHA-256
- * @param stepRng the generator of the per-step noise, when it differs from {@code rng} (null: the same)
+ * @param stepRng the per-step noise ({@code torch-cpu}, {@code torch-cuda}, {@code brownian-torchsde}) when given; null:
+ *     the sampler's reference noise ({@code brownian-torchsde} for the SDE DPM-Solver++ samplers under
+ *     {@code reference=comfyui|k-diffusion}), else {@code rng}
  */
 public record RunSettings(int version, String model, String sampler, Map<String, Object> samplerOptions, String schedule, long seed, int batch,
                           String rng, double guidance, double guidanceRescale, List<Integer> classLabels, String embedding, String embeddingSha256,
-                          String negativeEmbedding, String negativeEmbeddingSha256, String stepRng) {
+                          String negativeEmbedding, String negativeEmbeddingSha256, String stepRng) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** The current format version (the recipe version). */
     public static final int VERSION = Recipe.VERSION;
     /** The PNG text chunk keyword holding the settings. */
@@ -50,7 +53,7 @@ public record RunSettings(int version, String model, String sampler, Map<String,
         classLabels = classLabels == null ? null : List.copyOf(classLabels);
     }
 
-    /** The per-step noise generator. */
+    /** The per-step noise named by the settings, else {@code rng} (the sampler may have another default: see {@code stepRng}). */
     public String stepRngOrDefault() {
         return stepRng != null ? stepRng : rng;
     }
@@ -69,6 +72,12 @@ public record RunSettings(int version, String model, String sampler, Map<String,
     public static RunSettings parse(String yaml, String source) {
         LoadedRecipe r = Recipes.parse(yaml, source, null).orThrow();
         return RecipePlan.single(r);
+    }
+
+    /** These settings with the per-step noise {@code stepRng} (null: the default). */
+    public RunSettings withStepRng(String stepRng) {
+        return new RunSettings(version, model, sampler, samplerOptions, schedule, seed, batch, rng, guidance, guidanceRescale, classLabels,
+                embedding, embeddingSha256, negativeEmbedding, negativeEmbeddingSha256, stepRng);
     }
 
     /** The settings that reproduce item {@code i} alone: its seed, batch 1, its class label. */

@@ -1,5 +1,6 @@
 package org.sampler4j.plugins.samplers;
 
+import org.sampler4j.api.math.LmsCoefficients;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

@@ -28,6 +28,11 @@ public final class Dpmpp3mSde implements Sampler {
     }
 
     @Override
+    public String referenceNoise(SamplerOptions o) {
+        return SdeNoise.referenceNoise(o);
+    }
+
+    @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         double eta = o.number("eta");
         double sNoise = o.number("s_noise");

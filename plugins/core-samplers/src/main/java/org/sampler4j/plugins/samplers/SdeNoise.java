@@ -2,6 +2,7 @@ package org.sampler4j.plugins.samplers;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sampler4j.api.noise.TorchsdeBrownianNoise;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.OptionSpec;
@@ -40,6 +41,15 @@ final class SdeNoise {
                 "noise draws as ComfyUI (only when eta > 0 and s_noise > 0), k-diffusion (also when multiplied by 0) or diffusers"
                         + " (whenever eta > 0, also on the step to 0; with diffusers' third-order SDE weight)"));
         return o;
+    }
+
+    /**
+     * The per-step noise of the reference ({@link org.sampler4j.api.sampler.Sampler#referenceNoise}): k-diffusion and
+     * ComfyUI draw from {@code BrownianTreeNoiseSampler} ({@code brownian-torchsde}); diffusers' multistep SDE
+     * schedulers draw i.i.d. normals from the pipeline's generator.
+     */
+    static String referenceNoise(SamplerOptions o) {
+        return diffusers(o) ? null : TorchsdeBrownianNoise.ID;
     }
 
     /** Whether {@code reference=diffusers} is selected. */

@@ -1,5 +1,6 @@
 package org.sampler4j.plugins.samplers;
 
+import org.sampler4j.api.math.LmsCoefficients;
 import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,12 +1,13 @@
-package org.sampler4j.plugins.samplers;
+package org.sampler4j.api.math;
 
 /**
  * Coefficients of the linear multistep method on an arbitrary sigma grid (k-diffusion {@code linear_multistep_coeff}):
  * {@code c_j = integral over [t_i, t_{i+1}] of the Lagrange basis polynomial of node t_{i-j}} among the nodes
  * {@code t_i, ..., t_{i-order+1}}. The integrand is a polynomial of degree {@code order - 1}, so it is integrated in
- * closed form (the reference uses {@code scipy.integrate.quad}, exact for these degrees up to rounding).
+ * closed form (the reference uses {@code scipy.integrate.quad}, exact for these degrees up to rounding). Shared by
+ * the {@code lms} sampler and diffusers' {@code LMSDiscreteScheduler} stepping.
  */
-final class LmsCoefficients {
+public final class LmsCoefficients {
     private LmsCoefficients() {}
 
     /**
@@ -14,7 +15,7 @@ final class LmsCoefficients {
      *
      * @throws IllegalArgumentException when {@code order - 1 > i} (not enough history)
      */
-    static double[] of(double[] t, int i, int order) {
+    public static double[] of(double[] t, int i, int order) {
         if (order < 1 || order - 1 > i) throw new IllegalArgumentException("LMS order " + order + " too high for step " + i);
         double h = t[i + 1] - t[i];
         double[] c = new double[order];

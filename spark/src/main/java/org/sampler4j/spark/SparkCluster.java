@@ -1,0 +1,178 @@
+package org.sampler4j.spark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.sampler4j.host.cluster.ClusterEngine;
+import org.sampler4j.host.eval.Classifier;
+import org.sampler4j.host.eval.Evaluation;
+import org.sampler4j.host.model.AnalyticModel;
+import org.sampler4j.host.model.DiffusionModel;
+import org.sampler4j.host.model.ModelException;
+import org.sampler4j.host.model.ModelInfo;
+import org.sampler4j.host.model.Models;
+import org.sampler4j.api.schedule.ScheduleException;
+import org.sampler4j.host.recipe.LoadedRecipe;
+import org.sampler4j.host.recipe.RecipeException;
+import org.sampler4j.host.recipe.RecipePlan;
+import org.sampler4j.host.recipe.RecipeRunner;
+
+/**
+ * A Spark session running recipes (one task per cell) and evaluations (one task per {@link Evaluation.Chunk}). The
+ * work list is broadcast once; each task gets its index. Tasks write the PNGs; the driver collects the results in task
+ * order, writes the grid and the index ({@link RecipeRunner#assemble}) and reduces evaluation partials in item order
+ * ({@link Evaluation#row}), so every number and byte matches one machine.
+ */
+final class SparkCluster implements ClusterEngine.Session {
+    private final SparkSession session;
+    private final JavaSparkContext jsc;
+    private final boolean local;
+    private final Consumer<String> progress;
+
+    SparkCluster(SparkSession session, boolean local, Consumer<String> progress) {
+        this.session = session;
+        this.jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
+        this.local = local;
+        this.progress = progress;
+    }
+
+    @Override
+    public RecipeRunner.Result runRecipe(LoadedRecipe lr, Path outRoot, boolean noGrid, boolean resume, Path plugins, Consumer<String> log) throws IOException {
+        String ref = RecipePlan.modelRef(lr);
+        ModelInfo info = Models.describe(ref);
+        RecipePlan plan = RecipePlan.of(lr, info.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE));
+        RecipeRunner.Layout layout = RecipeRunner.Layout.of(lr, outRoot);
+        RecipeRunner.CellOutput[] outputs = new RecipeRunner.CellOutput[plan.cells().size()];
+        List<RecipeRunner.CellWork> todo = new ArrayList<>();
+        for (RecipePlan.Cell cell : plan.cells()) {
+            RecipeRunner.CellWork w = RecipeRunner.CellWork.of(cell, layout);
+            RecipeRunner.CellOutput done = resume ? Workers.completed(w) : null;
+            if (done != null) outputs[w.index()] = done;
+            else todo.add(w);
+        }
+        if (resume) log.accept("resume: " + (outputs.length - todo.size()) + " of " + outputs.length + " cell(s) already complete in " + layout.folder());
+        if (!todo.isEmpty()) {
+            Workers.Inputs in = ship(ref, null, plugins);
+            String model = shared(ref);
+            Broadcast<List<RecipeRunner.CellWork>> work = jsc.broadcast(todo);
+            int[] images = todo.stream().mapToInt(w -> w.files().size()).toArray();
+            List<RecipeRunner.CellOutput> got = run("cells", images, () -> jsc.parallelize(indexes(todo.size()), todo.size())
+                    .map(i -> Workers.cell(work.value().get(i), model, in)).collect());
+            work.destroy();
+            for (int i = 0; i < todo.size(); i++) {
+                RecipeRunner.CellWork w = todo.get(i);
+                outputs[w.index()] = got.get(i);
+                for (Map<String, Object> e : got.get(i).entries()) {
+                    log.accept("wrote " + w.folderPath().resolve((String) e.get("file")) + "  (" + (w.label().isEmpty() ? info.name() : w.label()) + ", seed " + e.get("seed") + ")");
+                }
+            }
+        }
+        return RecipeRunner.assemble(lr, plan, layout, info.name(), Arrays.asList(outputs), noGrid, log);
+    }
+
+    @Override
+    public Evaluation.Report evaluate(DiffusionModel model, Classifier classifier, List<Evaluation.Case> cases, Evaluation.Settings s, Path plugins,
+                                      Consumer<String> lines) {
+        if (cases.isEmpty()) throw new ModelException("nothing to evaluate: give at least one sampler and schedule");
+        Evaluation.Real real = Evaluation.Real.of(classifier);
+        List<Evaluation.Chunk> chunks = Evaluation.chunks(model, s, 0, cases.size());
+        String ref = model.reference();
+        String cls = classifier == null ? null : classifier.folder().toAbsolutePath().toString();
+        Workers.Inputs in = ship(ref, cls, plugins);
+        Workers.EvalJob job = new Workers.EvalJob(UUID.randomUUID().toString(), shared(ref), cls, List.copyOf(cases), s);
+        Broadcast<Workers.EvalJob> b = jsc.broadcast(job);
+        int[] images = chunks.stream().mapToInt(Evaluation.Chunk::count).toArray();
+        List<Evaluation.Partial> parts;
+        try {
+            parts = run("chunks", images, () -> jsc.parallelize(chunks, chunks.size()).map(k -> Workers.chunk(b.value(), k, in)).collect());
+        } finally {
+            b.destroy();
+            Workers.forget(job.id());
+        }
+        List<Evaluation.Row> rows = new ArrayList<>();
+        for (int c = 0; c < cases.size(); c++) {
+            List<Evaluation.Partial> mine = new ArrayList<>();
+            for (int i = 0; i < chunks.size(); i++) if (chunks.get(i).caseIndex() == c) mine.add(parts.get(i));
+            Evaluation.Row row = Evaluation.row(cases.get(c), mine, real);
+            rows.add(row);
+            lines.accept(Evaluation.describe(row));
+        }
+        return Evaluation.report(model, s, classifier, real, rows);
+    }
+
+    /** Runs one Spark job with the progress line attached. */
+    private <T> T run(String unit, int[] images, java.util.function.Supplier<T> job) {
+        Progress p = new Progress(unit, images, progress);
+        session.sparkContext().addSparkListener(p);
+        try {
+            T result = job.get();
+            p.finish();
+            return result;
+        } catch (Exception e) { // SparkException (checked) comes through Scala undeclared
+            throw userError(e);
+        } finally {
+            session.sparkContext().removeSparkListener(p);
+        }
+    }
+
+    /**
+     * A task's user error (a bad sampler, schedule or model: what one machine reports in one line) out of Spark's job
+     * failure, so that the command reports it the same way; anything else as it came.
+     */
+    static RuntimeException userError(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ModelException || t instanceof ScheduleException || t instanceof RecipeException) return (RuntimeException) t;
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
+
+    private static List<Integer> indexes(int n) {
+        List<Integer> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) l.add(i);
+        return l;
+    }
+
+    /** The reference executors open: a built-in name, or the absolute path (which {@link Workers#resolve} falls back from). */
+    private static String shared(String ref) {
+        return AnalyticModel.matches(ref) ? ref : Path.of(ref).toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * Ships the inputs executors may not see (not in local mode): the model folder, the classifier folder and the plugin
+     * jars, with {@code SparkContext.addFile}. Executors that see the same paths (a shared file system) use them directly.
+     */
+    private Workers.Inputs ship(String model, String classifier, Path plugins) {
+        List<String> jars = new ArrayList<>();
+        if (!local) {
+            if (!AnalyticModel.matches(model)) jsc.sc().addFile(shared(model), true);
+            if (classifier != null) jsc.sc().addFile(classifier, true);
+            if (plugins != null && Files.isDirectory(plugins)) {
+                try (Stream<Path> files = Files.list(plugins)) {
+                    for (Path jar : files.filter(f -> f.toString().endsWith(".jar") || f.toString().endsWith(".zip")).sorted().toList()) {
+                        jsc.sc().addFile(jar.toAbsolutePath().toString());
+                        jars.add(jar.getFileName().toString());
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        return new Workers.Inputs(local, plugins == null ? null : plugins.toAbsolutePath().toString(), jars);
+    }
+
+    @Override
+    public void close() {
+        session.stop();
+        if (local) Workers.closeAll();
+    }
+}

@@ -1,0 +1,75 @@
+package org.sampler4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sampler4j.host.cli.Main;
+import picocli.CommandLine;
+
+/** {@code eval --spark} prints the rows of {@code eval}; the option's mistakes are one-line user errors; spark-submit's arguments. */
+class SparkCliTest {
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void evalJsonRowsAreTheSameWithSpark() throws IOException {
+        String[] eval = {"eval", "--model", "gmm:1x8x8", "-s", "euler", "-s", "dpmpp_2m", "--schedule", "linspace(6).karras()", "--steps", "6,12",
+                "--per-class", "2", "--reference-steps", "200", "--json"};
+        Run one = run(eval);
+        assertEquals(0, one.code(), one.err());
+        String[] withSpark = java.util.Arrays.copyOf(eval, eval.length + 2);
+        withSpark[eval.length] = "--spark";
+        withSpark[eval.length + 1] = "local[2]";
+        Run spark = run(withSpark);
+        assertEquals(0, spark.code(), spark.err());
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> a = SparkIdentityTest.withoutSeconds(json.readValue(one.out(), Map.class));
+        Map<String, Object> b = SparkIdentityTest.withoutSeconds(json.readValue(spark.out(), Map.class));
+        assertEquals(a, b);
+        assertTrue(spark.err().contains("spark: 4/4 chunks done"), spark.err());
+    }
+
+    @Test
+    void mistakesAreOneLineUserErrors() {
+        Run r = run("run", "--model", "gmm", "--spark", "local[2]");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertEquals("sampler4j: error: --spark applies to recipe files: give RECIPE.yaml (the --model form runs on this machine)", r.err().strip());
+        r = run("run", "../examples/recipes/schedules-10-steps.yaml", "--resume");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertEquals("sampler4j: error: --resume applies with --spark MASTER", r.err().strip());
+        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "--spark", "nowhere");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().strip().startsWith("sampler4j: error: cannot start Spark on master 'nowhere': "), r.err());
+        // a task's user error is reported as on one machine, not as Spark's job failure
+        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "-s", "no_such_sampler", "--spark", "local[1]", "--quiet");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().strip().startsWith("sampler4j: error: unknown sampler 'no_such_sampler'") && r.err().strip().lines().count() == 1, r.err());
+    }
+
+    @Test
+    void sparkSubmitAddsItsMasterToRunAndEval() {
+        assertArrayEquals(new String[] {"eval", "--model", "gmm", "--spark=yarn"}, SparkMain.withMaster(new String[] {"eval", "--model", "gmm"}, "yarn"));
+        assertArrayEquals(new String[] {"run", "a.yaml", "--spark", "local[2]"}, SparkMain.withMaster(new String[] {"run", "a.yaml", "--spark", "local[2]"}, "yarn"));
+        assertArrayEquals(new String[] {"samplers"}, SparkMain.withMaster(new String[] {"samplers"}, "yarn"));
+        assertEquals("local[2,4]", SparkEngine.master("local[2]"));
+        assertEquals("local[*,4]", SparkEngine.master("local[*]"));
+        assertEquals("spark://h:7077", SparkEngine.master("spark://h:7077"));
+    }
+}
