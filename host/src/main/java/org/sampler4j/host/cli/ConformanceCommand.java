@@ -56,6 +56,7 @@ final class ConformanceCommand implements Callable<Integer> {
             if (!r.metrics().isEmpty()) out.println("  " + Metrics.describe(r.metrics()));
             for (CaseResult c : r.cases()) {
                 if (c.status() == CaseResult.Status.FAILED) out.println("  FAILED " + c.id() + ": " + c.detail());
+                else if (c.status() == CaseResult.Status.PASSED && !c.detail().isEmpty()) out.println("  passed " + c.id() + ": " + c.detail());
                 else if (showSkipped && c.status() == CaseResult.Status.SKIPPED) out.println("  SKIPPED " + c.id() + ": " + c.detail());
             }
             failed |= r.count(CaseResult.Status.FAILED) > 0;

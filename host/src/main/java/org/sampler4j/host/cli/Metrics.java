@@ -23,6 +23,11 @@ final class Metrics {
             if (m.containsKey(p + "_rel_max")) part += String.format(Locale.ROOT, ", max relative %.3g", m.get(p + "_rel_max"));
             parts.add(part);
         }
+        for (String key : m.keySet()) {
+            // maxima that belong to no "_values" group, e.g. sd_pipelines' latents_rel_diff_max, pixel_diff_max
+            if (!key.endsWith("_max") || key.endsWith("_diff_max") && m.containsKey(key.substring(0, key.length() - "_diff_max".length()) + "_values")) continue;
+            parts.add(String.format(Locale.ROOT, "%s %.3g", key, m.get(key)));
+        }
         return String.join("; ", parts);
     }
 }

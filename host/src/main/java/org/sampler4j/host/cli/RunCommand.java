@@ -42,7 +42,9 @@ import picocli.CommandLine.ParentCommand;
                 "Several --sampler/--schedule values or a batch also write a labelled grid (contact sheet)."},
         footer = {"", "Examples:", "  sampler4j run examples/recipes/karras-sigmas.yaml", "  sampler4j run --model tools/fixtures/models/tiny-unet --class 3 --guidance 4 --seed 42 -o out/cat.png",
                 "  sampler4j run --model gmm --sampler euler --sampler dpmpp_2m --schedule 'linspace(10).karras()' --batch 4 -o cmp.png",
-                "  sampler4j run --from out/cat.png -o again.png"})
+                "  sampler4j run --from out/cat.png -o again.png",
+                "  sampler4j run --model models/tiny-sdxl --prompt 'a photo of a cat' -s dpmpp_2m --schedule 'preset(ays, 10, model=sdxl)' -g 5 -o cat.png",
+                "  sampler4j run --model models/tiny-sd --prompt 'a watercolor landscape' --init-image cat.png --strength 0.6 -o wc.png"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RECIPE", arity = "0..*", description = "Recipe files (YAML) or PNGs written by sampler4j; each runs as one job.")
     List<Path> recipes = new ArrayList<>();
@@ -96,6 +98,36 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--negative-embedding", paramLabel = "FILE", description = "Unconditional (negative) embedding for guidance (default: zeros).")
     Path negativeEmbedding;
+
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "Prompt, for Stable Diffusion models (model.yaml kind: sd/sdxl); repeat to compare prompts in a grid.")
+    List<String> prompts = new ArrayList<>();
+
+    @Option(names = {"-n", "--negative-prompt"}, paramLabel = "TEXT", description = "Negative prompt (default: the empty prompt; SDXL: zero embeddings).")
+    String negativePrompt;
+
+    @Option(names = "--prompt-2", paramLabel = "TEXT", description = "SDXL: the prompt of the second text encoder (default: --prompt).")
+    String prompt2;
+
+    @Option(names = "--negative-prompt-2", paramLabel = "TEXT", description = "SDXL: the second negative prompt (default: --negative-prompt).")
+    String negativePrompt2;
+
+    @Option(names = {"-W", "--width"}, paramLabel = "PX", description = "Image width, a multiple of the VAE scale factor (default: the model's).")
+    Integer width;
+
+    @Option(names = {"-H", "--height"}, paramLabel = "PX", description = "Image height (default: the model's).")
+    Integer height;
+
+    @Option(names = {"-i", "--init-image"}, paramLabel = "IMAGE.png", description = "img2img: start from this image (its size is the output size).")
+    Path initImage;
+
+    @Option(names = "--strength", paramLabel = "S", description = "img2img strength in (0, 1]: the share of the schedule that runs (default 0.8).")
+    Double strength;
+
+    @Option(names = "--clip-skip", paramLabel = "N", description = "Text encoder layers to skip (default 0).")
+    Integer clipSkip;
+
+    @Option(names = "--noise-order", paramLabel = "ORDER", description = "per_item (default: item i uses seed + i) or diffusers (one generator per call, diffusers' draw order: the same images as diffusers for the same seed).")
+    String noiseOrder;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE.png", description = "Output PNG (default sampler4j.png); batches and comparisons add -ROW-ITEM and a -grid.png.")
     Path output = Path.of("sampler4j.png");
@@ -158,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
             List<String> rowLabels = new ArrayList<>();
             for (int r = 0; r < rows.size(); r++) {
                 RunSettings s = rows.get(r);
-                String label = s.sampler() + "  " + s.schedule();
+                String label = s.sampler() + "  " + s.schedule() + (s.text() != null && prompts.size() > 1 ? "  " + s.text().prompt() : "");
                 StepListener progress = showProgress() ? new ProgressBar(cmd.commandLine().getErr(), rows.size() > 1 ? label : m.name()) : ProgressBar.NONE;
                 Generator.Result res = Generator.run(m, s, progress);
                 List<BufferedImage> cells = new ArrayList<>();
@@ -306,6 +338,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> specs = !schedules.isEmpty() ? schedules
                 : List.of(base != null ? base.schedule() : m.defaultSchedule().orElse("trailing(20)"));
         List<RunSettings> out = new ArrayList<>();
+        RunSettings.Text text = text(base);
         for (String sampler : ss) {
             for (String spec : specs) {
                 String schedule = steps != null ? withSteps(spec, steps) : spec;
@@ -322,10 +355,31 @@ final class RunCommand implements Callable<Integer> {
                         embedding != null ? Embeddings.sha256(embedding) : base == null ? null : base.embeddingSha256(),
                         negativeEmbedding != null ? negativeEmbedding.toString() : base == null ? null : base.negativeEmbedding(),
                         negativeEmbedding != null ? Embeddings.sha256(negativeEmbedding) : base == null ? null : base.negativeEmbeddingSha256(),
-                        matched("--step-rng") ? stepRng : base == null || matched("--rng") ? null : base.stepRng()));
+                        matched("--step-rng") ? stepRng : base == null || matched("--rng") ? null : base.stepRng(), text));
             }
         }
-        return out;
+        if (text == null || prompts.size() < 2) return out;
+        List<RunSettings> perPrompt = new ArrayList<>();
+        for (String p : prompts) for (RunSettings r : out) perPrompt.add(r.withText(text.withPrompt(p)));
+        return perPrompt;
+    }
+
+    /** The prompt and image settings from the options over those of --from, or null when neither has any. */
+    private RunSettings.Text text(RunSettings base) {
+        RunSettings.Text b = base == null ? null : base.text();
+        boolean given = !prompts.isEmpty() || negativePrompt != null || prompt2 != null || negativePrompt2 != null || width != null || height != null
+                || initImage != null || strength != null || clipSkip != null || noiseOrder != null;
+        if (b == null && !given) return null;
+        if (b == null) b = new RunSettings.Text(null, null, null, null, null, null, null, null, null, null, null, null);
+        if (initImage != null && !java.nio.file.Files.isRegularFile(initImage)) throw new Main.UserException("--init-image: file not found: " + initImage + " (give a PNG image)");
+        if (noiseOrder != null && !RunSettings.NOISE_ORDERS.contains(noiseOrder)) {
+            throw new Main.UserException("--noise-order: " + org.sampler4j.api.schedule.Names.unknown("noise order", noiseOrder, RunSettings.NOISE_ORDERS));
+        }
+        return new RunSettings.Text(prompts.isEmpty() ? b.prompt() : prompts.get(0), negativePrompt != null ? negativePrompt : b.negativePrompt(),
+                prompt2 != null ? prompt2 : b.prompt2(), negativePrompt2 != null ? negativePrompt2 : b.negativePrompt2(), clipSkip != null ? clipSkip : b.clipSkip(),
+                width != null ? width : b.width(), height != null ? height : b.height(),
+                initImage != null ? initImage.toString() : b.initImage(), initImage != null ? Embeddings.sha256(initImage) : b.initImageSha256(),
+                strength != null ? strength : b.strength(), noiseOrder != null ? noiseOrder : b.noiseOrder(), b.sizes());
     }
 
     /** The option's value when given (or when there is no --from), else the value from the image. */

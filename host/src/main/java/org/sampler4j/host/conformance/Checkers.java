@@ -18,6 +18,7 @@ final class Checkers {
         list.add(new KdiffusionSigmasChecker());
         list.add(new ClipTokenizerChecker());
         list.add(new TorchsdeBrownianChecker());
+        list.add(new SdPipelinesChecker());
         return list;
     }
 }

@@ -115,9 +115,20 @@ public record ModelDescriptor(String name, String network, String prediction, St
 
     /** Parses and validates descriptor text; {@code source} names it in messages. */
     public static ModelDescriptor parse(String text, String source) {
-        ModelDescriptor d;
+        ModelDescriptor d = bind(text, source, ModelDescriptor.class);
+        if (d == null) throw new ModelException(source + " is empty: it needs at least network, prediction, noise_model, inputs and sample");
+        return d.validated(source);
+    }
+
+    /**
+     * Binds descriptor text strictly ({@link #strictYaml}) into {@code type}; errors name the source, the unknown field
+     * with a "did you mean", or the line and column.
+     *
+     * @return the bound value, or null for an empty document
+     */
+    public static <T> T bind(String text, String source, Class<T> type) {
         try {
-            d = MAPPER.readValue(text, ModelDescriptor.class);
+            return MAPPER.readValue(text, type);
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             List<String> known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
             List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = e.getPath();
@@ -128,8 +139,6 @@ public record ModelDescriptor(String name, String network, String prediction, St
             throw new ModelException(source + ": " + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""), e);
         }
-        if (d == null) throw new ModelException(source + " is empty: it needs at least network, prediction, noise_model, inputs and sample");
-        return d.validated(source);
     }
 
     private ModelDescriptor validated(String source) {

@@ -89,14 +89,7 @@ public final class TorchScriptModel implements DiffusionModel {
             }
         }
         Path cfg = folder.resolve(d.schedulerConfig());
-        Map<String, Object> json;
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = new ObjectMapper().readValue(Files.readString(cfg), LinkedHashMap.class);
-            json = m;
-        } catch (IOException e) {
-            throw new ModelException("cannot read the scheduler config " + cfg + ": " + TorchScriptNetwork.firstLine(e.getMessage()), e);
-        }
+        Map<String, Object> json = readSchedulerConfig(cfg);
         Object pt = json.get("prediction_type");
         if (pt != null && Prediction.parse(pt.toString()) != d.predictionType()) {
             throw new ModelException(folder.resolve(ModelDescriptor.FILE_NAME) + " says prediction " + d.predictionType().id() + " but " + cfg.getFileName()
@@ -106,6 +99,21 @@ public final class TorchScriptModel implements DiffusionModel {
             return DiffusersSchedules.importConfig(json).model();
         } catch (RuntimeException e) {
             throw new ModelException(cfg + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a diffusers {@code scheduler_config.json} as a map (keys in file order).
+     *
+     * @throws ModelException naming the file when it cannot be read or parsed
+     */
+    public static Map<String, Object> readSchedulerConfig(Path cfg) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = new ObjectMapper().readValue(Files.readString(cfg), LinkedHashMap.class);
+            return m;
+        } catch (IOException e) {
+            throw new ModelException("cannot read the scheduler config " + cfg + ": " + TorchScriptNetwork.firstLine(e.getMessage()) + " (model.yaml's scheduler_config)", e);
         }
     }
 

@@ -30,6 +30,7 @@ import org.sampler4j.host.recipe.Schema.Required;
  * @param batch images per run (default 1)
  * @param guidance classifier-free guidance (default scale 1 = none, rescale 0)
  * @param conditioning what the images are conditioned on
+ * @param image image size and img2img init image (Stable Diffusion models)
  * @param outputs where images, grid and index go
  * @param plugins plugins folder (relative to this file); {@code --plugins} wins over it
  * @param sweep values to sweep: one run per combination
@@ -46,6 +47,7 @@ public record Recipe(@Required("the format version: recipe: 1") Integer recipe,
                      @Range(min = 1, max = 1024) Integer batch,
                      Guidance guidance,
                      Conditioning conditioning,
+                     Image image,
                      Outputs outputs,
                      String plugins,
                      Sweep sweep) {
@@ -147,15 +149,17 @@ public record Recipe(@Required("the format version: recipe: 1") Integer recipe,
      *
      * @param initial {@code torch-cpu} or {@code torch-cuda}
      * @param steps {@code torch-cpu}, {@code torch-cuda} or {@code brownian-torchsde}; null for the default above
+     * @param order Stable Diffusion models: {@code per_item} (default: item {@code i} uses {@code seed + i}) or
+     *     {@code diffusers} (one generator per call in diffusers' draw order: diffusers' images for the same seed)
      */
-    public record Rng(String initial, String steps) {
+    public record Rng(String initial, String steps, String order) {
         static Rng shorthand(Object v) {
-            if (!(v instanceof String s)) throw new IllegalArgumentException("expected torch-cpu or torch-cuda, or a map with initial and steps, got " + v);
-            return new Rng(s, null);
+            if (!(v instanceof String s)) throw new IllegalArgumentException("expected torch-cpu or torch-cuda, or a map with initial, steps and order, got " + v);
+            return new Rng(s, null, null);
         }
 
         Object shorthandValue() {
-            return initial != null && steps == null ? initial : null;
+            return initial != null && steps == null && order == null ? initial : null;
         }
     }
 
@@ -188,9 +192,46 @@ public record Recipe(@Required("the format version: recipe: 1") Integer recipe,
      * @param embeddingSha256 the embedding's SHA-256, checked when given (written into PNGs)
      * @param negativeEmbedding the unconditional (negative) embedding file (default zeros)
      * @param negativeEmbeddingSha256 its SHA-256
+     * @param prompt2 SDXL: the prompt of the second text encoder (default: prompt)
+     * @param negativePrompt2 SDXL: the second negative prompt (default: negative_prompt)
+     * @param clipSkip text encoder layers to skip (default 0)
+     * @param originalSize SDXL micro-conditioning {@code [height, width]} (default: the image size)
+     * @param cropsCoordsTopLeft SDXL {@code [top, left]} (default {@code [0, 0]})
+     * @param targetSize SDXL {@code [height, width]} (default: the image size)
+     * @param negativeOriginalSize SDXL, negative side (used with negative_target_size)
+     * @param negativeCropsCoordsTopLeft SDXL, negative side
+     * @param negativeTargetSize SDXL, negative side
      */
     public record Conditioning(@Key("class") @OneOrMany @Range(min = 0) List<Integer> classLabels, String prompt, String negativePrompt,
-                               String embedding, String embeddingSha256, String negativeEmbedding, String negativeEmbeddingSha256) {}
+                               String embedding, String embeddingSha256, String negativeEmbedding, String negativeEmbeddingSha256,
+                               @Key("prompt_2") String prompt2, @Key("negative_prompt_2") String negativePrompt2, @Range(min = 0, max = 48) Integer clipSkip,
+                               @Range(min = 0, max = 65536) List<Integer> originalSize, @Range(min = 0, max = 65536) List<Integer> cropsCoordsTopLeft,
+                               @Range(min = 0, max = 65536) List<Integer> targetSize, @Range(min = 0, max = 65536) List<Integer> negativeOriginalSize,
+                               @Range(min = 0, max = 65536) List<Integer> negativeCropsCoordsTopLeft, @Range(min = 0, max = 65536) List<Integer> negativeTargetSize) {
+        /** The SDXL size keys with their values (absent ones left out). */
+        Map<String, List<Integer>> sizes() {
+            Map<String, List<Integer>> m = new java.util.LinkedHashMap<>();
+            if (originalSize != null) m.put("original_size", originalSize);
+            if (cropsCoordsTopLeft != null) m.put("crops_coords_top_left", cropsCoordsTopLeft);
+            if (targetSize != null) m.put("target_size", targetSize);
+            if (negativeOriginalSize != null) m.put("negative_original_size", negativeOriginalSize);
+            if (negativeCropsCoordsTopLeft != null) m.put("negative_crops_coords_top_left", negativeCropsCoordsTopLeft);
+            if (negativeTargetSize != null) m.put("negative_target_size", negativeTargetSize);
+            return m;
+        }
+    }
+
+    /**
+     * The image of a Stable Diffusion model.
+     *
+     * @param width width in pixels, a multiple of the VAE scale factor (default: the model's)
+     * @param height height in pixels (default: the model's)
+     * @param init img2img: the init image (PNG), relative to the recipe
+     * @param initSha256 the init image's SHA-256, checked when given (written into PNGs)
+     * @param strength img2img strength in (0, 1] (default 0.8)
+     */
+    public record Image(@Range(min = 1, max = 16384) Integer width, @Range(min = 1, max = 16384) Integer height, String init, String initSha256,
+                        @Range(min = 0, max = 1) Double strength) {}
 
     /**
      * Outputs.
@@ -214,13 +255,14 @@ public record Recipe(@Required("the format version: recipe: 1") Integer recipe,
      * @param seed seeds
      * @param guidance guidance scales
      * @param guidanceRescale guidance rescale values
+     * @param prompt prompts (Stable Diffusion models)
      * @param rows the swept key whose values label the rows (default: the first swept key, in the order above)
      */
     public record Sweep(List<String> sampler, List<ScheduleSpec> schedule, @Range(min = 1, max = 10_000) List<Integer> steps,
                         @Range(min = 0) List<Long> seed, @Range(min = 0, max = 100) List<Double> guidance,
-                        @Range(min = 0, max = 1) List<Double> guidanceRescale, String rows) {
+                        @Range(min = 0, max = 1) List<Double> guidanceRescale, List<String> prompt, String rows) {
         /** The swept keys in canonical order. */
-        static final List<String> KEYS = List.of("sampler", "schedule", "steps", "seed", "guidance", "guidance_rescale");
+        static final List<String> KEYS = List.of("sampler", "schedule", "steps", "seed", "guidance", "guidance_rescale", "prompt");
 
         /** The values of a swept key, or null. */
         List<?> values(String key) {
@@ -231,6 +273,7 @@ public record Recipe(@Required("the format version: recipe: 1") Integer recipe,
                 case "seed" -> seed;
                 case "guidance" -> guidance;
                 case "guidance_rescale" -> guidanceRescale;
+                case "prompt" -> prompt;
                 default -> throw new IllegalArgumentException(key);
             };
         }

@@ -15,6 +15,7 @@ import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.Samplers;
 import org.sampler4j.api.schedule.Names;
+import org.sampler4j.host.run.RunSettings;
 import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.api.schedule.ScheduleSpec;
 import org.sampler4j.host.model.ConditioningSpec;
@@ -234,7 +235,37 @@ public final class RecipeChecker {
         }
     }
 
+    /** The prompt and image keys of Stable Diffusion models: given where they apply, consistent, files present. */
+    private static void text(LoadedRecipe lr, Recipe r, ModelInfo model) {
+        Recipe.Conditioning c = r.conditioning();
+        Recipe.Image im = r.image();
+        boolean swept = r.sweep() != null && r.sweep().prompt() != null;
+        if (model != null && model.takesPrompts() && (c == null || c.prompt() == null) && !swept) {
+            lr.problem(lr.node("conditioning") != null ? "conditioning" : "", "model " + model.name() + " is a Stable Diffusion model: give conditioning.prompt (or sweep.prompt)");
+        }
+        if (model != null && !model.takesPrompts()) {
+            if (swept) lr.problem("sweep.prompt", "model " + model.name() + " takes no prompts (it is not a Stable Diffusion model): drop sweep.prompt");
+            if (im != null) lr.problem("image", "model " + model.name() + " is not a Stable Diffusion model: drop image (its size is the model's sample shape)");
+        }
+        if (r.rng() != null && r.rng().order() != null && !RunSettings.NOISE_ORDERS.contains(r.rng().order())) {
+            lr.problem("rng.order", Names.unknown("noise order", r.rng().order(), RunSettings.NOISE_ORDERS));
+        }
+        if (c != null) {
+            c.sizes().forEach((k, v) -> {
+                if (v.size() != 2) lr.problem("conditioning." + k, "expected two numbers, e.g. [1024, 1024], got " + v.size());
+            });
+        }
+        if (im != null) {
+            if (im.init() != null && !Files.isRegularFile(lr.resolve("image.init", im.init()))) {
+                lr.problem("image.init", "init image not found: " + lr.resolve("image.init", im.init()) + " (paths are relative to the recipe's folder)");
+            }
+            if (im.strength() != null && im.init() == null) lr.problem("image.strength", "strength applies to img2img: give image.init or drop strength");
+            if (im.strength() != null && im.strength() == 0) lr.problem("image.strength", "strength must be > 0 (it is the share of the schedule that runs)");
+        }
+    }
+
     private static void conditioning(LoadedRecipe lr, Recipe r, ModelInfo model) {
+        text(lr, r, model);
         Recipe.Conditioning c = r.conditioning();
         if (c == null) return;
         int batch = r.batch() == null ? 1 : r.batch();
@@ -242,7 +273,7 @@ public final class RecipeChecker {
             lr.problem("conditioning.class", "give a class label or text (prompt or embedding), not both");
         }
         if (c.prompt() != null && c.embedding() != null) lr.problem("conditioning.prompt", "give a prompt or an embedding file, not both");
-        if ((c.prompt() != null || c.negativePrompt() != null) && c.classLabels() == null && c.embedding() == null) {
+        if ((c.prompt() != null || c.negativePrompt() != null) && c.classLabels() == null && c.embedding() == null && model != null && !model.takesPrompts()) {
             lr.problem(c.prompt() != null ? "conditioning.prompt" : "conditioning.negative_prompt",
                     "prompts need a model with a text encoder, and " + (model == null ? "this model" : model.name())
                             + " has none: give conditioning.embedding (a precomputed text embedding file) instead");

@@ -110,12 +110,28 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         String initial = rng != null && rng.initial() != null ? rng.initial() : "torch-cpu";
         String stepRng = rng != null ? rng.steps() : null;
         Recipe.Conditioning c = r.conditioning();
+        String prompt = (String) v.getOrDefault("prompt", c == null ? null : c.prompt());
         return new RunSettings(RunSettings.VERSION, model, sampler, r.samplerOptions(), dsl(spec, steps, defaultSchedule), seed,
                 r.batch() == null ? 1 : r.batch(), initial, scale, rescale, c == null ? null : c.classLabels(),
                 c == null || c.embedding() == null ? null : lr.resolve("conditioning.embedding", c.embedding()).toString(),
                 c == null ? null : c.embeddingSha256(),
                 c == null || c.negativeEmbedding() == null ? null : lr.resolve("conditioning.negative_embedding", c.negativeEmbedding()).toString(),
-                c == null ? null : c.negativeEmbeddingSha256(), stepRng);
+                c == null ? null : c.negativeEmbeddingSha256(), stepRng, text(lr, prompt));
+    }
+
+    /** The prompt and image settings of a recipe, or null when it has none. */
+    private static RunSettings.Text text(LoadedRecipe lr, String prompt) {
+        Recipe r = lr.recipe();
+        Recipe.Conditioning c = r.conditioning();
+        Recipe.Image im = r.image();
+        String order = r.rng() == null ? null : r.rng().order();
+        boolean any = prompt != null || im != null || order != null || c != null && (c.negativePrompt() != null || c.prompt2() != null
+                || c.negativePrompt2() != null || c.clipSkip() != null || !c.sizes().isEmpty());
+        if (!any) return null;
+        return new RunSettings.Text(prompt, c == null ? null : c.negativePrompt(), c == null ? null : c.prompt2(), c == null ? null : c.negativePrompt2(),
+                c == null ? null : c.clipSkip(), im == null ? null : im.width(), im == null ? null : im.height(),
+                im == null || im.init() == null ? null : lr.resolve("image.init", im.init()).toString(), im == null ? null : im.initSha256(),
+                im == null ? null : im.strength(), order, c == null ? null : c.sizes());
     }
 
     /**
@@ -206,6 +222,7 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
             case "schedule" -> scheduleLabel((ScheduleSpec) v).replace("(n)", "").replace("(n, ", "(");
             case "guidance" -> "cfg" + Compact.number((Double) v);
             case "guidance_rescale" -> "rescale" + Compact.number((Double) v);
+            case "prompt" -> String.valueOf(v).length() > 40 ? String.valueOf(v).substring(0, 40) : String.valueOf(v);
             case "steps" -> v + "steps";
             case "seed" -> "seed" + v;
             default -> String.valueOf(v);
@@ -237,11 +254,18 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
     /** The recipe of one settings: a single run, no sweep, no outputs (what a PNG embeds). */
     public static Recipe recipeOf(RunSettings s) {
         Recipe.ModelRef model = Recipe.ModelRef.shorthand(s.model());
-        Recipe.Rng rng = new Recipe.Rng(s.rng(), s.stepRng());
-        Recipe.Conditioning c = s.classLabels() == null && s.embedding() == null && s.negativeEmbedding() == null ? null
-                : new Recipe.Conditioning(s.classLabels(), null, null, s.embedding(), s.embeddingSha256(), s.negativeEmbedding(), s.negativeEmbeddingSha256());
+        RunSettings.Text t = s.text();
+        Recipe.Rng rng = new Recipe.Rng(s.rng(), s.stepRng(), t == null ? null : t.noiseOrder());
+        java.util.function.Function<String, List<Integer>> size = k -> t == null || t.sizes() == null ? null : t.sizes().get(k);
+        Recipe.Conditioning c = s.classLabels() == null && s.embedding() == null && s.negativeEmbedding() == null && t == null ? null
+                : new Recipe.Conditioning(s.classLabels(), t == null ? null : t.prompt(), t == null ? null : t.negativePrompt(), s.embedding(), s.embeddingSha256(),
+                        s.negativeEmbedding(), s.negativeEmbeddingSha256(), t == null ? null : t.prompt2(), t == null ? null : t.negativePrompt2(),
+                        t == null ? null : t.clipSkip(), size.apply("original_size"), size.apply("crops_coords_top_left"), size.apply("target_size"),
+                        size.apply("negative_original_size"), size.apply("negative_crops_coords_top_left"), size.apply("negative_target_size"));
+        Recipe.Image image = t == null || t.width() == null && t.height() == null && t.initImage() == null && t.strength() == null ? null
+                : new Recipe.Image(t.width(), t.height(), t.initImage(), t.initImageSha256(), t.strength());
         return new Recipe(Recipe.VERSION, null, model, s.sampler(), s.samplerOptions().isEmpty() ? null : s.samplerOptions(), ScheduleSpec.of(s.schedule()),
-                null, s.seed(), rng, s.batch(), new Recipe.Guidance(s.guidance(), s.guidanceRescale() == 0 ? null : s.guidanceRescale()), c, null, null, null);
+                null, s.seed(), rng, s.batch(), new Recipe.Guidance(s.guidance(), s.guidanceRescale() == 0 ? null : s.guidanceRescale()), c, image, null, null, null);
     }
 
     /**

@@ -50,6 +50,8 @@ public final class Generator {
 
     /** Runs {@code s} on {@code model}, reporting each step to {@code progress}. */
     public static Result run(DiffusionModel model, RunSettings s, StepListener progress) {
+        if (model instanceof org.sampler4j.host.sd.SdModel sd) return org.sampler4j.host.sd.SdRunner.run(sd, s, progress);
+        if (s.text() != null) throw new ModelException("prompts need a Stable Diffusion model (model.yaml with kind: sd or sdxl); " + model.name() + " is not one: drop --prompt and the image options");
         if (s.batch() < 1) throw new ModelException("batch must be >= 1, got " + s.batch());
         Sampler sampler = Samplers.get(s.sampler());
         SamplerInfo info = sampler.info();

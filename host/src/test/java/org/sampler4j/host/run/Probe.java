@@ -23,7 +23,9 @@ import org.sampler4j.host.model.Models;
  * <ul>
  *   <li>{@code determinism MODEL}: one guided stochastic generation; prints the SHA-256 of the final latent's float bits;</li>
  *   <li>{@code memory MODEL STEPS}: a STEPS-step euler run; prints {@code rss_kb_at_1000}, {@code rss_kb_at_end},
- *       {@code arrays_before}, {@code arrays_after} (native arrays attached to the model's manager).</li>
+ *       {@code arrays_before}, {@code arrays_after} (native arrays attached to the model's manager);</li>
+ *   <li>{@code sd-memory MODEL STEPS}: a STEPS-step guided Stable Diffusion run (UNet, text encoder and VAE loaded; prompts
+ *       encoded, images decoded); prints the same keys (RSS at step 100 instead of 1000).</li>
  * </ul>
  */
 public final class Probe {
@@ -33,6 +35,7 @@ public final class Probe {
         switch (args[0]) {
             case "determinism" -> determinism(args[1]);
             case "memory" -> memory(args[1], Integer.parseInt(args[2]));
+            case "sd-memory" -> sdMemory(args[1], Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -65,6 +68,25 @@ public final class Probe {
             System.out.println("arrays_before=" + arraysBefore);
             System.out.println("arrays_after=" + m.liveNativeArrays());
             System.out.println("evaluations=" + d.evaluations());
+        }
+    }
+
+    static void sdMemory(String model, int steps) throws Exception {
+        try (org.sampler4j.host.sd.SdModel m = org.sampler4j.host.sd.SdModel.open(Path.of(model))) {
+            int arraysBefore = m.liveNativeArrays();
+            long[] at100 = {0};
+            org.sampler4j.host.sd.SdRequest req = new org.sampler4j.host.sd.SdRequest(List.of("a photo of a cat"), List.of("blurry"), null, null, 1, null, null,
+                    5.0, 0.0, 0, null, 1.0, 3, org.sampler4j.host.sd.SdRequest.Noise.PER_ITEM, "torch-cpu",
+                    new org.sampler4j.host.sd.SdRequest.Dsl("euler_ancestral", Map.of(), "trailing(" + steps + ")"), null);
+            org.sampler4j.host.sd.SdPipeline.Result r = org.sampler4j.host.sd.SdPipeline.run(m, req, st -> {
+                if (st.index() + 1 == 100) at100[0] = rssKb();
+                if ((st.index() + 1) % 100 == 0) System.out.println("rss_kb_at_" + (st.index() + 1) + "=" + rssKb());
+            });
+            System.out.println("rss_kb_at_100=" + at100[0]);
+            System.out.println("rss_kb_at_end=" + rssKb());
+            System.out.println("arrays_before=" + arraysBefore);
+            System.out.println("arrays_after=" + m.liveNativeArrays());
+            System.out.println("evaluations=" + r.evaluations());
         }
     }
 

@@ -1,0 +1,1 @@
+"""sampler4j's Stable Diffusion export: diffusers model folder -> sampler4j model folder (see ../README.md)."""
