@@ -283,10 +283,16 @@ final class EulerFamily implements DiffusersSchedules.Family {
 
     /** {@code alphas_cumprod_head} and {@code alphas_cumprod_tail} (first and last three), as the golden data records them. */
     static Map<String, double[]> alphaExtras(DiscreteNoiseModel model) {
-        double[] ac = Numerics.widen(model.alphasCumprod());
+        int n = model.numTrainTimesteps();
         Map<String, double[]> x = new LinkedHashMap<>();
-        x.put("alphas_cumprod_head", java.util.Arrays.copyOfRange(ac, 0, Math.min(3, ac.length)));
-        x.put("alphas_cumprod_tail", java.util.Arrays.copyOfRange(ac, Math.max(0, ac.length - 3), ac.length));
+        x.put("alphas_cumprod_head", alphaCumprods(model, 0, Math.min(3, n)));
+        x.put("alphas_cumprod_tail", alphaCumprods(model, Math.max(0, n - 3), n));
         return x;
+    }
+
+    private static double[] alphaCumprods(DiscreteNoiseModel model, int from, int to) {
+        double[] r = new double[to - from];
+        for (int i = from; i < to; i++) r[i - from] = model.alphaCumprod(i);
+        return r;
     }
 }

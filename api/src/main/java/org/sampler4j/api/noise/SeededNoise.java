@@ -2,6 +2,8 @@ package org.sampler4j.api.noise;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.IntFunction;
+import org.sampler4j.api.math.Parallel;
 import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.NoiseSource;
@@ -15,6 +17,9 @@ import org.sampler4j.api.schedule.Names;
  *
  * <p>{@link Rng#TORCH_CPU} is bit-exact with {@code torch.randn(shape, generator=torch.Generator('cpu').manual_seed(seed))};
  * {@link Rng#TORCH_CUDA} reproduces {@code torch.Generator('cuda')} to within 2e-6 (see {@link TorchCudaGenerator}).
+ *
+ * <p>float32 noise is written straight into the new latent's storage; the items of a batch are drawn in parallel
+ * when the batch is large ({@link Parallel}), each from its own generator, so the values never depend on it.
  */
 public final class SeededNoise {
     /** Which PyTorch generator to reproduce. */
@@ -42,24 +47,38 @@ public final class SeededNoise {
 
     private SeededNoise() {}
 
-    /** A per-item generator. */
-    private interface Gen {
-        double[] next(int n, Latent.Precision p);
+    /** Draws float32 noise straight into a slice of the batch's storage. */
+    private interface FloatFill {
+        void fill(float[] out, int offset, int n);
     }
+
+    /** A per-item generator: float32 noise into the batch's storage, or float64 values. */
+    private record Gen(FloatFill floats, IntFunction<double[]> doubles) {}
 
     private static Gen gen(Rng rng, long seed) {
         if (rng == Rng.TORCH_CPU) {
             TorchCpuGenerator g = new TorchCpuGenerator(seed);
-            return (n, p) -> p == Latent.Precision.FLOAT32 ? widen(g.randnFloat(n)) : g.randnDouble(n);
+            return new Gen(g::randnFloat, g::randnDouble);
         }
         TorchCudaGenerator g = new TorchCudaGenerator(seed);
-        return (n, p) -> p == Latent.Precision.FLOAT32 ? widen(g.randnFloat(n)) : g.randnDouble(n);
+        return new Gen(g::randnFloat, g::randnDouble);
     }
 
-    private static double[] widen(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) d[i] = f[i];
-        return d;
+    /** One draw of {@code per} values from every item's generator, stacked; the items are drawn in parallel. */
+    private static Latent draw(Gen[] gens, int per, Latent like) {
+        int items = gens.length;
+        if (like.precision() == Latent.Precision.FLOAT32) {
+            float[] all = new float[per * items];
+            Parallel.forRange(items, 1, per * items, (from, to) -> {
+                for (int b = from; b < to; b++) gens[b].floats().fill(all, b * per, per);
+            });
+            return like.withFloatValues(all);
+        }
+        double[] all = new double[per * items];
+        Parallel.forRange(items, 1, per * items, (from, to) -> {
+            for (int b = from; b < to; b++) System.arraycopy(gens[b].doubles().apply(per), 0, all, b * per, per);
+        });
+        return like.withValues(all);
     }
 
     /**
@@ -69,12 +88,12 @@ public final class SeededNoise {
     public static Latent initial(Rng rng, long[] seeds, Latent.Precision precision, int... itemShape) {
         int per = 1;
         for (int d : itemShape) per *= d;
-        double[] all = new double[per * seeds.length];
-        for (int b = 0; b < seeds.length; b++) System.arraycopy(gen(rng, seeds[b]).next(per, precision), 0, all, b * per, per);
+        Gen[] gens = new Gen[seeds.length];
+        for (int b = 0; b < seeds.length; b++) gens[b] = gen(rng, seeds[b]);
         int[] shape = new int[itemShape.length + 1];
         shape[0] = seeds.length;
         System.arraycopy(itemShape, 0, shape, 1, itemShape.length);
-        return ArrayLatent.zeros(precision, shape).withValues(all);
+        return draw(gens, per, ArrayLatent.zeros(precision, shape));
     }
 
     /**
@@ -88,10 +107,7 @@ public final class SeededNoise {
             if (like.shape()[0] != seeds.length) {
                 throw new IllegalArgumentException("noise for a batch of " + like.shape()[0] + " asked from " + seeds.length + " seeds");
             }
-            int per = like.size() / seeds.length;
-            double[] all = new double[like.size()];
-            for (int b = 0; b < seeds.length; b++) System.arraycopy(gens[b].next(per, like.precision()), 0, all, b * per, per);
-            return like.withValues(all);
+            return draw(gens, like.size() / seeds.length, like);
         };
     }
 }

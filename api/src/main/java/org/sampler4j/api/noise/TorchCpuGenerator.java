@@ -1,6 +1,8 @@
 package org.sampler4j.api.noise;
 
 import java.util.function.IntConsumer;
+import org.sampler4j.api.math.Parallel;
+import org.sampler4j.api.math.VectorApi;
 
 /**
  * Bit-exact re-implementation of PyTorch's CPU generator ({@code torch.Generator('cpu')}) and of
@@ -61,6 +63,7 @@ public final class TorchCpuGenerator {
 
     private final int[] state = new int[N];
     private final CpuKernel kernel;
+    private boolean vector = VectorSupport.AVAILABLE;
     private int left;
     private int next;
     private long seed;
@@ -130,6 +133,38 @@ public final class TorchCpuGenerator {
     }
 
     /**
+     * Whether this JVM runs the float32 AVX2 kernel and the MT19937 loops with the JDK Vector API (module
+     * {@code jdk.incubator.vector} added, not disabled with {@code -Dsampler4j.vector=false}); otherwise the scalar
+     * loops run. Both give identical bits.
+     *
+     * @return true when the vector kernel is in use by default
+     */
+    public static boolean vectorised() {
+        return VectorSupport.AVAILABLE;
+    }
+
+    /** Forces the scalar loops on this generator (tests compare both paths). */
+    TorchCpuGenerator scalarOnly() {
+        vector = false;
+        return this;
+    }
+
+    /** Whether the Vector API kernel ({@link TorchCpuVectorKernel}) loads and agrees with the scalar loops (decided once). */
+    private static final class VectorSupport {
+        static final boolean AVAILABLE = probeVector();
+    }
+
+    private static boolean probeVector() {
+        if (!VectorApi.enabled()) return false;
+        try {
+            TorchCpuVectorKernel.probe();
+            return true;
+        } catch (Throwable e) { // NoClassDefFoundError, UnsupportedOperationException: no usable Vector API
+            return false;
+        }
+    }
+
+    /**
      * One 32-bit MT19937 output ({@code generator->random()}).
      *
      * @return the output as an unsigned value in {@code [0, 2^32)}
@@ -181,13 +216,67 @@ public final class TorchCpuGenerator {
      */
     public float[] randnFloat(int numel) {
         float[] out = new float[checkNumel(numel)];
-        if (numel < FILL_THRESHOLD) {
-            for (int i = 0; i < numel; i++) out[i] = (float) scalarNormal();
-        } else {
-            IntConsumer fill16 = kernel == CpuKernel.AVX2 ? i -> fill16Avx2(out, i) : i -> fill16Default(out, i);
-            normalFill(numel, i -> out[i] = uniformFloat(), fill16);
-        }
+        randnFloat(out, 0, numel);
         return out;
+    }
+
+    /**
+     * {@code torch.randn(numel, generator=g, dtype=float32)} written straight into {@code out[offset..offset+numel)}.
+     * Large fills transform their blocks on several cores ({@link Parallel}); the values do not depend on it.
+     *
+     * @param out    the destination
+     * @param offset where the first value goes
+     * @param numel  number of elements
+     */
+    public void randnFloat(float[] out, int offset, int numel) {
+        checkSlice(out, offset, numel);
+        if (numel < FILL_THRESHOLD) {
+            for (int i = 0; i < numel; i++) out[offset + i] = (float) scalarNormal();
+            return;
+        }
+        // normal_fill: all uniforms first, every full block of 16, then a partial tail re-drawn with 16 fresh uniforms
+        uniformsFloat(out, offset, numel);
+        int blocks = numel / 16;
+        Parallel.forRange(blocks, BLOCKS_PER_TASK, numel, (from, to) -> fillBlocks(out, offset + 16 * from, to - from));
+        if (numel % 16 != 0) {
+            uniformsFloat(out, offset + numel - 16, 16);
+            fillBlocks(out, offset + numel - 16, 1);
+        }
+    }
+
+    /** Blocks of 16 a parallel task transforms at least (256 KiB of floats). */
+    private static final int BLOCKS_PER_TASK = 4096;
+
+    private void fillBlocks(float[] d, int o, int blocks) {
+        if (kernel == CpuKernel.DEFAULT) {
+            for (int b = 0; b < blocks; b++) fill16Default(d, o + 16 * b);
+        } else if (vector) {
+            TorchCpuVectorKernel.fillBlocks(d, o, blocks);
+        } else {
+            for (int b = 0; b < blocks; b++) fill16Avx2Scalar(d, o + 16 * b);
+        }
+    }
+
+    /** {@code count} float32 uniforms in stream order, tempered in bulk straight from the MT state. */
+    private void uniformsFloat(float[] out, int at, int count) {
+        while (count > 0) {
+            if (left == 1) {
+                if (vector) TorchCpuVectorKernel.twist(state);
+                else twistState();
+                left = N + 1;
+                next = 0;
+            }
+            int k = Math.min(count, left - 1);
+            if (vector) {
+                TorchCpuVectorKernel.uniforms(state, next, k, out, at);
+            } else {
+                for (int i = 0; i < k; i++) out[at + i] = (temper(state[next + i]) & 0xffffff) * 0x1p-24f;
+            }
+            next += k;
+            left -= k;
+            at += k;
+            count -= k;
+        }
     }
 
     /**
@@ -209,8 +298,16 @@ public final class TorchCpuGenerator {
     // ---------------------------------------------------------------- MT19937
 
     private int nextInt() {
-        if (--left == 0) twist();
-        int y = state[next++];
+        if (--left == 0) {
+            twistState();
+            left = N;
+            next = 0;
+        }
+        return temper(state[next++]);
+    }
+
+    /** MT19937 tempering of one state word. */
+    static int temper(int y) {
         y ^= y >>> 11;
         y ^= (y << 7) & 0x9d2c5680;
         y ^= (y << 15) & 0xefc60000;
@@ -218,13 +315,11 @@ public final class TorchCpuGenerator {
         return y;
     }
 
-    private void twist() {
+    private void twistState() {
         for (int k = 0; k < N; k++) {
             int y = (state[k] & UPPER_MASK) | (state[(k + 1) % N] & LOWER_MASK);
             state[k] = state[(k + M) % N] ^ (y >>> 1) ^ ((y & 1) != 0 ? MATRIX_A : 0);
         }
-        left = N;
-        next = 0;
     }
 
     // ---------------------------------------------------------------- distributions
@@ -292,7 +387,7 @@ public final class TorchCpuGenerator {
     }
 
     /** {@code normal_fill_16_AVX2}, one lane at a time (the lanes are independent). */
-    private static void fill16Avx2(float[] d, int o) {
+    static void fill16Avx2Scalar(float[] d, int o) {
         for (int j = 0; j < 8; j++) {
             float u1 = 1f - d[o + j];
             float theta = TWO_PI_F * d[o + j + 8];
@@ -305,23 +400,23 @@ public final class TorchCpuGenerator {
 
     // ---------------------------------------------------------------- avx_mathfun.h (Cephes, FMA-contracted)
 
-    private static final float TWO_PI_F = (float) (2 * Math.PI);
-    private static final float SQRTHF = 0.707106781186547524f;
-    private static final float[] LOG_P = {
+    static final float TWO_PI_F = (float) (2 * Math.PI);
+    static final float SQRTHF = 0.707106781186547524f;
+    static final float[] LOG_P = {
         7.0376836292E-2f, -1.1514610310E-1f, 1.1676998740E-1f, -1.2420140846E-1f, 1.4249322787E-1f,
         -1.6668057665E-1f, 2.0000714765E-1f, -2.4999993993E-1f, 3.3333331174E-1f};
-    private static final float LOG_Q1 = -2.12194440e-4f;
-    private static final float LOG_Q2 = 0.693359375f;
-    private static final float FOPI = 1.27323954473516f;
-    private static final float DP1 = -0.78515625f;
-    private static final float DP2 = -2.4187564849853515625e-4f;
-    private static final float DP3 = -3.77489497744594108e-8f;
-    private static final float COS_C0 = 2.443315711809948E-005f;
-    private static final float COS_C1 = -1.388731625493765E-003f;
-    private static final float COS_C2 = 4.166664568298827E-002f;
-    private static final float SIN_S0 = -1.9515295891E-4f;
-    private static final float SIN_S1 = 8.3321608736E-3f;
-    private static final float SIN_S2 = -1.6666654611E-1f;
+    static final float LOG_Q1 = -2.12194440e-4f;
+    static final float LOG_Q2 = 0.693359375f;
+    static final float FOPI = 1.27323954473516f;
+    static final float DP1 = -0.78515625f;
+    static final float DP2 = -2.4187564849853515625e-4f;
+    static final float DP3 = -3.77489497744594108e-8f;
+    static final float COS_C0 = 2.443315711809948E-005f;
+    static final float COS_C1 = -1.388731625493765E-003f;
+    static final float COS_C2 = 4.166664568298827E-002f;
+    static final float SIN_S0 = -1.9515295891E-4f;
+    static final float SIN_S1 = 8.3321608736E-3f;
+    static final float SIN_S2 = -1.6666654611E-1f;
 
     /** {@code log256_ps} for a positive normal argument. */
     static float log256(float x) {
@@ -370,6 +465,14 @@ public final class TorchCpuGenerator {
         if ((j & 4) != 0) sin = -sin;
         if (((j - 2) & 4) == 0) cos = -cos;
         return (Float.floatToRawIntBits(sin) & 0xffffffffL) | ((long) Float.floatToRawIntBits(cos) << 32);
+    }
+
+    /** Checks that {@code numel >= 0} values fit in {@code out} from {@code offset}. */
+    static void checkSlice(float[] out, int offset, int numel) {
+        checkNumel(numel);
+        if (offset < 0 || offset > out.length - numel) {
+            throw new IllegalArgumentException("cannot write " + numel + " values at offset " + offset + " of an array of " + out.length);
+        }
     }
 
     private static int checkNumel(int numel) {

@@ -1,5 +1,7 @@
 package org.sampler4j.api.noise;
 
+import org.sampler4j.api.math.Parallel;
+
 /**
  * CPU re-implementation of PyTorch's CUDA generator for {@code torch.randn}:
  * {@code g = torch.Generator('cuda').manual_seed(seed); torch.randn(shape, generator=g, device='cuda', dtype)}.
@@ -108,8 +110,22 @@ public final class TorchCudaGenerator {
      */
     public float[] randnFloat(int numel) {
         float[] out = new float[checkNumel(numel)];
-        launch(numel, 4, TorchCudaGenerator::normal4, (i, value) -> out[i] = (float) value);
+        randnFloat(out, 0, numel);
         return out;
+    }
+
+    /**
+     * {@code torch.randn(numel, generator=g, device='cuda', dtype=float32)} written straight into
+     * {@code out[offset..offset+numel)}. The GPU threads of a large call are replayed on several cores
+     * ({@link Parallel}); the values do not depend on it.
+     *
+     * @param out    the destination
+     * @param offset where the first value goes
+     * @param numel  number of elements
+     */
+    public void randnFloat(float[] out, int offset, int numel) {
+        TorchCpuGenerator.checkSlice(out, offset, numel);
+        launch(numel, 4, TorchCudaGenerator::normal4, (i, value) -> out[offset + i] = (float) value);
     }
 
     /**
@@ -167,18 +183,26 @@ public final class TorchCudaGenerator {
         offset += ((increment + 3) / 4) * 4;
         int keyLo = (int) seed;
         int keyHi = (int) (seed >>> 32);
-        double[] values = new double[unroll];
-        for (long k = 0; k < iterations; k++) {
-            long counter = start / 4 + k;
-            long first = k * stride * unroll;
-            for (long t = 0; t < stride && first + t < numel; t++) {
-                dist.apply(philox((int) counter, (int) (counter >>> 32), (int) t, (int) (t >>> 32), keyLo, keyHi), values);
-                for (int ii = 0; ii < unroll && first + t + ii * stride < numel; ii++) {
-                    sink.put((int) (first + t + ii * stride), values[ii]);
+        // every (iteration, thread) pair is independent: replay ranges of threads on several cores when large
+        Parallel.forRange((int) stride, THREADS_PER_TASK, numel, (fromThread, toThread) -> {
+            int[] words = new int[4];
+            double[] values = new double[unroll];
+            for (long k = 0; k < iterations; k++) {
+                long counter = start / 4 + k;
+                long first = k * stride * unroll;
+                for (long t = fromThread; t < toThread && first + t < numel; t++) {
+                    philox((int) counter, (int) (counter >>> 32), (int) t, (int) (t >>> 32), keyLo, keyHi, words);
+                    dist.apply(words, values);
+                    for (int ii = 0; ii < unroll && first + t + ii * stride < numel; ii++) {
+                        sink.put((int) (first + t + ii * stride), values[ii]);
+                    }
                 }
             }
-        }
+        });
     }
+
+    /** GPU threads a parallel task replays at least. */
+    private static final int THREADS_PER_TASK = 4096;
 
     // ---------------------------------------------------------------- Philox4x32-10
 
@@ -189,6 +213,13 @@ public final class TorchCudaGenerator {
 
     /** Ten Philox4x32 rounds of {@code (c0..c3)} under key {@code (k0, k1)}. */
     static int[] philox(int c0, int c1, int c2, int c3, int k0, int k1) {
+        int[] out = new int[4];
+        philox(c0, c1, c2, c3, k0, k1, out);
+        return out;
+    }
+
+    /** Ten Philox4x32 rounds of {@code (c0..c3)} under key {@code (k0, k1)}, written to {@code out}. */
+    private static void philox(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
         for (int round = 0; round < 10; round++) {
             long p0 = (PHILOX_M0 & 0xffffffffL) * (c0 & 0xffffffffL);
             long p1 = (PHILOX_M1 & 0xffffffffL) * (c2 & 0xffffffffL);
@@ -201,7 +232,10 @@ public final class TorchCudaGenerator {
             k0 += PHILOX_W0;
             k1 += PHILOX_W1;
         }
-        return new int[] {c0, c1, c2, c3};
+        out[0] = c0;
+        out[1] = c1;
+        out[2] = c2;
+        out[3] = c3;
     }
 
     // ---------------------------------------------------------------- float Box-Muller (_curand_box_muller)

@@ -3,6 +3,7 @@ package org.sampler4j.api.preset;
 import java.util.List;
 import java.util.Map;
 import org.sampler4j.api.ExtensionRegistry;
+import org.sampler4j.api.schedule.ScheduleException;
 
 /**
  * The schedule presets visible to the DSL: those on the classpath (PF4J extension index or ServiceLoader), or those a host installed. See
@@ -29,8 +30,16 @@ public final class Presets {
         return REGISTRY.all();
     }
 
-    /** Finds a preset by id or alias, or fails with a "did you mean". */
+    /**
+     * Finds a preset by id or alias, or fails with a "did you mean". An id {@code file:PATH} reads a preset file
+     * ({@link PresetFile}, e.g. written by {@code sampler4j optimize}) as a {@link TablePreset}.
+     */
     public static SchedulePreset get(String id) {
+        if (id.startsWith(PresetFile.FILE_PREFIX)) {
+            String path = id.substring(PresetFile.FILE_PREFIX.length());
+            if (path.isEmpty()) throw new ScheduleException("preset(file:PATH, n) needs a path after file:");
+            return new TablePreset(id, PresetFile.read(java.nio.file.Path.of(path)));
+        }
         return REGISTRY.get(id);
     }
 }

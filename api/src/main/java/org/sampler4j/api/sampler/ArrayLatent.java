@@ -1,10 +1,14 @@
 package org.sampler4j.api.sampler;
 
 import java.util.Arrays;
+import org.sampler4j.api.math.Parallel;
+import org.sampler4j.api.math.VectorApi;
 
 /**
  * A latent held in a Java array ({@code float[]} or {@code double[]}). Linear combinations are one fused loop:
- * for a 4-channel 128x128 latent that is several times faster than separate element-wise operations.
+ * for a 4-channel 128x128 latent that is several times faster than separate element-wise operations. The float32
+ * loops use the JDK Vector API where the module {@code jdk.incubator.vector} is present, and latents from 262,144
+ * elements on are split across cores ({@link Parallel}); both give the bits of the plain sequential loop.
  */
 public final class ArrayLatent implements Latent {
     private final int[] shape;
@@ -97,6 +101,13 @@ public final class ArrayLatent implements Latent {
         return fromDoubles(values.clone(), shape, precision());
     }
 
+    /** A float32 latent keeps {@code values} as its storage (no copy): the caller must not change the array afterwards. */
+    @Override
+    public Latent withFloatValues(float[] values) {
+        if (values.length != size()) throw new IllegalArgumentException("expected " + size() + " values, got " + values.length);
+        return f != null ? new ArrayLatent(shape, values, null) : Latent.super.withFloatValues(values);
+    }
+
     @Override
     public Latent linearCombination(double[] coeffs, Latent[] terms) {
         int n = size();
@@ -109,8 +120,16 @@ public final class ArrayLatent implements Latent {
             allFloat &= t[k].f != null;
             allDouble &= t[k].d != null;
         }
-        if (f != null && allFloat) return out(null, FusedLoops.float32(coeffs, t, n));
-        if (d != null && allDouble) return out(FusedLoops.float64(coeffs, t, n), null);
+        if (f != null && allFloat) {
+            float[] o = new float[n];
+            Parallel.forRange(n, FusedLoops.GRAIN, (from, to) -> FusedLoops.float32(coeffs, t, o, from, to));
+            return out(null, o);
+        }
+        if (d != null && allDouble) {
+            double[] o = new double[n];
+            Parallel.forRange(n, FusedLoops.GRAIN, (from, to) -> FusedLoops.float64(coeffs, t, o, from, to));
+            return out(o, null);
+        }
         double[] acc = new double[n];
         for (int k = 0; k < t.length; k++) {
             double c = coeffs[k];
@@ -120,62 +139,77 @@ public final class ArrayLatent implements Latent {
         return fromDoubles(acc, shape, precision());
     }
 
-    /** The fused loops, one per term count, on plain arrays (evaluated in double, rounded once). */
+    /**
+     * The fused loops on plain arrays, one per term count (evaluated in double in the order of the terms, rounded
+     * once), over a range of indices: large latents are split across cores ({@link Parallel}), with the same bits as
+     * one pass. With the Vector API present, the float32 loops run vectorised ({@link FusedVectorLoops}, identical
+     * bits).
+     */
     private static final class FusedLoops {
-        static float[] float32(double[] c, ArrayLatent[] t, int n) {
+        /** Elements per parallel task at least. */
+        static final int GRAIN = 1 << 15;
+        static final boolean VECTOR = vectorLoops();
+
+        private static boolean vectorLoops() {
+            if (!VectorApi.enabled()) return false;
+            try {
+                FusedVectorLoops.probe();
+                return true;
+            } catch (Throwable e) { // NoClassDefFoundError, UnsupportedOperationException: scalar loops
+                return false;
+            }
+        }
+
+        static void float32(double[] c, ArrayLatent[] t, float[] o, int from, int to) {
+            if (VECTOR && t.length <= 4) {
+                switch (t.length) {
+                    case 1: FusedVectorLoops.f1(o, c[0], t[0].f, from, to); return;
+                    case 2: FusedVectorLoops.f2(o, c[0], t[0].f, c[1], t[1].f, from, to); return;
+                    case 3: FusedVectorLoops.f3(o, c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, from, to); return;
+                    default: FusedVectorLoops.f4(o, c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, c[3], t[3].f, from, to); return;
+                }
+            }
             switch (t.length) {
-                case 1: return f1(c[0], t[0].f, n);
-                case 2: return f2(c[0], t[0].f, c[1], t[1].f, n);
-                case 3: return f3(c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, n);
-                case 4: return f4(c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, c[3], t[3].f, n);
+                case 1: f1(o, c[0], t[0].f, from, to); return;
+                case 2: f2(o, c[0], t[0].f, c[1], t[1].f, from, to); return;
+                case 3: f3(o, c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, from, to); return;
+                case 4: f4(o, c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, c[3], t[3].f, from, to); return;
                 default: {
-                    double[] acc = new double[n];
+                    double[] acc = new double[to - from];
                     for (int k = 0; k < t.length; k++) {
                         float[] a = t[k].f;
                         double ck = c[k];
-                        for (int i = 0; i < n; i++) acc[i] += ck * a[i];
+                        for (int i = from; i < to; i++) acc[i - from] += ck * a[i];
                     }
-                    float[] o = new float[n];
-                    for (int i = 0; i < n; i++) o[i] = (float) acc[i];
-                    return o;
+                    for (int i = from; i < to; i++) o[i] = (float) acc[i - from];
                 }
             }
         }
 
-        // One small method per term count: each compiles to its own tight (vectorisable) loop.
-        private static float[] f1(double ca, float[] a, int n) {
-            float[] o = new float[n];
-            for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i]);
-            return o;
+        // One small method per term count: each compiles to its own tight loop.
+        private static void f1(float[] o, double ca, float[] a, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = (float) (ca * a[i]);
         }
 
-        private static float[] f2(double ca, float[] a, double cb, float[] b, int n) {
-            float[] o = new float[n];
-            for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i]);
-            return o;
+        private static void f2(float[] o, double ca, float[] a, double cb, float[] b, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i]);
         }
 
-        private static float[] f3(double ca, float[] a, double cb, float[] b, double ce, float[] e, int n) {
-            float[] o = new float[n];
-            for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i]);
-            return o;
+        private static void f3(float[] o, double ca, float[] a, double cb, float[] b, double ce, float[] e, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i]);
         }
 
-        private static float[] f4(double ca, float[] a, double cb, float[] b, double ce, float[] e, double cg, float[] g, int n) {
-            float[] o = new float[n];
-            for (int i = 0; i < n; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i] + cg * g[i]);
-            return o;
+        private static void f4(float[] o, double ca, float[] a, double cb, float[] b, double ce, float[] e, double cg, float[] g, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i] + cg * g[i]);
         }
 
-        static double[] float64(double[] c, ArrayLatent[] t, int n) {
-            double[] o = new double[n];
+        static void float64(double[] c, ArrayLatent[] t, double[] o, int from, int to) {
             for (int k = 0; k < t.length; k++) {
                 double[] a = t[k].d;
                 double ck = c[k];
-                if (k == 0) for (int i = 0; i < n; i++) o[i] = ck * a[i];
-                else for (int i = 0; i < n; i++) o[i] += ck * a[i];
+                if (k == 0) for (int i = from; i < to; i++) o[i] = ck * a[i];
+                else for (int i = from; i < to; i++) o[i] += ck * a[i];
             }
-            return o;
         }
     }
 

@@ -24,6 +24,16 @@ public interface Latent {
     Latent withValues(double[] values);
 
     /**
+     * As {@link #withValues}, from float32 values: a float32 latent may keep the array instead of copying it, so the
+     * caller must not change {@code values} afterwards (noise generators write straight into the new latent's storage).
+     */
+    default Latent withFloatValues(float[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) d[i] = values[i];
+        return withValues(d);
+    }
+
+    /**
      * {@code sum_k coeffs[k] * terms[k]} in one pass. {@code terms[0]} is this latent's kind; all terms have this shape.
      * Implementations evaluate the sum in double and round once to their precision.
      */

@@ -320,7 +320,46 @@ public final class DiscreteNoiseModel implements NoiseModel {
         public Builder zeroSnr(boolean v) { this.zeroSnr = v; return this; }
         /** {@return what the last alpha-bar becomes under zero-SNR} */
         public Builder terminalClamp(TerminalClamp v) { this.terminalClamp = Objects.requireNonNull(v); return this; }
-        /** Builds and validates. */
-        public DiscreteNoiseModel build() { return new DiscreteNoiseModel(this); }
+        /**
+         * Builds and validates. Models are immutable and their 1,000-entry tables depend only on these settings, so
+         * a model built before with the same settings is returned (a small cache: schedule resolution no longer
+         * recomputes the tables every time).
+         */
+        public DiscreteNoiseModel build() {
+            Key key = new Key(betaSchedule, numTrainTimesteps, betaStart, betaEnd, trainedBetas == null ? null : trainedBetas.clone(), zeroSnr, terminalClamp);
+            synchronized (CACHE) {
+                DiscreteNoiseModel m = CACHE.get(key);
+                if (m != null) return m;
+            }
+            DiscreteNoiseModel m = new DiscreteNoiseModel(this);
+            synchronized (CACHE) {
+                CACHE.put(key, m);
+            }
+            return m;
+        }
     }
+
+    /** The settings a model's tables depend on (arrays compared by content). */
+    private record Key(BetaSchedule schedule, int n, double start, double end, float[] trained, boolean zeroSnr, TerminalClamp clamp) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && schedule == k.schedule && n == k.n && Double.compare(start, k.start) == 0
+                    && Double.compare(end, k.end) == 0 && Arrays.equals(trained, k.trained) && zeroSnr == k.zeroSnr && clamp == k.clamp;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(schedule, n, start, end, Arrays.hashCode(trained), zeroSnr, clamp);
+        }
+    }
+
+    /** Recently built models, least recently used dropped beyond 64. */
+    private static final java.util.Map<Key, DiscreteNoiseModel> CACHE = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Key, DiscreteNoiseModel> eldest) {
+            return size() > 64;
+        }
+    };
 }

@@ -19,6 +19,7 @@ public final class LogSnrClip {
     public static int rangeEnd(DiscreteNoiseModel model, double lambdaMin) {
         if (Double.isNaN(lambdaMin)) throw new ScheduleException("lambda_min_clipped is NaN; give a number or -inf to keep every timestep");
         float threshold = (float) lambdaMin;
+        if (threshold == Float.NEGATIVE_INFINITY) return model.numTrainTimesteps(); // nothing lies below (the default)
         float[] ac = model.alphasCumprod();
         int below = 0;
         for (float a : ac) {

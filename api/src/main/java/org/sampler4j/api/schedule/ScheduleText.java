@@ -12,7 +12,7 @@ import java.util.TreeSet;
  *
  * <pre>
  * base      := leading(n) | linspace(n) | trailing(n) | timesteps(t0, t1, ...) | sigmas(s0, ..., sN)
- *            | preset(id, n, key=value, ...)
+ *            | preset(id, n, key=value, ...)     id may be file:PATH (a preset file, see PresetFile)
  * modifier  := stepsOffset(k) | zeroSnr() | shift(s) | finalSigma(zero|sigma_min) | truncate(strength)
  *            | denoise(d) | convention(extra_point=BOOL, round_linspace=BOOL, timesteps=keep|round|truncate,
  *              terminal=clamp|keep_zero, lenient_steps=BOOL)
@@ -260,7 +260,8 @@ public final class ScheduleText {
 
         private String token() {
             int st = i;
-            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || "_.-+".indexOf(s.charAt(i)) >= 0)) i++;
+            // '/', ':', '\\' and '~' for paths: preset(file:out/fit.json, 8)
+            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || "_.-+/:\\~".indexOf(s.charAt(i)) >= 0)) i++;
             if (st == i) throw error("expected a value");
             return s.substring(st, i);
         }

@@ -48,4 +48,35 @@ class SeededNoiseTest {
         assertArrayEquals(SeededNoise.initial(SeededNoise.Rng.TORCH_CPU, new long[] {6}, Latent.Precision.FLOAT32, 1, 16).toDoubleArray(), step.toDoubleArray());
         assertEquals(SeededNoise.Rng.TORCH_CUDA, SeededNoise.Rng.parse("torch-cuda"));
     }
+
+    @Test
+    void largeBatchesDrawnInParallelEqualSeparateRuns() {
+        long[] seeds = {11, 12, 13};
+        int[] item = {4, 128, 160}; // 81,920 per item, 245,760 in all: items drawn in parallel on several cores
+        for (SeededNoise.Rng rng : SeededNoise.Rng.values()) {
+            Latent batch = SeededNoise.initial(rng, seeds, Latent.Precision.FLOAT32, item);
+            double[] all = batch.toDoubleArray();
+            int per = 4 * 128 * 160;
+            for (int b = 0; b < seeds.length; b++) {
+                long seed = seeds[b];
+                double[][] one = new double[1][];
+                org.sampler4j.api.math.Parallel.sequential(() -> one[0] = SeededNoise.initial(rng, new long[] {seed}, Latent.Precision.FLOAT32, item).toDoubleArray());
+                assertArrayEquals(one[0], Arrays.copyOfRange(all, b * per, (b + 1) * per), rng + " item " + b);
+            }
+        }
+    }
+
+    @Test
+    void aLargeSingleDrawIsTheSameOnOneThread() {
+        // 1x16x128x128: the blocks of normal_fill (cpu) or the GPU threads (cuda) are split across cores
+        for (SeededNoise.Rng rng : SeededNoise.Rng.values()) {
+            double[] par = SeededNoise.initial(rng, new long[] {99}, Latent.Precision.FLOAT32, 16, 128, 128).toDoubleArray();
+            double[][] seq = new double[1][];
+            org.sampler4j.api.math.Parallel.sequential(() -> seq[0] = SeededNoise.initial(rng, new long[] {99}, Latent.Precision.FLOAT32, 16, 128, 128).toDoubleArray());
+            assertArrayEquals(seq[0], par, rng.id());
+        }
+        float[] direct = new TorchCpuGenerator(99).randnFloat(16 * 128 * 128);
+        double[] viaNoise = SeededNoise.initial(SeededNoise.Rng.TORCH_CPU, new long[] {99}, Latent.Precision.FLOAT32, 16, 128, 128).toDoubleArray();
+        for (int i = 0; i < direct.length; i += 997) assertEquals(direct[i], (float) viaNoise[i], 0f);
+    }
 }

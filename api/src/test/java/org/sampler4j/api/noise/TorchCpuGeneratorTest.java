@@ -58,7 +58,9 @@ class TorchCpuGeneratorTest {
                 for (Object c : list(map(capture.getValue()).get("cases"))) {
                     Map<String, Object> testCase = map(c);
                     String name = file + " " + capture.getKey() + " " + testCase.get("id");
-                    tests.add(DynamicTest.dynamicTest(name, () -> replay(testCase, kernel)));
+                    tests.add(DynamicTest.dynamicTest(name, () -> replay(testCase, kernel, false)));
+                    // the scalar loops (no Vector API) must give the same bits
+                    if (TorchCpuGenerator.vectorised()) tests.add(DynamicTest.dynamicTest(name + " scalar", () -> replay(testCase, kernel, true)));
                 }
             }
         }
@@ -87,12 +89,13 @@ class TorchCpuGeneratorTest {
         return tests;
     }
 
-    private static void replay(Map<String, Object> testCase, CpuKernel kernel) {
+    private static void replay(Map<String, Object> testCase, CpuKernel kernel, boolean scalar) {
         long seed = asLong(testCase.get("seed"));
         if (Boolean.TRUE.equals(testCase.get("unseeded_generator"))) {
             assertEquals(seed, new TorchCpuGenerator().seed(), "torch.Generator() default seed");
         }
         TorchCpuGenerator g = new TorchCpuGenerator(seed, kernel);
+        if (scalar) g.scalarOnly();
         int index = 0;
         for (Object o : list(testCase.get("ops"))) {
             Map<String, Object> op = map(o);
@@ -192,6 +195,46 @@ class TorchCpuGeneratorTest {
         float[] b = scalar.randnFloat(4096);
         for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-5f * Math.max(1f, Math.abs(a[i])), "i=" + i);
         assertEquals(CpuKernel.DEFAULT, scalar.kernel());
+    }
+
+    @Test
+    void testsRunTheVectorKernel() {
+        // surefire adds jdk.incubator.vector: the vectorised path is what the golden cases check (and the scalar one)
+        assertTrue(TorchCpuGenerator.vectorised(), "the Vector API kernel did not load under surefire");
+    }
+
+    @Test
+    void vectorAndScalarPathsGiveIdenticalBits() {
+        java.util.Random r = new java.util.Random(11);
+        int[] sizes = {16, 17, 31, 100, 623, 624, 625, 1247, 1248, 4096 + 7, 16 * 4 * 64 * 64, 300_007};
+        for (int trial = 0; trial < 40; trial++) {
+            long seed = r.nextLong();
+            TorchCpuGenerator v = new TorchCpuGenerator(seed);
+            TorchCpuGenerator s = new TorchCpuGenerator(seed).scalarOnly();
+            // several calls in a row: the MT position and the cached normal carry over
+            for (int call = 0; call < 3; call++) {
+                int n = call == 1 ? 1 + r.nextInt(15) : sizes[r.nextInt(sizes.length)];
+                float[] a = v.randnFloat(n);
+                float[] b = s.randnFloat(n);
+                for (int i = 0; i < n; i++) {
+                    if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                        fail("seed " + seed + " call " + call + " n=" + n + " element " + i + ": vector " + a[i] + ", scalar " + b[i]);
+                    }
+                }
+            }
+            assertEquals(v.random(), s.random(), "the MT streams diverged");
+        }
+    }
+
+    @Test
+    void writesIntoAnArrayAtAnOffset() {
+        float[] whole = new TorchCpuGenerator(3).randnFloat(1000);
+        float[] into = new float[1010];
+        new TorchCpuGenerator(3).randnFloat(into, 5, 1000);
+        assertArrayEquals(whole, java.util.Arrays.copyOfRange(into, 5, 1005));
+        assertEquals(0f, into[4]);
+        assertEquals(0f, into[1005]);
+        assertThrows(IllegalArgumentException.class, () -> new TorchCpuGenerator(3).randnFloat(into, 20, 1000));
     }
 
     @Test

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sampler4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Diffusion-model sampling toolkit: image generation with TorchScript models, noise schedules, samplers, plugins, conformance against reference implementations.",
         subcommands = {RunCommand.class, ValidateCommand.class, ScheduleCommand.class, SamplersCommand.class, PresetsCommand.class, PluginsCommand.class, SampleCommand.class,
-            ConformanceCommand.class, EvalCommand.class, CommandLine.HelpCommand.class},
+            ConformanceCommand.class, EvalCommand.class, OptimizeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed check or internal error, 2 user error.",
                 "Run 'sampler4j help COMMAND' or 'sampler4j COMMAND --help' for a command's options."})
 public final class Main implements Runnable {

@@ -170,6 +170,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Thread engineLoad = usesNetwork() ? DjlRuntime.preload() : null; // libtorch loads while recipes and plugins are read
+        try {
+            return runNow();
+        } finally {
+            DjlRuntime.awaitPreload(engineLoad);
+        }
+    }
+
+    private Integer runNow() throws IOException {
         if (!recipes.isEmpty()) return runRecipes();
         if (outDir != null) throw new Main.UserException("--out-dir applies to recipe files; give -o FILE.png with --model");
         if (spark != null || resume) throw new Main.UserException((spark != null ? "--spark" : "--resume") + " applies to recipe files: give RECIPE.yaml (the --model form runs on this machine)");
@@ -275,6 +284,20 @@ final class RunCommand implements Callable<Integer> {
 
     /** Options that mean the same with and without recipes. */
     private static final List<String> RECIPE_OPTIONS = List.of("--out-dir", "--no-grid", "--quiet", "--json", "--spark", "--resume");
+
+    /** Whether this run probably needs the PyTorch engine: any model but the analytic ones (recipes: their model lines). */
+    private boolean usesNetwork() {
+        if (recipes.isEmpty()) return model != null && !org.sampler4j.host.model.AnalyticModel.matches(model) && java.nio.file.Files.isDirectory(Path.of(model));
+        for (Path file : recipes) {
+            try {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^model:\\s*['\"]?([^'\"#\\s]+)").matcher(java.nio.file.Files.readString(file));
+                if (!m.find() || !org.sampler4j.host.model.AnalyticModel.matches(m.group(1))) return true;
+            } catch (IOException | RuntimeException e) {
+                return false; // the recipe check reports it
+            }
+        }
+        return false;
+    }
 
     private int runRecipes() throws IOException {
         for (picocli.CommandLine.Model.OptionSpec o : cmd.commandLine().getParseResult().matchedOptions()) {

@@ -45,6 +45,8 @@ public final class Evaluation {
     static final int CHUNK = 100;
     /** The last positive sigma of the analytic reference solve. */
     static final double REFERENCE_SIGMA_MIN = 1e-5;
+    /** The sampler of the analytic model's reference solve. */
+    public static final String REFERENCE_SAMPLER = "heun";
 
     private Evaluation() {}
 
@@ -411,7 +413,7 @@ public final class Evaluation {
         if (model instanceof AnalyticModel) {
             double sigma0 = Schedule.parse(c.schedule()).resolve(model.noiseModel()).sigma(0);
             float[] ref = references.solved.computeIfAbsent(sigma0 + "@" + k.start(),
-                    key -> generate(model, "heun", Map.of(), reference(sigma0, s.referenceSteps()), mine, k.start(), k.count(), s).latents());
+                    key -> generate(model, REFERENCE_SAMPLER, Map.of(), reference(sigma0, s.referenceSteps()), mine, k.start(), k.count(), s).latents());
             float[] x = gen.latents();
             for (int i = 0; i < x.length; i++) {
                 double d = (double) x[i] - ref[i];
@@ -462,7 +464,7 @@ public final class Evaluation {
     }
 
     /** The reference schedule: {@code steps} Karras-spaced (rho 7) sigmas from {@code sigma0} to 1e-5, then 0. */
-    static String reference(double sigma0, int steps) {
+    public static String reference(double sigma0, int steps) {
         double rho = 7;
         double a = Math.pow(sigma0, 1 / rho);
         double b = Math.pow(REFERENCE_SIGMA_MIN, 1 / rho);

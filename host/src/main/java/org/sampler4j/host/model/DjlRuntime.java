@@ -43,6 +43,41 @@ public final class DjlRuntime {
         }
     }
 
+    /**
+     * Starts the engine on a background thread now, so that loading libtorch overlaps the caller's own start-up
+     * work (reading recipes, loading plugins); {@link #engine()} then waits for it. A failure is left for
+     * {@link #engine()} to report. Call {@link #awaitPreload()} before the process may exit.
+     *
+     * @return the loading thread, or null when the engine is already there
+     */
+    public static Thread preload() {
+        if (engine != null) return null;
+        Thread t = new Thread(() -> {
+            try {
+                engine();
+            } catch (RuntimeException | LinkageError e) {
+                // engine() reports it to whoever needs the engine
+            }
+        }, "djl-engine-preload");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Waits for a {@link #preload()} thread: the JVM must not exit while libtorch is being loaded.
+     *
+     * @param t the thread {@link #preload()} returned, or null
+     */
+    public static void awaitPreload(Thread t) {
+        if (t == null) return;
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Seconds the engine took to start, or NaN if it has not started in this process. */
     public static double engineStartSeconds() {
         return startSeconds;

@@ -1,0 +1,77 @@
+package org.sampler4j.api.optimize;
+
+/**
+ * An n-step schedule with fixed endpoints as unconstrained numbers: the first sigma {@code sigmaMax} and the final
+ * sigma (usually 0) are fixed; the {@code n - 1} free sigmas in between are positions in log-sigma on
+ * {@code (log sigmaMin, log sigmaMax)}. The log-range is cut into {@code n} gaps with softmax weights
+ * {@code exp(z_k) / sum exp(z)}, {@code z_{n-1} = 0}, so every {@code z} in {@code R^(n-1)} is a valid, strictly
+ * decreasing schedule and every such schedule has exactly one {@code z}. The last positive sigma is
+ * {@code sigmaMin * exp(gap_{n-1})}, so it is free too.
+ *
+ * @param sigmaMax the first sigma
+ * @param sigmaMin the lower bound of the positive sigmas (the model's smallest noise level)
+ * @param finalSigma the sigma after the last step
+ * @param steps n
+ */
+public record LogSigmaPositions(double sigmaMax, double sigmaMin, double finalSigma, int steps) {
+    public LogSigmaPositions {
+        if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        if (!(sigmaMin > 0 && sigmaMax > sigmaMin)) throw new IllegalArgumentException("need 0 < sigmaMin < sigmaMax, got " + sigmaMin + ", " + sigmaMax);
+        if (!(finalSigma >= 0 && finalSigma <= sigmaMin)) throw new IllegalArgumentException("the final sigma must lie in [0, sigmaMin], got " + finalSigma);
+    }
+
+    /** Number of free parameters, {@code steps - 1}. */
+    public int dimension() {
+        return steps - 1;
+    }
+
+    /** The schedule ({@code steps + 1} sigmas) of parameters {@code z}. */
+    public double[] sigmas(double[] z) {
+        if (z.length != dimension()) throw new IllegalArgumentException("expected " + dimension() + " parameters, got " + z.length);
+        double max = 0;
+        for (double v : z) max = Math.max(max, v);
+        double[] w = new double[steps];
+        double total = 0;
+        for (int k = 0; k < steps; k++) {
+            w[k] = Math.exp((k < z.length ? z[k] : 0) - max);
+            total += w[k];
+        }
+        double range = Math.log(sigmaMax) - Math.log(sigmaMin);
+        double[] s = new double[steps + 1];
+        s[0] = sigmaMax;
+        double u = Math.log(sigmaMax);
+        for (int k = 1; k < steps; k++) {
+            u -= range * w[k - 1] / total;
+            s[k] = Math.exp(u);
+        }
+        for (int k = 1; k < steps; k++) s[k] = Math.min(s[k], Math.nextDown(s[k - 1])); // keep strict order under rounding
+        s[steps] = finalSigma;
+        return s;
+    }
+
+    /**
+     * The parameters of a schedule: its {@code steps - 1} interior sigmas, clamped to at least {@code (1 + 1e-6) * sigmaMin}
+     * (a schedule whose last positive sigma is {@code sigmaMin} itself has no finite parameters).
+     */
+    public double[] parameters(double[] sigmas) {
+        if (sigmas.length != steps + 1) throw new IllegalArgumentException("expected " + (steps + 1) + " sigmas, got " + sigmas.length);
+        double lo = Math.log(sigmaMin);
+        double[] u = new double[steps + 1];
+        u[0] = Math.log(sigmaMax);
+        for (int k = 1; k < steps; k++) u[k] = Math.max(Math.log(sigmas[k]), lo + 1e-6 * (u[0] - lo));
+        u[steps] = lo;
+        for (int k = 1; k <= steps; k++) u[k] = Math.min(u[k], u[k - 1] - 1e-9 * (u[0] - lo));
+        double[] gaps = new double[steps];
+        for (int k = 0; k < steps; k++) gaps[k] = Math.max(u[k] - u[k + 1], 1e-12);
+        double[] z = new double[steps - 1];
+        for (int k = 0; k < z.length; k++) z[k] = Math.log(gaps[k] / gaps[steps - 1]);
+        return z;
+    }
+
+    /** Whether {@code sigmas} starts at {@link #sigmaMax}, ends at {@link #finalSigma} and has its interior inside the bounds. */
+    public boolean admits(double[] sigmas) {
+        if (sigmas.length != steps + 1 || sigmas[0] != sigmaMax || sigmas[steps] != finalSigma) return false;
+        for (int k = 1; k < steps; k++) if (!(sigmas[k] < sigmas[k - 1] && sigmas[k] >= sigmaMin * (1 - 1e-12))) return false;
+        return true;
+    }
+}

@@ -1,0 +1,74 @@
+package org.sampler4j.api.sampler;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link ArrayLatent}'s float32 linear combinations with the JDK Vector API (module {@code jdk.incubator.vector}):
+ * widen to double, multiply and add in the scalar loop's order (no fused multiply-add), round once to float. Every
+ * lane performs the scalar loop's operations, so the bits are identical; Java 17's JIT does not vectorise the scalar
+ * loop's float-double conversions, which makes it several times slower than the memory allows.
+ *
+ * <p>Only loaded when {@link org.sampler4j.api.math.VectorApi#enabled()}.
+ */
+final class FusedVectorLoops {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int L = D.length();
+
+    private FusedVectorLoops() {}
+
+    /** Fails when the conversions are not available or disagree with the scalar loop. */
+    static void probe() {
+        float[] a = new float[3 * L + 1];
+        float[] b = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) Math.sin(i + 0.5) * 13;
+            b[i] = (float) Math.cos(i * 1.7) * 0.3f;
+        }
+        float[] o = new float[a.length];
+        f2(o, 0.917, a, -0.0813, b, 0, a.length);
+        for (int i = 0; i < a.length; i++) {
+            if (Float.floatToRawIntBits(o[i]) != Float.floatToRawIntBits((float) (0.917 * a[i] + -0.0813 * b[i]))) {
+                throw new IllegalStateException("vector loop disagrees with the scalar loop");
+            }
+        }
+    }
+
+    private static DoubleVector wide(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(F, a, i).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static void narrow(DoubleVector v, float[] o, int i) {
+        ((FloatVector) v.convertShape(VectorOperators.D2F, F, 0)).intoArray(o, i);
+    }
+
+    static void f1(float[] o, double ca, float[] a, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) narrow(wide(a, i).mul(ca), o, i);
+        for (; i < to; i++) o[i] = (float) (ca * a[i]);
+    }
+
+    static void f2(float[] o, double ca, float[] a, double cb, float[] b, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) narrow(wide(a, i).mul(ca).add(wide(b, i).mul(cb)), o, i);
+        for (; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i]);
+    }
+
+    static void f3(float[] o, double ca, float[] a, double cb, float[] b, double ce, float[] e, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) narrow(wide(a, i).mul(ca).add(wide(b, i).mul(cb)).add(wide(e, i).mul(ce)), o, i);
+        for (; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i]);
+    }
+
+    static void f4(float[] o, double ca, float[] a, double cb, float[] b, double ce, float[] e, double cg, float[] g, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            narrow(wide(a, i).mul(ca).add(wide(b, i).mul(cb)).add(wide(e, i).mul(ce)).add(wide(g, i).mul(cg)), o, i);
+        }
+        for (; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i] + cg * g[i]);
+    }
+}
