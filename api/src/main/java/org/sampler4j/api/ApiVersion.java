@@ -21,7 +21,7 @@ public final class ApiVersion {
 
     private ApiVersion() {}
 
-    /** This api's version, e.g. {@code 0.1.0}. */
+    /** {@return this api's version, e.g. {@code 0.1.0}} */
     public static String current() {
         return CURRENT;
     }
@@ -36,7 +36,7 @@ public final class ApiVersion {
         return check(requires, CURRENT);
     }
 
-    /** {@link #check(String)} against a given api version (for tests). */
+    /** {@return {@link #check(String)} against a given api version (for tests)} */
     public static String check(String requires, String api) {
         if (requires == null || requires.isBlank() || requires.trim().equals("*")) {
             return "it does not declare the sampler4j api version it was built against (Plugin-Requires is missing or '*'); add 'Plugin-Requires: " + api

@@ -56,7 +56,7 @@ public final class ExtensionRegistry<T> {
             capabilities = Collections.unmodifiableMap(new LinkedHashMap<>(capabilities));
         }
 
-        /** {@code id} and aliases. */
+        /** {@return {@code id} and aliases} */
         public List<String> names() {
             List<String> n = new ArrayList<>();
             n.add(id);
@@ -79,12 +79,12 @@ public final class ExtensionRegistry<T> {
             this.added = added;
         }
 
-        /** The entry that had the name first. */
+        /** {@return the entry that had the name first} */
         public Entry<?> existing() {
             return existing;
         }
 
-        /** The entry that was refused. */
+        /** {@return the entry that was refused} */
         public Entry<?> added() {
             return added;
         }
@@ -125,7 +125,7 @@ public final class ExtensionRegistry<T> {
             return new Index<>(kind, List.copyOf(all), Collections.unmodifiableMap(m));
         }
 
-        /** All entries, in registration order. */
+        /** {@return all entries, in registration order} */
         public List<Entry<T>> entries() {
             return entries;
         }
@@ -147,12 +147,12 @@ public final class ExtensionRegistry<T> {
         this.capabilities = capabilities;
     }
 
-    /** The extension point. */
+    /** {@return the extension point} */
     public Class<T> type() {
         return type;
     }
 
-    /** What the extensions are called in messages. */
+    /** {@return what the extensions are called in messages} */
     public String kind() {
         return kind;
     }
@@ -178,7 +178,7 @@ public final class ExtensionRegistry<T> {
         }
     }
 
-    /** An index holding just the built-ins: the start for {@link #install(Index)}. */
+    /** {@return an index holding just the built-ins: the start for {@link #install(Index)}} */
     public synchronized Index<T> base() {
         return new Index<T>(kind, List.of(), Map.of()).plus(builtIns);
     }
@@ -277,12 +277,12 @@ public final class ExtensionRegistry<T> {
         }
     }
 
-    /** All entries: built-ins first, then in registration order. */
+    /** {@return all entries: built-ins first, then in registration order} */
     public List<Entry<T>> entries() {
         return current().entries();
     }
 
-    /** All extensions, one each. */
+    /** {@return all extensions, one each} */
     public List<T> all() {
         return entries().stream().map(Entry::extension).toList();
     }
@@ -292,12 +292,12 @@ public final class ExtensionRegistry<T> {
         return List.copyOf(current().byName.keySet());
     }
 
-    /** Whether an id or alias is known. */
+    /** {@return whether an id or alias is known} */
     public boolean has(String name) {
         return current().byName.containsKey(name);
     }
 
-    /** The entry with that id or alias, or a {@link ScheduleException} with a "did you mean". */
+    /** {@return the entry with that id or alias, or a {@link ScheduleException} with a "did you mean"} */
     public Entry<T> entry(String name) {
         Index<T> idx = current();
         Entry<T> e = idx.byName.get(name);
@@ -314,7 +314,7 @@ public final class ExtensionRegistry<T> {
                 + " (aliases too: 'sampler4j " + kind + "s')");
     }
 
-    /** The extension with that id or alias, or a {@link ScheduleException} with a "did you mean". */
+    /** {@return the extension with that id or alias, or a {@link ScheduleException} with a "did you mean"} */
     public T get(String name) {
         return entry(name).extension();
     }

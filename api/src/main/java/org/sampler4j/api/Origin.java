@@ -34,12 +34,12 @@ public record Origin(String pluginId, String version, String location, boolean c
         Objects.requireNonNull(location, "location");
     }
 
-    /** The origin of the api's own extensions. */
+    /** {@return the origin of the api's own extensions} */
     public static Origin builtIn() {
         return new Origin(BUILT_IN_ID, ApiVersion.current(), "built-in", true);
     }
 
-    /** Whether this is the api's own origin. */
+    /** {@return whether this is the api's own origin} */
     public boolean isBuiltIn() {
         return BUILT_IN_ID.equals(pluginId) && "built-in".equals(location);
     }
@@ -63,7 +63,7 @@ public record Origin(String pluginId, String version, String location, boolean c
         return new Origin(id.trim(), version == null ? "?" : version.trim(), where.toString(), true);
     }
 
-    /** {@code id version (location)}, as used in messages. */
+    /** {@return {@code id version (location)}, as used in messages} */
     public String label() {
         return pluginId + " " + version + " (" + location + ")";
     }

@@ -24,7 +24,9 @@ import picocli.CommandLine;
 /**
  * Keeps README.md honest: every {@code console} block's {@code $ bin/sampler4j ...} commands are run in-process and
  * their output compared line by line; every {@code java} block is executed with JShell and must neither fail to
- * compile nor throw.
+ * compile nor throw. In {@code examples/**}{@code /README.md}, every fenced block made only of {@code bin/sampler4j}
+ * command lines is run as written (from the repository root, outputs redirected to a scratch folder) and must exit
+ * with 0; blocks that need other commands first (building a plugin) are checked by the test they name.
  */
 class ReadmeTest {
     static final Path README = Path.of("..", "README.md");
@@ -32,11 +34,16 @@ class ReadmeTest {
     record Block(String lang, int line, List<String> lines) {}
 
     static List<Block> blocks() throws IOException {
-        List<String> all = Files.readAllLines(README);
+        return blocks(README, false);
+    }
+
+    /** The {@code console} and {@code java} blocks of a file, and with {@code plain} its other fenced blocks too. */
+    static List<Block> blocks(Path file, boolean plain) throws IOException {
+        List<String> all = Files.readAllLines(file);
         List<Block> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             String l = all.get(i);
-            if (l.startsWith("```console") || l.startsWith("```java")) {
+            if (l.startsWith("```console") || l.startsWith("```java") || plain && l.startsWith("```")) {
                 String lang = l.substring(3).trim();
                 int start = i + 1;
                 List<String> body = new ArrayList<>();
@@ -53,6 +60,76 @@ class ReadmeTest {
         assertFalse(blocks.isEmpty(), "README has no checked blocks");
         return blocks.stream().map(b -> DynamicTest.dynamicTest("README.md line " + b.line() + " (" + b.lang() + ")",
                 () -> { if (b.lang().equals("console")) runConsole(b); else runJava(b); }));
+    }
+
+    static final Path ROOT = Path.of("..");
+
+    @TestFactory
+    Stream<DynamicTest> exampleReadmeCommands() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Path> readmes;
+        try (Stream<Path> s = Files.walk(ROOT.resolve("examples"))) {
+            readmes = s.filter(p -> p.getFileName().toString().equals("README.md") && !p.toString().contains("target")).sorted().toList();
+        }
+        assertFalse(readmes.isEmpty());
+        for (Path readme : readmes) {
+            for (Block b : blocks(readme, true)) {
+                List<String> lines = b.lines().stream().filter(l -> !l.isBlank()).toList();
+                if (b.lang().equals("java") || lines.isEmpty() || !lines.stream().allMatch(l -> l.startsWith("bin/sampler4j "))) continue;
+                tests.add(DynamicTest.dynamicTest(ROOT.relativize(readme) + " line " + b.line(), () -> runCommands(lines)));
+            }
+        }
+        assertFalse(tests.isEmpty(), "no command blocks in examples/**/README.md");
+        return tests.stream();
+    }
+
+    /**
+     * Runs README command lines in-process as if from the repository root: paths that exist there are resolved
+     * against it, globs are expanded, and outputs ({@code out/...}, {@code --out-dir}) go to a scratch folder.
+     */
+    static void runCommands(List<String> lines) throws IOException {
+        Path scratch = Files.createTempDirectory("sampler4j-readme");
+        for (String line : lines) {
+            String cmd = line.replaceAll("\\s+#.*$", "");
+            List<String> args = new ArrayList<>();
+            String[] words = split(cmd.substring("bin/sampler4j".length()));
+            boolean recipes = false;
+            boolean outDir = false;
+            for (int i = 0; i < words.length; i++) {
+                String w = words[i];
+                if (w.equals("--out-dir")) {
+                    args.add(w);
+                    args.add(scratch.toString());
+                    i++;
+                    outDir = true;
+                } else if (w.startsWith("out/")) {
+                    args.add(scratch.resolve(w.substring(4)).toString());
+                    recipes |= w.endsWith(".png") && !words[i - 1].startsWith("-");
+                } else if (w.contains("*")) {
+                    int slash = w.lastIndexOf('/');
+                    java.nio.file.PathMatcher m = ROOT.getFileSystem().getPathMatcher("glob:" + w.substring(slash + 1));
+                    try (Stream<Path> s = Files.list(ROOT.resolve(w.substring(0, slash)))) {
+                        s.filter(p -> m.matches(p.getFileName())).sorted().forEach(p -> args.add(p.toString()));
+                    }
+                    recipes |= w.endsWith(".yaml");
+                } else {
+                    args.add(Files.exists(ROOT.resolve(w)) && !w.startsWith("-") ? ROOT.resolve(w).toString() : w);
+                    recipes |= w.endsWith(".yaml");
+                }
+            }
+            if (args.get(0).equals("run") && recipes && !outDir) {
+                args.add("--out-dir");
+                args.add(scratch.toString());
+            }
+            StringWriter sw = new StringWriter();
+            PrintWriter pw = new PrintWriter(sw);
+            CommandLine cl = Main.commandLine();
+            cl.setOut(pw);
+            cl.setErr(pw);
+            int code = cl.execute(args.toArray(new String[0]));
+            pw.flush();
+            assertEquals(0, code, "'" + line + "' (as " + args + "): " + sw);
+        }
     }
 
     static void runConsole(Block b) {

@@ -42,7 +42,7 @@ public final class GaussianMixture implements Denoiser {
         this.stds = stds.clone();
     }
 
-    /** The visible golden mixture: 2-D, three components. */
+    /** {@return the visible golden mixture: 2-D, three components} */
     public static GaussianMixture golden() {
         return new GaussianMixture(new double[][] {{-2, 0.5}, {1.5, 1.5}, {0.5, -2}}, new double[] {0.3, 0.5, 0.2}, new double[] {0.5, 0.3, 0.2});
     }

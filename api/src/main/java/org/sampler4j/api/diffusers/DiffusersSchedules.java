@@ -46,7 +46,7 @@ public final class DiffusersSchedules {
      *     timesteps and sigmas that {@code set_timesteps(n)} gives in diffusers
      */
     public record Imported(DiffusersConfig config, NoiseModel model, IntFunction<ScheduleSpec> specForSteps) {
-        /** The resolved schedule for {@code steps} steps. */
+        /** {@return the resolved schedule for {@code steps} steps} */
         public Schedule resolve(int steps) {
             return specForSteps.apply(steps).resolve(model);
         }
@@ -115,7 +115,7 @@ public final class DiffusersSchedules {
         return new Imported(cfg, model, n -> f.spec(cfg, n));
     }
 
-    /** The sampler route of a config ({@link DiffusersStepper} uses it). */
+    /** {@return the sampler route of a config ({@link DiffusersStepper} uses it)} */
     public static DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
         Family f = family(cfg);
         f.checkInit(cfg);

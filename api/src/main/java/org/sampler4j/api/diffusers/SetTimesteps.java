@@ -24,13 +24,13 @@ public record SetTimesteps(Integer numInferenceSteps, double[] timesteps, double
         return new SetTimesteps(n, null, null, null, null);
     }
 
-    /** Custom timesteps. */
+    /** {@return custom timesteps} */
     @Override public double[] timesteps() { return timesteps == null ? null : timesteps.clone(); }
 
-    /** Custom sigmas. */
+    /** {@return custom sigmas} */
     @Override public double[] sigmas() { return sigmas == null ? null : sigmas.clone(); }
 
-    /** An extra number argument or {@code null}. */
+    /** {@return an extra number argument or {@code null}} */
     public Double extraDbl(String key) {
         Object o = extra.get(key);
         return o == null ? null : ((Number) o).doubleValue();

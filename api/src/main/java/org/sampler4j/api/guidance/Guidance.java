@@ -15,7 +15,7 @@ import org.sampler4j.api.sampler.Latents;
 public final class Guidance {
     private Guidance() {}
 
-    /** {@code uncond + scale * (cond - uncond)}. At scale 1 this is {@code cond}. */
+    /** {@return {@code uncond + scale * (cond - uncond)}. At scale 1 this is {@code cond}} */
     public static Latent cfg(Latent uncond, Latent cond, double scale) {
         return Latents.sum(1 - scale, uncond, scale, cond);
     }

@@ -62,7 +62,7 @@ public final class BetaDistribution {
         return x;
     }
 
-    /** The regularized incomplete beta function {@code I_x(a, b)} (the CDF), for {@code x} in [0, 1]. */
+    /** {@return the regularized incomplete beta function {@code I_x(a, b)} (the CDF), for {@code x} in [0, 1]} */
     public static double cdf(double x, double a, double b) {
         checkShapes(a, b);
         if (Double.isNaN(x)) return Double.NaN;
@@ -71,7 +71,7 @@ public final class BetaDistribution {
         return cdfLog(x, a, b, logBeta(a, b));
     }
 
-    /** {@code 1 - I_x(a, b)} computed without cancellation (the survival function). */
+    /** {@return {@code 1 - I_x(a, b)} computed without cancellation (the survival function)} */
     public static double sf(double x, double a, double b) {
         checkShapes(a, b);
         if (Double.isNaN(x)) return Double.NaN;
@@ -80,7 +80,7 @@ public final class BetaDistribution {
         return sfLog(x, a, b, logBeta(a, b));
     }
 
-    /** {@code ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b)}. */
+    /** {@return {@code ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b)}} */
     public static double logBeta(double a, double b) {
         return logGamma(a) + logGamma(b) - logGamma(a + b);
     }

@@ -54,7 +54,7 @@ public final class Numerics {
         return linspaceF32(start, end, n, false);
     }
 
-    /** {@code torch.linspace(start, end, n, dtype=float64)} on torch 1.13 (vector width 4), see {@link #torchLinspaceF32}. */
+    /** {@return {@code torch.linspace(start, end, n, dtype=float64)} on torch 1.13 (vector width 4), see {@link #torchLinspaceF32}} */
     public static double[] torchLinspaceF64(double start, double end, int n) {
         double[] out = new double[n];
         if (n == 0) return out;
@@ -89,7 +89,7 @@ public final class Numerics {
         return out;
     }
 
-    /** {@code np.arange(start, stop, step)} in float64 ({@code start + i*step}, length {@code ceil((stop-start)/step)}). */
+    /** {@return {@code np.arange(start, stop, step)} in float64 ({@code start + i*step}, length {@code ceil((stop-start)/step)})} */
     public static double[] numpyArange(double start, double stop, double step) {
         int n = (int) Math.max(0, Math.ceil((stop - start) / step));
         double[] out = new double[n];
@@ -102,7 +102,7 @@ public final class Numerics {
         return Math.rint(x);
     }
 
-    /** Element-wise {@link #roundHalfEven}. */
+    /** {@return element-wise {@link #roundHalfEven}} */
     public static double[] roundHalfEven(double[] xs) {
         double[] out = new double[xs.length];
         for (int i = 0; i < xs.length; i++) out[i] = Math.rint(xs[i]);
@@ -134,7 +134,7 @@ public final class Numerics {
         return r;
     }
 
-    /** Element-wise {@link #interp(double, double[], double[])}. */
+    /** {@return element-wise {@link #interp(double, double[], double[])}} */
     public static double[] interp(double[] x, double[] xp, double[] fp) {
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) out[i] = interp(x[i], xp, fp);
@@ -156,7 +156,7 @@ public final class Numerics {
         return out;
     }
 
-    /** {@code 0..n-1} as doubles. */
+    /** {@return {@code 0..n-1} as doubles} */
     public static double[] indices(int n) {
         double[] out = new double[n];
         for (int i = 0; i < n; i++) out[i] = i;

@@ -42,7 +42,7 @@ public final class Denoisers {
         }
     }
 
-    /** {@link #discrete(ModelFunction, DiscreteNoiseModel, Prediction, TimestepMap)} with log-sigma interpolation. */
+    /** {@return {@link #discrete(ModelFunction, DiscreteNoiseModel, Prediction, TimestepMap)} with log-sigma interpolation} */
     public static Denoiser discrete(ModelFunction f, DiscreteNoiseModel model, Prediction prediction) {
         return discrete(f, model, prediction, TimestepMap.LOG_SIGMA);
     }
@@ -60,7 +60,7 @@ public final class Denoisers {
         };
     }
 
-    /** A rectified-flow network: input {@code x} as is (flow frame), timestep {@code sigma * N}, {@code D = x - sigma v}. */
+    /** {@return a rectified-flow network: input {@code x} as is (flow frame), timestep {@code sigma * N}, {@code D = x - sigma v}} */
     public static Denoiser flow(ModelFunction f, FlowNoiseModel model) {
         return (x, sigma) -> Prediction.FLOW.denoised(x, sigma, f.apply(x, sigma * model.numTrainTimesteps()));
     }

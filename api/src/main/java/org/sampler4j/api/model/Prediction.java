@@ -26,7 +26,7 @@ public enum Prediction {
         this.id = id;
     }
 
-    /** The diffusers name ({@code prediction_type}). */
+    /** {@return the diffusers name ({@code prediction_type})} */
     public String id() {
         return id;
     }

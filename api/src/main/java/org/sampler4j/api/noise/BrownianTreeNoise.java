@@ -110,17 +110,17 @@ public final class BrownianTreeNoise implements NoiseSource {
         return new BrownianTreeNoise(seed, min, max);
     }
 
-    /** Low end of the range. */
+    /** {@return low end of the range} */
     public double sigmaMin() {
         return tMin;
     }
 
-    /** High end of the range. */
+    /** {@return high end of the range} */
     public double sigmaMax() {
         return tMax;
     }
 
-    /** Levels a query descends at most (leaf width = range / 2^depth). */
+    /** {@return levels a query descends at most (leaf width = range / 2^depth)} */
     public int depth() {
         return depth;
     }

@@ -15,7 +15,7 @@ public final class Presets {
 
     private Presets() {}
 
-    /** The registry behind this facade (for hosts and listings). */
+    /** {@return the registry behind this facade (for hosts and listings)} */
     public static ExtensionRegistry<SchedulePreset> registry() {
         return REGISTRY;
     }
@@ -25,7 +25,7 @@ public final class Presets {
         REGISTRY.install(presets);
     }
 
-    /** All presets. */
+    /** {@return all presets} */
     public static List<SchedulePreset> all() {
         return REGISTRY.all();
     }

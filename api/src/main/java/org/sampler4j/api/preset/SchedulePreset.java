@@ -17,7 +17,7 @@ public interface SchedulePreset extends ExtensionPoint {
     /** Stable id used in the DSL, e.g. {@code ays}. */
     String id();
 
-    /** Other accepted names. */
+    /** {@return other accepted names} */
     default List<String> aliases() {
         return List.of();
     }
@@ -25,7 +25,7 @@ public interface SchedulePreset extends ExtensionPoint {
     /** One-line description, with the paper it comes from. */
     String description();
 
-    /** The option names this preset accepts (for validation and "did you mean"). */
+    /** {@return the option names this preset accepts (for validation and "did you mean")} */
     default List<String> optionNames() {
         return List.of();
     }

@@ -28,17 +28,17 @@ public final class ArrayLatent implements Latent {
         if (n != len) throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n + " elements, data has " + len);
     }
 
-    /** A float32 latent (the array is copied). */
+    /** {@return a float32 latent (the array is copied)} */
     public static ArrayLatent ofFloats(float[] data, int... shape) {
         return new ArrayLatent(shape, data.clone(), null);
     }
 
-    /** A float64 latent (the array is copied). */
+    /** {@return a float64 latent (the array is copied)} */
     public static ArrayLatent ofDoubles(double[] data, int... shape) {
         return new ArrayLatent(shape, null, data.clone());
     }
 
-    /** A latent of zeros. */
+    /** {@return a latent of zeros} */
     public static ArrayLatent zeros(Precision p, int... shape) {
         int n = 1;
         for (int s : shape) n *= s;
@@ -74,7 +74,7 @@ public final class ArrayLatent implements Latent {
         return f != null ? Precision.FLOAT32 : Precision.FLOAT64;
     }
 
-    /** Element {@code i} (row-major). */
+    /** {@return element {@code i} (row-major)} */
     public double get(int i) {
         return f != null ? f[i] : d[i];
     }
@@ -87,7 +87,7 @@ public final class ArrayLatent implements Latent {
         return out;
     }
 
-    /** The float32 values (a copy; float64 latents are rounded). */
+    /** {@return the float32 values (a copy; float64 latents are rounded)} */
     public float[] toFloatArray() {
         if (f != null) return f.clone();
         float[] out = new float[d.length];

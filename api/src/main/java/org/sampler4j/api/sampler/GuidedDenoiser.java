@@ -18,7 +18,7 @@ public interface GuidedDenoiser extends Denoiser {
      */
     record Estimates(Latent guided, Latent unconditional) {}
 
-    /** The guided and unconditional estimates at {@code (x, sigma)}. */
+    /** {@return the guided and unconditional estimates at {@code (x, sigma)}} */
     Estimates denoiseBoth(Latent x, double sigma);
 
     @Override
@@ -38,7 +38,7 @@ public interface GuidedDenoiser extends Denoiser {
         };
     }
 
-    /** The model as a guided denoiser, or an error naming the sampler when the caller passed a plain one. */
+    /** {@return the model as a guided denoiser, or an error naming the sampler when the caller passed a plain one} */
     static GuidedDenoiser require(Denoiser model, SamplerInfo sampler) {
         if (model instanceof GuidedDenoiser g) return g;
         throw new ScheduleException("sampler '" + sampler.id() + "' needs the unconditional prediction: pass a GuidedDenoiser"

@@ -8,19 +8,19 @@ package org.sampler4j.api.sampler;
  * <p>Latents are treated as values: operations return new latents and never modify their inputs.
  */
 public interface Latent {
-    /** The shape, e.g. {@code [batch, channels, height, width]} (a copy). */
+    /** {@return the shape, e.g. {@code [batch, channels, height, width]} (a copy)} */
     int[] shape();
 
-    /** Number of elements. */
+    /** {@return number of elements} */
     int size();
 
-    /** Storage precision. */
+    /** {@return storage precision} */
     Precision precision();
 
-    /** The elements in row-major order, widened to double (a copy). */
+    /** {@return the elements in row-major order, widened to double (a copy)} */
     double[] toDoubleArray();
 
-    /** A latent of the same shape, precision and kind holding {@code values} (rounded to the precision). */
+    /** {@return a latent of the same shape, precision and kind holding {@code values} (rounded to the precision)} */
     Latent withValues(double[] values);
 
     /**

@@ -28,27 +28,27 @@ public record OptionSpec(String name, Type type, Object defaultValue, Double min
         choices = choices == null ? List.of() : List.copyOf(choices);
     }
 
-    /** A number option. */
+    /** {@return a number option} */
     public static OptionSpec number(String name, double def, Double min, Double max, String description) {
         return new OptionSpec(name, Type.NUMBER, def, min, max, List.of(), description);
     }
 
-    /** An integer option. */
+    /** {@return an integer option} */
     public static OptionSpec integer(String name, int def, Integer min, Integer max, String description) {
         return new OptionSpec(name, Type.INTEGER, def, min == null ? null : min.doubleValue(), max == null ? null : max.doubleValue(), List.of(), description);
     }
 
-    /** A boolean option. */
+    /** {@return a boolean option} */
     public static OptionSpec bool(String name, boolean def, String description) {
         return new OptionSpec(name, Type.BOOLEAN, def, null, null, List.of(), description);
     }
 
-    /** A choice among words. */
+    /** {@return a choice among words} */
     public static OptionSpec choice(String name, String def, List<String> choices, String description) {
         return new OptionSpec(name, Type.CHOICE, def, null, null, choices, description);
     }
 
-    /** A free-text option; the sampler documents its syntax in the description and validates it. */
+    /** {@return a free-text option; the sampler documents its syntax in the description and validates it} */
     public static OptionSpec string(String name, String def, String description) {
         return new OptionSpec(name, Type.STRING, def, null, null, List.of(), description);
     }

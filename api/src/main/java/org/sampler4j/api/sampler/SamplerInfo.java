@@ -37,12 +37,12 @@ public record SamplerInfo(String id, List<String> aliases, String description, S
             modelKinds = Set.copyOf(modelKinds);
         }
 
-        /** A deterministic sampler for every noise model. */
+        /** {@return a deterministic sampler for every noise model} */
         public static Capabilities deterministic(int callsPerStep) {
             return new Capabilities(false, callsPerStep, Set.of(ModelKind.values()), false);
         }
 
-        /** A stochastic sampler for every noise model. */
+        /** {@return a stochastic sampler for every noise model} */
         public static Capabilities stochastic(int callsPerStep) {
             return new Capabilities(true, callsPerStep, Set.of(ModelKind.values()), false);
         }

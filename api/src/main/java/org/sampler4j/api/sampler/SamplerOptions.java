@@ -39,7 +39,7 @@ public final class SamplerOptions {
         return new SamplerOptions(v);
     }
 
-    /** All defaults. */
+    /** {@return all defaults} */
     public static SamplerOptions defaults(List<OptionSpec> specs) {
         return of("?", specs, Map.of());
     }
@@ -81,27 +81,27 @@ public final class SamplerOptions {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    /** A number option. */
+    /** {@return a number option} */
     public double number(String name) {
         return ((Number) get(name)).doubleValue();
     }
 
-    /** An integer option. */
+    /** {@return an integer option} */
     public int integer(String name) {
         return ((Number) get(name)).intValue();
     }
 
-    /** A boolean option. */
+    /** {@return a boolean option} */
     public boolean bool(String name) {
         return (Boolean) get(name);
     }
 
-    /** A choice option. */
+    /** {@return a choice option} */
     public String choice(String name) {
         return (String) get(name);
     }
 
-    /** A string option. */
+    /** {@return a string option} */
     public String string(String name) {
         return (String) get(name);
     }
@@ -111,7 +111,7 @@ public final class SamplerOptions {
         return values.get(name);
     }
 
-    /** All values, defaults included. */
+    /** {@return all values, defaults included} */
     public Map<String, Object> asMap() {
         return values;
     }

@@ -120,13 +120,13 @@ public final class SamplerStepper implements AutoCloseable {
         }
     }
 
-    /** The final latent, once {@link #next()} returned {@code null}. */
+    /** {@return the final latent, once {@link #next()} returned {@code null}} */
     public Latent result() {
         if (result == null) throw new IllegalStateException("the sampler has not finished; call next() until it returns null");
         return result;
     }
 
-    /** Number of model evaluations asked for so far. */
+    /** {@return number of model evaluations asked for so far} */
     public int calls() {
         return calls;
     }

@@ -17,7 +17,7 @@ public final class Samplers {
 
     private Samplers() {}
 
-    /** The registry behind this facade (for hosts and listings). */
+    /** {@return the registry behind this facade (for hosts and listings)} */
     public static ExtensionRegistry<Sampler> registry() {
         return REGISTRY;
     }
@@ -27,12 +27,12 @@ public final class Samplers {
         REGISTRY.install(samplers);
     }
 
-    /** All samplers. */
+    /** {@return all samplers} */
     public static List<Sampler> all() {
         return REGISTRY.all();
     }
 
-    /** A sampler by id or alias, or a "did you mean". */
+    /** {@return a sampler by id or alias, or a "did you mean"} */
     public static Sampler get(String id) {
         return REGISTRY.get(id);
     }

@@ -14,12 +14,12 @@ public record SamplingContext(NoiseSource noise, StepListener listener) {
         Objects.requireNonNull(listener, "listener");
     }
 
-    /** A context with a noise source and no listener. */
+    /** {@return a context with a noise source and no listener} */
     public static SamplingContext of(NoiseSource noise) {
         return new SamplingContext(noise, StepListener.NONE);
     }
 
-    /** A context for deterministic samplers: asking for noise is an error. */
+    /** {@return a context for deterministic samplers: asking for noise is an error} */
     public static SamplingContext deterministic() {
         return of((s, sn, like) -> {
             throw new IllegalStateException("this sampling context has no noise source; give one for stochastic samplers");

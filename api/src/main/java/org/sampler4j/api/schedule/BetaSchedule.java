@@ -25,7 +25,7 @@ public enum BetaSchedule {
         this.id = id;
     }
 
-    /** The diffusers name, e.g. {@code scaled_linear}. */
+    /** {@return the diffusers name, e.g. {@code scaled_linear}} */
     public String id() {
         return id;
     }

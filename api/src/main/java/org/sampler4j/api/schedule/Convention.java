@@ -25,7 +25,7 @@ public record Convention(boolean extraPoint, boolean roundLinspace, TimestepRoun
         this(extraPoint, roundLinspace, remapTimesteps, terminalClamp, false);
     }
 
-    /** This convention with {@code lenientSteps} set. */
+    /** {@return this convention with {@code lenientSteps} set} */
     public Convention lenient(boolean lenient) {
         return new Convention(extraPoint, roundLinspace, remapTimesteps, terminalClamp, lenient);
     }
@@ -39,7 +39,7 @@ public record Convention(boolean extraPoint, boolean roundLinspace, TimestepRoun
         /** Truncate toward zero: an {@code int64} cast (diffusers' DPM-Solver with exponential/beta sigmas). */
         TRUNCATE;
 
-        /** DSL name. */
+        /** {@return DSL name} */
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -58,7 +58,7 @@ public record Convention(boolean extraPoint, boolean roundLinspace, TimestepRoun
         java.util.Objects.requireNonNull(terminalClamp);
     }
 
-    /** Whether this is {@link #NATIVE}. */
+    /** {@return whether this is {@link #NATIVE}} */
     public boolean isNative() {
         return equals(NATIVE);
     }

@@ -68,17 +68,17 @@ public final class DiscreteNoiseModel implements NoiseModel {
         }
     }
 
-    /** The SD1.5-style default: {@code scaled_linear}, 0.00085..0.012, 1000 steps. */
+    /** {@return the SD1.5-style default: {@code scaled_linear}, 0.00085..0.012, 1000 steps} */
     public static DiscreteNoiseModel sd15() {
         return builder().build();
     }
 
-    /** A builder starting from the SD1.5-style default. */
+    /** {@return a builder starting from the SD1.5-style default} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder with this model's settings. */
+    /** {@return a builder with this model's settings} */
     public Builder toBuilder() {
         Builder b = new Builder().betaSchedule(betaSchedule).numTrainTimesteps(numTrainTimesteps).betaStart(betaStart)
                 .betaEnd(betaEnd).zeroSnr(zeroSnr).terminalClamp(terminalClamp);
@@ -86,7 +86,7 @@ public final class DiscreteNoiseModel implements NoiseModel {
         return b;
     }
 
-    /** This model rescaled to zero terminal SNR (Lin et al. 2023, "Common Diffusion Noise Schedules ... are Flawed"). */
+    /** {@return this model rescaled to zero terminal SNR (Lin et al. 2023, "Common Diffusion Noise Schedules ... are Flawed")} */
     public DiscreteNoiseModel withZeroSnr() {
         return zeroSnr ? this : toBuilder().zeroSnr(true).build();
     }
@@ -165,32 +165,32 @@ public final class DiscreteNoiseModel implements NoiseModel {
         return out;
     }
 
-    /** Number of training timesteps {@code N}. */
+    /** {@return number of training timesteps {@code N}} */
     public int numTrainTimesteps() {
         return numTrainTimesteps;
     }
 
-    /** The beta schedule ({@code null} names trained betas). */
+    /** {@return the beta schedule ({@code null} names trained betas)} */
     public BetaSchedule betaSchedule() {
         return trainedBetas != null ? null : betaSchedule;
     }
 
-    /** {@code beta_start}. */
+    /** {@return {@code beta_start}} */
     public double betaStart() {
         return betaStart;
     }
 
-    /** {@code beta_end}. */
+    /** {@return {@code beta_end}} */
     public double betaEnd() {
         return betaEnd;
     }
 
-    /** Whether the betas are rescaled to zero terminal SNR. */
+    /** {@return whether the betas are rescaled to zero terminal SNR} */
     public boolean zeroSnr() {
         return zeroSnr;
     }
 
-    /** What the last {@code alphas_cumprod} is under zero-SNR. */
+    /** {@return what the last {@code alphas_cumprod} is under zero-SNR} */
     public TerminalClamp terminalClamp() {
         return terminalClamp;
     }
@@ -200,27 +200,27 @@ public final class DiscreteNoiseModel implements NoiseModel {
         return trainedBetas == null ? null : trainedBetas.clone();
     }
 
-    /** The float32 betas (a copy). */
+    /** {@return the float32 betas (a copy)} */
     public float[] betas() {
         return betas.clone();
     }
 
-    /** The float32 {@code alphas_cumprod} (a copy). */
+    /** {@return the float32 {@code alphas_cumprod} (a copy)} */
     public float[] alphasCumprod() {
         return alphasCumprod.clone();
     }
 
-    /** {@code alphas_cumprod[t]}. */
+    /** {@return {@code alphas_cumprod[t]}} */
     public float alphaCumprod(int t) {
         return alphasCumprod[t];
     }
 
-    /** The training sigmas {@code sqrt((1-abar)/abar)} in ascending timestep order, float32 values (a copy). */
+    /** {@return the training sigmas {@code sqrt((1-abar)/abar)} in ascending timestep order, float32 values (a copy)} */
     public double[] trainingSigmas() {
         return sigmas.clone();
     }
 
-    /** {@code log} of {@link #trainingSigmas()} in float32, as diffusers' {@code log_sigmas} (a copy). */
+    /** {@return {@code log} of {@link #trainingSigmas()} in float32, as diffusers' {@code log_sigmas} (a copy)} */
     public double[] logSigmas() {
         return logSigmas.clone();
     }
@@ -306,19 +306,19 @@ public final class DiscreteNoiseModel implements NoiseModel {
 
         private Builder() {}
 
-        /** The beta schedule. */
+        /** {@return the beta schedule} */
         public Builder betaSchedule(BetaSchedule v) { this.betaSchedule = Objects.requireNonNull(v); return this; }
-        /** {@code num_train_timesteps}. */
+        /** {@return {@code num_train_timesteps}} */
         public Builder numTrainTimesteps(int v) { this.numTrainTimesteps = v; return this; }
-        /** {@code beta_start}. */
+        /** {@return {@code beta_start}} */
         public Builder betaStart(double v) { this.betaStart = v; return this; }
-        /** {@code beta_end}. */
+        /** {@return {@code beta_end}} */
         public Builder betaEnd(double v) { this.betaEnd = v; return this; }
         /** Explicit betas ({@code trained_betas}); overrides schedule, start, end and N. */
         public Builder trainedBetas(float[] v) { this.trainedBetas = v == null ? null : v.clone(); return this; }
         /** Rescale to zero terminal SNR. */
         public Builder zeroSnr(boolean v) { this.zeroSnr = v; return this; }
-        /** What the last alpha-bar becomes under zero-SNR. */
+        /** {@return what the last alpha-bar becomes under zero-SNR} */
         public Builder terminalClamp(TerminalClamp v) { this.terminalClamp = Objects.requireNonNull(v); return this; }
         /**
          * Builds and validates. Models are immutable and their 1,000-entry tables depend only on these settings, so

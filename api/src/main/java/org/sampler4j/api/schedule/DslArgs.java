@@ -41,18 +41,18 @@ public final class DslArgs {
         return new DslArgs(call, named, List.of());
     }
 
-    /** The call's name. */
+    /** {@return the call's name} */
     public String call() {
         return call;
     }
 
-    /** A number argument, or {@code def} when absent. */
+    /** {@return a number argument, or {@code def} when absent} */
     public double dbl(String name, double def) {
         Double v = optDbl(name);
         return v == null ? def : v;
     }
 
-    /** A number argument or {@code null}. */
+    /** {@return a number argument or {@code null}} */
     public Double optDbl(String name) {
         String v = named.get(name);
         if (v == null) return null;
@@ -65,7 +65,7 @@ public final class DslArgs {
         }
     }
 
-    /** An integer argument (required). */
+    /** {@return an integer argument (required)} */
     public int integer(String name) {
         String v = named.get(name);
         if (v == null) throw new ScheduleException(call + "(...) needs the argument '" + name + "'");
@@ -76,12 +76,12 @@ public final class DslArgs {
         }
     }
 
-    /** A word argument or {@code def}. */
+    /** {@return a word argument or {@code def}} */
     public String word(String name, String def) {
         return named.getOrDefault(name, def);
     }
 
-    /** All named arguments. */
+    /** {@return all named arguments} */
     public Map<String, String> asMap() {
         return new LinkedHashMap<>(named);
     }

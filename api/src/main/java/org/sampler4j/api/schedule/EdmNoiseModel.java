@@ -27,7 +27,7 @@ public final class EdmNoiseModel implements NoiseModel {
         this.sigmaData = sigmaData;
     }
 
-    /** The EDM defaults: 0.002, 80, 0.5. */
+    /** {@return the EDM defaults: 0.002, 80, 0.5} */
     public static EdmNoiseModel standard() {
         return new EdmNoiseModel(0.002, 80.0, 0.5);
     }
@@ -38,7 +38,7 @@ public final class EdmNoiseModel implements NoiseModel {
     @Override
     public double sigmaMax() { return sigmaMax; }
 
-    /** The data standard deviation. */
+    /** {@return the data standard deviation} */
     public double sigmaData() { return sigmaData; }
 
     /** EDM's noise conditioning {@code 0.25 * log(sigma)}. */

@@ -10,7 +10,7 @@ public enum FinalSigma {
     /** End at the model's smallest training sigma. */
     SIGMA_MIN;
 
-    /** The DSL / diffusers name ({@code zero}, {@code sigma_min}). */
+    /** {@return the DSL / diffusers name ({@code zero}, {@code sigma_min})} */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

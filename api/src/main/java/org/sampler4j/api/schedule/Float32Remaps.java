@@ -37,7 +37,7 @@ public final class Float32Remaps {
             return karras(c.steps(), Remaps.lo(sigmaMin, c), Remaps.hi(sigmaMax, c), rho);
         }
 
-        /** The float32 Karras sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}. */
+        /** {@return the float32 Karras sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}} */
         public static double[] karras(int n, double sigmaMin, double sigmaMax, double rho) {
             double maxInv = Math.pow(sigmaMax, 1 / rho);
             float span = (float) (Math.pow(sigmaMin, 1 / rho) - maxInv);
@@ -69,7 +69,7 @@ public final class Float32Remaps {
             return exponential(c.steps(), Remaps.lo(sigmaMin, c), Remaps.hi(sigmaMax, c));
         }
 
-        /** The float32 log-linear sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}. */
+        /** {@return the float32 log-linear sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}} */
         public static double[] exponential(int n, double sigmaMin, double sigmaMax) {
             float[] l = Numerics.torch2LinspaceF32(Math.log(sigmaMin), Math.log(sigmaMax), n);
             double[] out = new double[n];

@@ -55,17 +55,17 @@ public final class FlowNoiseModel implements NoiseModel {
         }
     }
 
-    /** A builder with diffusers' defaults (N = 1000, shift 1, no dynamic shifting). */
+    /** {@return a builder with diffusers' defaults (N = 1000, shift 1, no dynamic shifting)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The default flow model (N = 1000, shift 1). */
+    /** {@return the default flow model (N = 1000, shift 1)} */
     public static FlowNoiseModel standard() {
         return builder().build();
     }
 
-    /** A builder with this model's settings. */
+    /** {@return a builder with this model's settings} */
     public Builder toBuilder() {
         return new Builder().numTrainTimesteps(numTrainTimesteps).shift(shift).dynamicShifting(dynamicShifting)
                 .baseShift(baseShift).maxShift(maxShift).baseImageSeqLen(baseImageSeqLen).maxImageSeqLen(maxImageSeqLen)
@@ -80,33 +80,33 @@ public final class FlowNoiseModel implements NoiseModel {
         return calculateShift(imageSeqLen, baseImageSeqLen, maxImageSeqLen, baseShift, maxShift);
     }
 
-    /** {@code calculate_shift} with explicit parameters (Python-float arithmetic). */
+    /** {@return {@code calculate_shift} with explicit parameters (Python-float arithmetic)} */
     public static double calculateShift(double imageSeqLen, double baseSeqLen, double maxSeqLen, double baseShift, double maxShift) {
         double m = (maxShift - baseShift) / (maxSeqLen - baseSeqLen);
         double b = baseShift - m * baseSeqLen;
         return imageSeqLen * m + b;
     }
 
-    /** {@code N}. */
+    /** {@return {@code N}} */
     public int numTrainTimesteps() { return numTrainTimesteps; }
     /** Static shift. */
     public double shift() { return shift; }
-    /** Whether sigmas are shifted by a per-call {@code mu}. */
+    /** {@return whether sigmas are shifted by a per-call {@code mu}} */
     public boolean dynamicShifting() { return dynamicShifting; }
-    /** {@code base_shift}. */
+    /** {@return {@code base_shift}} */
     public double baseShift() { return baseShift; }
-    /** {@code max_shift}. */
+    /** {@return {@code max_shift}} */
     public double maxShift() { return maxShift; }
-    /** {@code base_image_seq_len}. */
+    /** {@return {@code base_image_seq_len}} */
     public int baseImageSeqLen() { return baseImageSeqLen; }
-    /** {@code max_image_seq_len}. */
+    /** {@return {@code max_image_seq_len}} */
     public int maxImageSeqLen() { return maxImageSeqLen; }
-    /** {@code time_shift_type}. */
+    /** {@return {@code time_shift_type}} */
     public TimeShift timeShift() { return timeShift; }
-    /** {@code shift_terminal}, or {@code null}. */
+    /** {@return {@code shift_terminal}, or {@code null}} */
     public Double shiftTerminal() { return shiftTerminal; }
 
-    /** The static shift applied to one sigma: {@code s*sigma / (1 + (s-1)*sigma)}. */
+    /** {@return the static shift applied to one sigma: {@code s*sigma / (1 + (s-1)*sigma)}} */
     public static double shiftSigma(double shift, double sigma) {
         return shift * sigma / (1 + (shift - 1) * sigma);
     }
@@ -159,23 +159,23 @@ public final class FlowNoiseModel implements NoiseModel {
 
         private Builder() {}
 
-        /** {@code num_train_timesteps}. */
+        /** {@return {@code num_train_timesteps}} */
         public Builder numTrainTimesteps(int v) { numTrainTimesteps = v; return this; }
         /** Static {@code shift}. */
         public Builder shift(double v) { shift = v; return this; }
-        /** {@code use_dynamic_shifting}. */
+        /** {@return {@code use_dynamic_shifting}} */
         public Builder dynamicShifting(boolean v) { dynamicShifting = v; return this; }
-        /** {@code base_shift}. */
+        /** {@return {@code base_shift}} */
         public Builder baseShift(double v) { baseShift = v; return this; }
-        /** {@code max_shift}. */
+        /** {@return {@code max_shift}} */
         public Builder maxShift(double v) { maxShift = v; return this; }
-        /** {@code base_image_seq_len}. */
+        /** {@return {@code base_image_seq_len}} */
         public Builder baseImageSeqLen(int v) { baseImageSeqLen = v; return this; }
-        /** {@code max_image_seq_len}. */
+        /** {@return {@code max_image_seq_len}} */
         public Builder maxImageSeqLen(int v) { maxImageSeqLen = v; return this; }
-        /** {@code time_shift_type}. */
+        /** {@return {@code time_shift_type}} */
         public Builder timeShift(TimeShift v) { timeShift = Objects.requireNonNull(v); return this; }
-        /** {@code shift_terminal} (or {@code null}). */
+        /** {@return {@code shift_terminal} (or {@code null})} */
         public Builder shiftTerminal(Double v) { shiftTerminal = v; return this; }
         /** Builds and validates. */
         public FlowNoiseModel build() { return new FlowNoiseModel(this); }

@@ -33,17 +33,17 @@ public record FlowShift(double shift, Double mu, FlowNoiseModel.TimeShift timeSh
         }
     }
 
-    /** The static shift {@code s}. */
+    /** {@return the static shift {@code s}} */
     public static FlowShift ofShift(double shift) {
         return new FlowShift(shift, null, FlowNoiseModel.TimeShift.EXPONENTIAL, null);
     }
 
-    /** The dynamic shift with {@code mu}. */
+    /** {@return the dynamic shift with {@code mu}} */
     public static FlowShift ofMu(double mu, FlowNoiseModel.TimeShift type) {
         return new FlowShift(1.0, mu, type, null);
     }
 
-    /** This shift, then stretched to end at {@code terminal} ({@code null}: no stretch). */
+    /** {@return this shift, then stretched to end at {@code terminal} ({@code null}: no stretch)} */
     public FlowShift withTerminal(Double terminal) {
         return new FlowShift(shift, mu, timeShift, terminal);
     }
@@ -60,7 +60,7 @@ public record FlowShift(double shift, Double mu, FlowNoiseModel.TimeShift timeSh
                 "terminal", terminal);
     }
 
-    /** The shift (static or dynamic, without the terminal stretch) of one sigma. */
+    /** {@return the shift (static or dynamic, without the terminal stretch) of one sigma} */
     public double shiftOne(double sigma) {
         if (mu == null) return FlowNoiseModel.shiftSigma(shift, sigma);
         double x = 1 / sigma - 1;

@@ -17,14 +17,14 @@ public interface NamedNoiseModel extends ExtensionPoint {
     /** Name, e.g. {@code sd15}. */
     String id();
 
-    /** Other accepted names. */
+    /** {@return other accepted names} */
     default List<String> aliases() {
         return List.of();
     }
 
-    /** One line: the model family and the parameters. */
+    /** {@return one line: the model family and the parameters} */
     String description();
 
-    /** The noise model. */
+    /** {@return the noise model} */
     NoiseModel create();
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
 public final class Names {
     private Names() {}
 
-    /** The closest known name, if it is close enough to be a plausible typo. */
+    /** {@return the closest known name, if it is close enough to be a plausible typo} */
     public static Optional<String> closest(String name, Collection<String> known) {
         String n = normalise(name);
         return known.stream()

@@ -9,12 +9,12 @@ package org.sampler4j.api.schedule;
  * </ul>
  */
 public sealed interface NoiseModel permits DiscreteNoiseModel, FlowNoiseModel, EdmNoiseModel {
-    /** Smallest positive sigma the model was trained on. */
+    /** {@return smallest positive sigma the model was trained on} */
     double sigmaMin();
 
-    /** Largest sigma the model was trained on. */
+    /** {@return largest sigma the model was trained on} */
     double sigmaMax();
 
-    /** A short human-readable description (kind and parameters). */
+    /** {@return a short human-readable description (kind and parameters)} */
     String describe();
 }

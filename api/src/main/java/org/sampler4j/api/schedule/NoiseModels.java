@@ -45,12 +45,12 @@ public final class NoiseModels {
         REGISTRY.addBuiltIn(new BuiltIn(name, description, s));
     }
 
-    /** The registry behind this facade (for hosts and listings). */
+    /** {@return the registry behind this facade (for hosts and listings)} */
     public static ExtensionRegistry<NamedNoiseModel> registry() {
         return REGISTRY;
     }
 
-    /** The noise model of that name; unknown names get a "did you mean". */
+    /** {@return the noise model of that name; unknown names get a "did you mean"} */
     public static NoiseModel named(String name) {
         return REGISTRY.get(name).create();
     }

@@ -68,12 +68,12 @@ public final class RemapRegistry {
         REGISTRY.addBuiltIn(new BuiltIn(name, factory, List.of(paramNames)));
     }
 
-    /** The registry behind the DSL's remap names (for hosts and listings). */
+    /** {@return the registry behind the DSL's remap names (for hosts and listings)} */
     public static ExtensionRegistry<SigmaGenerator> registry() {
         return REGISTRY;
     }
 
-    /** Known remap names (ids and aliases). */
+    /** {@return known remap names (ids and aliases)} */
     public static Set<String> names() {
         return Collections.unmodifiableSet(new LinkedHashSet<>(REGISTRY.names()));
     }

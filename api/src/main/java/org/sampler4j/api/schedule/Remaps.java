@@ -55,12 +55,12 @@ public final class Remaps {
             return karras(c.steps(), lo(sigmaMin, c), hi(sigmaMax, c), rho);
         }
 
-        /** The Karras sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}. */
+        /** {@return the Karras sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}} */
         public static double[] karras(int n, double sigmaMin, double sigmaMax, double rho) {
             return karrasAt(ramp(n), sigmaMin, sigmaMax, rho);
         }
 
-        /** The Karras formula at given ramp positions (0 gives {@code sigmaMax}, 1 gives {@code sigmaMin}). */
+        /** {@return the Karras formula at given ramp positions (0 gives {@code sigmaMax}, 1 gives {@code sigmaMin})} */
         public static double[] karrasAt(double[] ramp, double sigmaMin, double sigmaMax, double rho) {
             double minInv = Math.pow(sigmaMin, 1 / rho);
             double maxInv = Math.pow(sigmaMax, 1 / rho);

@@ -35,42 +35,42 @@ public final class Schedule {
 
     // ---- DSL entry points -------------------------------------------------------------------------------------
 
-    /** {@code n} steps, {@code leading} spacing. */
+    /** {@return {@code n} steps, {@code leading} spacing} */
     public static ScheduleSpec leading(int n) {
         return ScheduleSpec.of(new ScheduleSpec.Spaced(Spacing.LEADING, n));
     }
 
-    /** {@code n} steps, {@code linspace} spacing. */
+    /** {@return {@code n} steps, {@code linspace} spacing} */
     public static ScheduleSpec linspace(int n) {
         return ScheduleSpec.of(new ScheduleSpec.Spaced(Spacing.LINSPACE, n));
     }
 
-    /** {@code n} steps, {@code trailing} spacing. */
+    /** {@return {@code n} steps, {@code trailing} spacing} */
     public static ScheduleSpec trailing(int n) {
         return ScheduleSpec.of(new ScheduleSpec.Spaced(Spacing.TRAILING, n));
     }
 
-    /** {@code n} steps with the given spacing. */
+    /** {@return {@code n} steps with the given spacing} */
     public static ScheduleSpec spaced(Spacing spacing, int n) {
         return ScheduleSpec.of(new ScheduleSpec.Spaced(spacing, n));
     }
 
-    /** Explicit, strictly decreasing timesteps; sigmas are interpolated from the noise model. */
+    /** {@return explicit, strictly decreasing timesteps; sigmas are interpolated from the noise model} */
     public static ScheduleSpec timesteps(double... values) {
         return ScheduleSpec.of(new ScheduleSpec.Timesteps(values));
     }
 
-    /** Explicit, strictly decreasing sigmas including the final one; timesteps are derived from them. */
+    /** {@return explicit, strictly decreasing sigmas including the final one; timesteps are derived from them} */
     public static ScheduleSpec sigmas(double... values) {
         return ScheduleSpec.of(new ScheduleSpec.Sigmas(values));
     }
 
-    /** A preset (e.g. {@code ays}) at {@code steps} steps. */
+    /** {@return a preset (e.g. {@code ays}) at {@code steps} steps} */
     public static ScheduleSpec preset(String id, int steps) {
         return preset(id, steps, Map.of());
     }
 
-    /** A preset with options (e.g. {@code model=sdxl}). */
+    /** {@return a preset with options (e.g. {@code model=sdxl})} */
     public static ScheduleSpec preset(String id, int steps, Map<String, String> options) {
         return ScheduleSpec.of(new ScheduleSpec.Preset(id, steps, options));
     }
@@ -82,17 +82,17 @@ public final class Schedule {
 
     // ---- the value --------------------------------------------------------------------------------------------
 
-    /** Number of steps {@code n}. */
+    /** {@return number of steps {@code n}} */
     public int steps() {
         return timesteps.length;
     }
 
-    /** The {@code n} timesteps (a copy). */
+    /** {@return the {@code n} timesteps (a copy)} */
     public double[] timesteps() {
         return timesteps.clone();
     }
 
-    /** The {@code n+1} sigmas (a copy). */
+    /** {@return the {@code n+1} sigmas (a copy)} */
     public double[] sigmas() {
         return sigmas.clone();
     }
@@ -112,7 +112,7 @@ public final class Schedule {
         return -2 * Math.log(sigmas[i]);
     }
 
-    /** The noise model. */
+    /** {@return the noise model} */
     public NoiseModel model() {
         return model;
     }
@@ -141,7 +141,7 @@ public final class Schedule {
         return new Schedule(t, s, model);
     }
 
-    /** The last {@code int(n * strength)} steps (diffusers' img2img {@code get_timesteps}). */
+    /** {@return the last {@code int(n * strength)} steps (diffusers' img2img {@code get_timesteps})} */
     public Schedule truncate(double strength) {
         if (!(strength > 0 && strength <= 1)) throw new ScheduleException("truncate strength must lie in (0, 1], got " + strength);
         int keep = Math.min((int) (steps() * strength), steps());
@@ -151,7 +151,7 @@ public final class Schedule {
         return tail(keep);
     }
 
-    /** The last {@code k} steps. */
+    /** {@return the last {@code k} steps} */
     public Schedule tail(int k) {
         int start = steps() - k;
         return new Schedule(Arrays.copyOfRange(timesteps, start, steps()), Arrays.copyOfRange(sigmas, start, sigmas.length), model);

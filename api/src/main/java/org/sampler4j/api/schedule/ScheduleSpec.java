@@ -136,12 +136,12 @@ public final class ScheduleSpec {
         return with(base, stepsOffset, zeroSnr, s, remap, finalSigma, truncate, denoise, convention);
     }
 
-    /** Karras sigmas with rho 7. */
+    /** {@return Karras sigmas with rho 7} */
     public ScheduleSpec karras() {
         return karras(Remaps.Karras.DEFAULT_RHO);
     }
 
-    /** Karras sigmas (Karras et al. 2022, eq. 5) with the given rho. */
+    /** {@return Karras sigmas (Karras et al. 2022, eq. 5) with the given rho} */
     public ScheduleSpec karras(double rho) {
         return remap(new Remaps.Karras(rho, null, null));
     }
@@ -166,7 +166,7 @@ public final class ScheduleSpec {
         return with(base, stepsOffset, zeroSnr, shift, Objects.requireNonNull(r), finalSigma, truncate, denoise, convention);
     }
 
-    /** The sigma after the last step. */
+    /** {@return the sigma after the last step} */
     public ScheduleSpec finalSigma(FinalSigma f) {
         return with(base, stepsOffset, zeroSnr, shift, remap, Objects.requireNonNull(f), truncate, denoise, convention);
     }
@@ -193,23 +193,23 @@ public final class ScheduleSpec {
         return ScheduleResolver.resolve(this, Objects.requireNonNull(model, "noise model"));
     }
 
-    /** The base stage. */
+    /** {@return the base stage} */
     public Base base() { return base; }
     /** steps offset. */
     public int stepsOffset() { return stepsOffset; }
-    /** Whether zero-SNR rescaling is on. */
+    /** {@return whether zero-SNR rescaling is on} */
     public boolean isZeroSnr() { return zeroSnr; }
     /** Flow shift or {@code null}. */
     public Double shiftValue() { return shift; }
-    /** The remap or {@code null}. */
+    /** {@return the remap or {@code null}} */
     public SigmaRemap remapValue() { return remap; }
-    /** The final sigma or {@code null} (default: zero). */
+    /** {@return the final sigma or {@code null} (default: zero)} */
     public FinalSigma finalSigmaValue() { return finalSigma; }
-    /** The truncate strength or {@code null}. */
+    /** {@return the truncate strength or {@code null}} */
     public Double truncateValue() { return truncate; }
-    /** The denoise value or {@code null}. */
+    /** {@return the denoise value or {@code null}} */
     public Double denoiseValue() { return denoise; }
-    /** The convention. */
+    /** {@return the convention} */
     public Convention conventionValue() { return convention; }
 
     /** The canonical DSL text; {@code Schedule.parse(spec.toString())} gives an equal spec. */

@@ -142,7 +142,7 @@ public final class ScheduleText {
         throw new ScheduleException("convention " + name + " must be true or false, got '" + v + "'");
     }
 
-    /** The canonical text of a spec (stage order). */
+    /** {@return the canonical text of a spec (stage order)} */
     public static String print(ScheduleSpec s) {
         StringBuilder b = new StringBuilder();
         ScheduleSpec.Base base = s.base;

@@ -16,15 +16,15 @@ import org.pf4j.ExtensionPoint;
  * {@code META-INF/services/org.sampler4j.api.schedule.SigmaGenerator}.
  */
 public interface SigmaGenerator extends ExtensionPoint {
-    /** DSL name, e.g. {@code karras}. Must not be a built-in remap's name or a DSL keyword. */
+    /** {@return DSL name, e.g. {@code karras}. Must not be a built-in remap's name or a DSL keyword} */
     String name();
 
-    /** Other accepted DSL names. */
+    /** {@return other accepted DSL names} */
     default List<String> aliases() {
         return List.of();
     }
 
-    /** One line, with the paper or tool it comes from. */
+    /** {@return one line, with the paper or tool it comes from} */
     String description();
 
     /** Parameter names in positional order ({@code karras(7)} binds 7 to the first). */

@@ -11,10 +11,10 @@ import java.util.Map;
  * {@code ddim_uniform}) decide their own count.
  */
 public interface SigmaRemap {
-    /** DSL name, e.g. {@code karras}. */
+    /** {@return DSL name, e.g. {@code karras}} */
     String name();
 
-    /** Parameters in DSL order, only those that differ from the defaults (used to print the spec). */
+    /** {@return parameters in DSL order, only those that differ from the defaults (used to print the spec)} */
     Map<String, Object> nonDefaultParams();
 
     /** Computes the step sigmas. */
@@ -28,12 +28,12 @@ public interface SigmaRemap {
      * @param steps number of steps asked for
      */
     record RemapContext(NoiseModel model, double[] baseSigmas, int steps) {
-        /** Largest base sigma. */
+        /** {@return largest base sigma} */
         public double first() {
             return baseSigmas[0];
         }
 
-        /** Smallest base sigma. */
+        /** {@return smallest base sigma} */
         public double last() {
             return baseSigmas[baseSigmas.length - 1];
         }

@@ -15,7 +15,7 @@ public enum Spacing {
     /** {@code round(arange(N, 0, -N/n)) - 1}: starts at N-1, the choice for zero-SNR models. */
     TRAILING;
 
-    /** The DSL / diffusers name. */
+    /** {@return the DSL / diffusers name} */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

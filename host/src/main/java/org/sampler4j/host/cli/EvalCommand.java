@@ -17,17 +17,21 @@ import org.sampler4j.host.eval.Evaluation;
 import org.sampler4j.host.image.Pngs;
 import org.sampler4j.host.model.DiffusionModel;
 import org.sampler4j.host.model.Models;
+import org.sampler4j.host.run.Outputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sampler4j eval}: sample quality against model evaluations for sampler × schedule × step-count cases. */
 @Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        description = {"Evaluate samplers and schedules on a model: class accuracy and Frechet distance (with an evaluation classifier),",
-                "and for the built-in analytic model gmm the error against the exact ODE solution; as a table, --json, and a --plot of",
-                "quality against model evaluations (NFE). Every sampler runs every schedule at every step count, on the same seeds."},
+        description = {"Evaluate sample quality against model evaluations (NFE) for samplers, schedules and step counts.",
+                "With an evaluation classifier: class accuracy and Frechet distance; on the built-in analytic model gmm: the error against "
+                + "the exact ODE solution. Output: a table, --json, and a --plot of quality against NFE. Every sampler runs every schedule "
+                + "at every step count, on the same seeds; the plan (cases, samples, NFE) and an estimate of the time come first, on stderr."},
         footer = {"", "Examples:",
-                "  sampler4j eval --model models/digits -s euler -s dpmpp_2m --schedule 'trailing(10).zeroSnr()' --steps 5,10,20,30 --guidance 3 --plot out/eval.png",
-                "  sampler4j eval --model gmm -s euler -s heun -s dpmpp_2m --schedule 'linspace(10).karras()' --steps 5,10,20 --json"})
+                "  sampler4j eval --model models/digits -s euler -s dpmpp_2m \\",
+                "      --schedule 'trailing(10).zeroSnr()' --steps 5,10,20,30 --guidance 3 --plot out/eval.png",
+                "  sampler4j eval --model gmm -s euler -s heun -s dpmpp_2m \\",
+                "      --schedule 'linspace(10).karras()' --steps 5,10,20 --json"})
 final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "A model folder or a built-in model (gmm, gmm:CxHxW).")
     String model;
@@ -56,10 +60,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1).")
     double guidance = 1;
 
+    @Option(names = "--allow-negative-guidance", description = "Accept a negative --guidance (it steers away from the condition).")
+    boolean allowNegativeGuidance;
+
     @Option(names = "--guidance-rescale", paramLabel = "PHI", description = "diffusers' guidance_rescale in [0, 1] (default 0).")
     double guidanceRescale;
 
-    @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE", description = "A sampler option for every sampler, e.g. -O eta=0.5.")
+    @Option(names = {"-O", "--option"}, paramLabel = "[SAMPLER.]KEY=VALUE", description = {"A sampler option: KEY=VALUE for every sampler that has it,",
+            "SAMPLER.KEY=VALUE for one, e.g. -O euler_ancestral.eta=0.5."})
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--rng", paramLabel = "RNG", description = "Noise generator: torch-cpu (default) or torch-cuda.")
@@ -90,6 +98,10 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = cmd.commandLine().getOut();
         PrintWriter err = cmd.commandLine().getErr();
+        Checks.guidance(guidance, guidanceRescale, allowNegativeGuidance);
+        for (int n : steps) Checks.atLeast("--steps", n, 1);
+        if (!(bar >= 0 && bar <= 1)) throw new Main.UserException("--bar is an accuracy between 0 and 1, got " + bar);
+        if (plot != null) Outputs.checkFile(plot, "--plot");
         Evaluation.Settings settings = new Evaluation.Settings(perClass, seed, guidance, guidanceRescale, new LinkedHashMap<>(options), rng, referenceSteps);
         Evaluation.Report report;
         java.util.function.Consumer<String> progress = line -> {
@@ -100,6 +112,12 @@ final class EvalCommand implements Callable<Integer> {
         };
         try (DiffusionModel m = Models.open(model); Classifier c = classifier(); org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet)) {
             List<Evaluation.Case> cases = cases(m);
+            Evaluation.Plan plan = Evaluation.plan(m, cases, settings);
+            if (!quiet) {
+                err.println("eval: " + plan.describe() + (c != null ? ", plus the classifier" : ""));
+                err.flush();
+            }
+            Interruption.activity = "evaluating " + plan.cases() + " case(s)";
             report = cluster != null ? cluster.evaluate(m, c, cases, settings, Cluster.plugins(), progress) : Evaluation.run(m, c, cases, settings, progress);
         }
         Optional<Evaluation.Row> best = report.cheapestReaching(bar);

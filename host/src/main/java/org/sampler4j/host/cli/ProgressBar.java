@@ -19,9 +19,27 @@ final class ProgressBar implements StepListener {
     private final long start = System.nanoTime();
     private long lastDraw;
 
+    /** The stream a bar is drawn on, while a line is half drawn (for {@link #endLine}); guarded by {@link #LOCK}. */
+    private static PrintWriter drawnOn;
+    /** Set when the process is being interrupted: no bar is drawn any more. */
+    private static boolean ended;
+    private static final Object LOCK = new Object();
+
     ProgressBar(PrintWriter out, String label) {
         this.out = out;
         this.label = label;
+    }
+
+    /** Ends a half-drawn bar line on {@code err} with a line break, so that what follows starts on its own line. */
+    static void endLine(PrintWriter err) {
+        synchronized (LOCK) {
+            ended = true;
+            if (drawnOn != null) {
+                drawnOn.println();
+                drawnOn.flush();
+            }
+            drawnOn = null;
+        }
     }
 
     @Override
@@ -30,9 +48,16 @@ final class ProgressBar implements StepListener {
         boolean last = s.index() + 1 == s.steps();
         if (!last && now - lastDraw < 50_000_000L) return; // at most 20 redraws a second
         lastDraw = now;
-        out.print("\r\033[2K" + line(s.index() + 1, s.steps(), (now - start) / 1e9));
-        if (last) out.print("\r\033[2K");
-        out.flush();
+        synchronized (LOCK) {
+            if (ended) return;
+            out.print("\r\033[2K" + line(s.index() + 1, s.steps(), (now - start) / 1e9));
+            drawnOn = out;
+            if (last) {
+                out.print("\r\033[2K");
+                drawnOn = null;
+            }
+            out.flush();
+        }
     }
 
     /** The bar text after {@code done} of {@code total} steps in {@code seconds}. */

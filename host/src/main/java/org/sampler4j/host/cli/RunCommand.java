@@ -21,6 +21,8 @@ import org.sampler4j.host.model.ModelException;
 import org.sampler4j.host.model.Models;
 import org.sampler4j.host.run.Embeddings;
 import org.sampler4j.host.run.Generator;
+import org.sampler4j.host.run.Outputs;
+import org.sampler4j.host.run.SamplerOptionSets;
 import org.sampler4j.host.run.RunSettings;
 import org.sampler4j.host.recipe.LoadedRecipe;
 import org.sampler4j.host.recipe.Problem;
@@ -35,16 +37,21 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sampler4j run}: generates images with a model, a sampler and a schedule, and writes PNGs that reproduce themselves. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        description = {"Generate images from recipe files (RECIPE.yaml, see examples/recipes/README.md; a PNG written by sampler4j is one too),",
-                "or from options: a model (a TorchScript model folder or the built-in 'gmm'), a sampler and a schedule.",
-                "With recipes only --out-dir, --no-grid, --quiet, --json, --spark and --resume apply; change a recipe with a small one that 'extends' it.",
-                "Every PNG carries its full settings in a text chunk ('" + RunSettings.PNG_KEY + "'); 'run --from IMAGE.png' reproduces it.",
-                "Several --sampler/--schedule values or a batch also write a labelled grid (contact sheet)."},
-        footer = {"", "Examples:", "  sampler4j run examples/recipes/karras-sigmas.yaml", "  sampler4j run --model tools/fixtures/models/tiny-unet --class 3 --guidance 4 --seed 42 -o out/cat.png",
-                "  sampler4j run --model gmm --sampler euler --sampler dpmpp_2m --schedule 'linspace(10).karras()' --batch 4 -o cmp.png",
+        description = {"Generate images from recipe files or from options (a model, a sampler and a schedule).",
+                "A recipe is a YAML file (see examples/recipes/README.md); a PNG written by sampler4j is one too. "
+                + "Options need a model: a TorchScript model folder or the built-in 'gmm'. "
+                + "With recipes only --out-dir, --no-grid, --quiet, --json, --spark and --resume apply; change a recipe with a small one that 'extends' it. "
+                + "Every PNG carries its full settings in a text chunk ('" + RunSettings.PNG_KEY + "'); 'run --from IMAGE.png' reproduces it. "
+                + "Several --sampler/--schedule values or a batch also write a labelled grid (contact sheet). "
+                + "Everything is checked before the first file is written: a run that fails writes nothing."},
+        footer = {"", "Examples:", "  sampler4j run examples/recipes/karras-sigmas.yaml",
+                "  sampler4j run --model tools/fixtures/models/tiny-unet --class 3 --guidance 4 \\", "      --seed 42 -o out/cat.png",
+                "  sampler4j run --model gmm -s euler -s euler_a -O euler_ancestral.eta=0.5 \\", "      --schedule 'linspace(10).karras()' --batch 4 -o cmp.png",
                 "  sampler4j run --from out/cat.png -o again.png",
-                "  sampler4j run --model models/tiny-sdxl --prompt 'a photo of a cat' -s dpmpp_2m --schedule 'preset(ays, 10, model=sdxl)' -g 5 -o cat.png",
-                "  sampler4j run --model models/tiny-sd --prompt 'a watercolor landscape' --init-image cat.png --strength 0.6 -o wc.png"})
+                "  sampler4j run --model models/tiny-sdxl --prompt 'a photo of a cat' -s dpmpp_2m \\",
+                "      --schedule 'preset(ays, 10, model=sdxl)' -g 5 -o cat.png",
+                "  sampler4j run --model models/tiny-sd --prompt 'a watercolor landscape' \\",
+                "      --init-image cat.png --strength 0.6 -o wc.png"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RECIPE", arity = "0..*", description = "Recipe files (YAML) or PNGs written by sampler4j; each runs as one job.")
     List<Path> recipes = new ArrayList<>();
@@ -67,7 +74,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Step count: replaces the count in SPEC (leading/linspace/trailing/preset bases).")
     Integer steps;
 
-    @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE", description = "A sampler option, e.g. -O eta=0.5 (see 'sampler4j samplers ID').")
+    @Option(names = {"-O", "--option"}, paramLabel = "[SAMPLER.]KEY=VALUE", description = {"A sampler option: KEY=VALUE applies to every selected sampler that has it,",
+            "SAMPLER.KEY=VALUE to that sampler only, e.g. -O euler_ancestral.eta=0.5 (see 'sampler4j samplers ID')."})
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the first item; item i uses seed + i (default 0).")
@@ -86,6 +94,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1 = none; the unconditional pass is skipped).")
     double guidance = 1;
+
+    @Option(names = "--allow-negative-guidance", description = "Accept a negative --guidance (it steers away from the condition).")
+    boolean allowNegativeGuidance;
 
     @Option(names = "--guidance-rescale", paramLabel = "PHI", description = "diffusers' guidance_rescale in [0, 1] (default 0).")
     double guidanceRescale;
@@ -175,6 +186,8 @@ final class RunCommand implements Callable<Integer> {
         RunSettings base = from != null ? fromImage(from) : null;
         if (base == null && model == null) throw new Main.UserException("give --model (a model folder or gmm), or --from IMAGE.png");
         if (batch < 1) throw new Main.UserException("--batch must be >= 1, got " + batch);
+        Checks.guidance(guidance, guidanceRescale, allowNegativeGuidance);
+        Outputs.checkFile(output, "-o");
         long t0 = System.nanoTime();
         String modelRef = matched("--model") || base == null ? model : base.model();
         List<Map<String, Object>> files = new ArrayList<>();
@@ -185,20 +198,32 @@ final class RunCommand implements Callable<Integer> {
             loadSeconds = (System.nanoTime() - t0) / 1e9;
             List<RunSettings> rows = rows(base, m);
             boolean many = rows.size() > 1 || rows.get(0).batch() > 1;
+            boolean severalSamplers = rows.stream().map(RunSettings::sampler).distinct().count() > 1;
+            boolean severalSchedules = rows.stream().map(RunSettings::schedule).distinct().count() > 1;
+            // everything is checked before the first file is written: a run that cannot finish writes nothing
+            for (RunSettings s : rows) Generator.check(m, s);
+            for (int r = 0; r < rows.size(); r++) {
+                for (int i = 0; i < rows.get(r).batch(); i++) Outputs.checkFile(file(rows, r, i), "-o");
+            }
+            if (many && !noGrid) Outputs.checkFile(sibling(output, "-grid"), "-o");
             List<List<BufferedImage>> grid = new ArrayList<>();
             List<List<String>> cellLabels = new ArrayList<>();
             List<String> rowLabels = new ArrayList<>();
             for (int r = 0; r < rows.size(); r++) {
                 RunSettings s = rows.get(r);
                 String label = s.sampler() + "  " + s.schedule() + (s.text() != null && prompts.size() > 1 ? "  " + s.text().prompt() : "");
+                String rowLabel = prompts.size() > 1 ? label
+                        : severalSamplers && !severalSchedules ? s.sampler() : severalSchedules && !severalSamplers ? s.schedule() : label;
                 StepListener progress = showProgress() ? new ProgressBar(cmd.commandLine().getErr(), rows.size() > 1 ? label : m.name()) : ProgressBar.NONE;
+                Interruption.activity = "sampling " + label + (rows.size() > 1 ? " (run " + (r + 1) + " of " + rows.size() + ")" : "");
                 Generator.Result res = Generator.run(m, s, progress);
                 List<BufferedImage> cells = new ArrayList<>();
                 List<String> labels = new ArrayList<>();
                 for (int i = 0; i < s.batch(); i++) {
                     BufferedImage img = Images.of(res.pixels(), i);
                     RunSettings one = res.settings().item(i);
-                    Path file = many ? sibling(output, (rows.size() > 1 ? "-" + r : "") + (s.batch() > 1 || rows.size() > 1 ? "-" + i : "")) : output;
+                    Path file = file(rows, r, i);
+                    Interruption.activity = "writing " + file;
                     Pngs.write(file, img, Map.of(RunSettings.PNG_KEY, one.toYaml()));
                     cells.add(img);
                     labels.add("seed " + one.seed() + (one.classLabels() != null ? "  class " + one.classLabels().get(0) : ""));
@@ -213,7 +238,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 grid.add(cells);
                 cellLabels.add(labels);
-                rowLabels.add(label);
+                rowLabels.add(rowLabel);
                 Map<String, Object> run = new LinkedHashMap<>();
                 run.put("sampler", s.sampler());
                 run.put("schedule", s.schedule());
@@ -229,7 +254,10 @@ final class RunCommand implements Callable<Integer> {
             }
             if (many && !noGrid) {
                 Path g = sibling(output, "-grid");
-                String title = m.name() + "  guidance " + fmt(rows.get(0).guidance()) + (rows.get(0).classLabels() != null ? "  class " + rows.get(0).classLabels() : "");
+                RunSettings first = rows.get(0);
+                String title = m.name() + (severalSamplers ? "" : "  " + first.sampler()) + (severalSchedules ? "" : "  " + first.schedule())
+                        + "  guidance " + fmt(first.guidance()) + (first.classLabels() != null && first.batch() == 1 ? "  class " + first.classLabels() : "");
+                Interruption.activity = "writing " + g;
                 Pngs.write(g, ContactSheet.of(title, rowLabels, grid, cellLabels), Map.of());
                 gridFile = g.toString();
                 if (!quiet && !json) out.println("wrote " + g + "  (contact sheet: " + rows.size() + " row(s) x " + rows.get(0).batch() + ")");
@@ -246,6 +274,12 @@ final class RunCommand implements Callable<Integer> {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
         }
         return 0;
+    }
+
+    /** The file of item {@code i} of row {@code r}: {@code -o} itself for a single image, else with -ROW-ITEM. */
+    private Path file(List<RunSettings> rows, int r, int i) {
+        boolean many = rows.size() > 1 || rows.get(0).batch() > 1;
+        return many ? sibling(output, (rows.size() > 1 ? "-" + r : "") + (rows.get(r).batch() > 1 || rows.size() > 1 ? "-" + i : "")) : output;
     }
 
     /** Options that mean the same with and without recipes. */
@@ -283,6 +317,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) throw new RecipeException(problems);
         if (resume && spark == null) throw new Main.UserException("--resume applies with --spark MASTER");
+        for (LoadedRecipe lr : loaded) Outputs.checkFolder(RecipeRunner.folder(lr, outDir), outDir != null ? "--out-dir" : "outputs.folder of " + lr.source());
         List<Object> results = new ArrayList<>();
         try (org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet || json)) {
             for (LoadedRecipe lr : loaded) {
@@ -291,7 +326,10 @@ final class RunCommand implements Callable<Integer> {
                     if (!quiet && !json) out.println(line);
                 };
                 RecipeRunner.Result res = cluster != null ? cluster.runRecipe(lr, outDir, noGrid, resume, Cluster.plugins(), log)
-                        : RecipeRunner.run(lr, outDir, noGrid, label -> showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE, log);
+                        : RecipeRunner.run(lr, outDir, noGrid, label -> {
+                            Interruption.activity = "sampling " + label + " of " + lr.source();
+                            return showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE;
+                        }, log);
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("recipe", lr.source());
                 doc.put("folder", res.folder().toString());
@@ -325,7 +363,9 @@ final class RunCommand implements Callable<Integer> {
 
     private boolean showProgress() {
         if (quiet || json) return false;
-        return forceProgress != null ? forceProgress : System.console() != null;
+        if (forceProgress != null) return forceProgress;
+        String p = System.getProperty("sampler4j.progress");   // on/off for logs and tests; default: stderr is a terminal
+        return p != null ? Boolean.parseBoolean(p) : System.console() != null;
     }
 
     private boolean matched(String option) {
@@ -338,12 +378,12 @@ final class RunCommand implements Callable<Integer> {
         List<String> specs = !schedules.isEmpty() ? schedules
                 : List.of(base != null ? base.schedule() : m.defaultSchedule().orElse("trailing(20)"));
         List<RunSettings> out = new ArrayList<>();
+        SamplerOptionSets.Assigned assigned = samplerOptions(ss, base != null && !matched("--option") ? base.samplerOptions() : options, "-O");
         RunSettings.Text text = text(base);
         for (String sampler : ss) {
             for (String spec : specs) {
                 String schedule = steps != null ? withSteps(spec, steps) : spec;
-                Map<String, Object> opts = new LinkedHashMap<>(base != null && !matched("--option") ? base.samplerOptions() : Map.of());
-                opts.putAll(options);
+                Map<String, Object> opts = assigned.of(sampler);
                 out.add(new RunSettings(RunSettings.VERSION, m.reference(), sampler, opts, schedule,
                         pick("--seed", seed, base == null ? null : base.seed()),
                         pick("--batch", batch, base == null ? null : base.batch()),
@@ -380,6 +420,20 @@ final class RunCommand implements Callable<Integer> {
                 width != null ? width : b.width(), height != null ? height : b.height(),
                 initImage != null ? initImage.toString() : b.initImage(), initImage != null ? Embeddings.sha256(initImage) : b.initImageSha256(),
                 strength != null ? strength : b.strength(), noiseOrder != null ? noiseOrder : b.noiseOrder(), b.sizes());
+    }
+
+    /**
+     * Assigns {@code -O} options to the selected samplers ({@link SamplerOptionSets}).
+     *
+     * @throws Main.UserException for the first problem
+     */
+    static SamplerOptionSets.Assigned samplerOptions(List<String> samplers, Map<String, ?> given, String flag) {
+        SamplerOptionSets.Assigned a = SamplerOptionSets.assign(samplers, given);
+        if (!a.problems().isEmpty()) {
+            SamplerOptionSets.Problem p = a.problems().get(0);
+            throw new Main.UserException(flag + " " + p.key() + ": " + p.message());
+        }
+        return a;
     }
 
     /** The option's value when given (or when there is no --from), else the value from the image. */

@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Smoke test: run a sampler on the built-in analytic model (a 2-D Gaussian mixture with modes near (-2, 0.5), (1.5, 1.5) "
                 + "and (0.5, -2); EDM noise model, sigma 0.03..15) and print the sampled points."},
-        footer = {"", "Examples:", "  sampler4j sample euler", "  sampler4j sample dpmpp_2m_sde --schedule 'linspace(20).karras()' -o eta=0.5 --seed 7"})
+        footer = {"", "Examples:", "  sampler4j sample euler", "  sampler4j sample dpmpp_2m_sde --schedule 'linspace(20).karras()' \\", "      -o eta=0.5 --seed 7"})
 final class SampleCommand implements Callable<Integer> {
     /** The noise model of the analytic mixture (the range of the golden runs). */
     static final EdmNoiseModel MODEL = new EdmNoiseModel(0.03, 15, 0.5);
@@ -75,12 +75,7 @@ final class SampleCommand implements Callable<Integer> {
             calls[0]++;
             return gmm.denoise(z, sigma);
         };
-        SamplerOptions opts;
-        try {
-            opts = sampler.options(options);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserException(e.getMessage());
-        }
+        SamplerOptions opts = sampler.options(RunCommand.samplerOptions(java.util.List.of(samplerId), options, "-o").of(samplerId));
         Latent out = sampler.sample(counted, x, sigmas, opts, SamplingContext.of(SeededNoise.steps(SeededNoise.Rng.TORCH_CPU, seeds)));
 
         PrintWriter w = cmd.commandLine().getOut();

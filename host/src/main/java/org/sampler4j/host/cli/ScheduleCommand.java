@@ -18,6 +18,7 @@ import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.api.schedule.ScheduleSpec;
 import org.sampler4j.host.image.Pngs;
 import org.sampler4j.host.image.SchedulePlot;
+import org.sampler4j.host.run.Outputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,8 +30,8 @@ import picocli.CommandLine.Parameters;
                 "'sigmas(14.6, 6.5, 3.9, 0)', 'preset(ays, 10, model=sdxl)'. Quote it for the shell."},
         footer = {"", "Examples:", "  sampler4j schedule 'trailing(10).karras().zeroSnr()'",
                 "  sampler4j schedule --model edm 'linspace(8)'",
-                "  sampler4j schedule --scheduler-config model/scheduler/scheduler_config.json --steps 30",
-                "  sampler4j schedule 'trailing(10)' 'trailing(10).karras()' 'leading(10).stepsOffset(1)' --plot schedules.png"})
+                "  sampler4j schedule --scheduler-config scheduler/scheduler_config.json --steps 30",
+                "  sampler4j schedule 'trailing(10)' 'trailing(10).karras()' \\", "      'leading(10).stepsOffset(1)' --plot schedules.png"})
 final class ScheduleCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SPEC", description = "Schedule DSL text (one table per spec).")
     List<String> specs = new ArrayList<>();
@@ -61,6 +62,7 @@ final class ScheduleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = cmd.commandLine().getOut();
+        if (plot != null) Outputs.checkFile(plot, "--plot");
         if (listModels) {
             NoiseModels.descriptions().forEach((k, v) -> out.printf(Locale.ROOT, "%-10s %s%n", k, v));
             return 0;
@@ -98,11 +100,7 @@ final class ScheduleCommand implements Callable<Integer> {
         }
         if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(docs.size() == 1 ? docs.get(0) : docs));
         if (plot != null) {
-            try {
-                Pngs.write(plot, SchedulePlot.of("schedules on " + m.describe(), series), Map.of("sampler4j-schedules", String.join("\n", series.stream().map(SchedulePlot.Series::label).toList())));
-            } catch (IOException e) {
-                throw new Main.UserException("cannot write the plot " + plot + ": " + e.getMessage());
-            }
+            Pngs.write(plot, SchedulePlot.of("schedules on " + m.describe(), series), Map.of("sampler4j-schedules", String.join("\n", series.stream().map(SchedulePlot.Series::label).toList())));
             if (!json) out.println("wrote " + plot);
         }
         return 0;
@@ -113,8 +111,10 @@ final class ScheduleCommand implements Callable<Integer> {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = new ObjectMapper().readValue(Files.readString(p), LinkedHashMap.class);
             return m;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Main.UserException(p + ": no such file; check the path");
         } catch (IOException e) {
-            throw new Main.UserException("cannot read " + p + ": " + e.getMessage());
+            throw new Main.UserException("cannot read " + p + " as JSON: " + e.getMessage());
         }
     }
 

@@ -13,9 +13,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sampler4j validate}: checks recipes without running them and lists every problem of every file. */
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Check recipe files (or PNGs written by sampler4j) without running them: YAML syntax, keys, types, ranges, sampler and preset ids,",
-                "sampler options, schedule text, the model (read without loading its network), conditioning and output names.",
-                "Every problem of every file is listed, one line each: FILE:LINE:COLUMN: KEY.PATH: message."},
+        description = {"Check recipe files (or PNGs written by sampler4j) without running them.",
+                "Checks YAML syntax, keys, types, ranges, sampler and preset ids, sampler options, schedule text, the model (read without "
+                + "loading its network), conditioning and output names. Every problem of every file is listed, one line each: "
+                + "FILE:LINE:COLUMN: KEY.PATH: message."},
         footer = {"", "Exit codes: 0 all recipes are valid, 2 some are not."})
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RECIPE", arity = "1..*", description = "Recipe files (YAML) or PNGs written by sampler4j.")
@@ -41,6 +42,7 @@ final class ValidateCommand implements Callable<Integer> {
             else bad++;
             problems += ps.size();
         }
+        if (problems == 1) return Main.USER_ERROR;   // the problem's line says it all
         if (problems > 0) {
             err.println("sampler4j: error: " + problems + " problem(s) in " + bad + " of " + recipes.size() + " recipe(s)");
             return Main.USER_ERROR;

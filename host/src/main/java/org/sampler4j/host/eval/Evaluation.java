@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.sampler4j.api.sampler.ArrayLatent;
+import org.sampler4j.api.sampler.Samplers;
 import org.sampler4j.api.sampler.StepListener;
 import org.sampler4j.api.schedule.Schedule;
 import org.sampler4j.host.image.QualityPlot;
@@ -21,6 +22,7 @@ import org.sampler4j.host.model.ModelException;
 import org.sampler4j.host.model.PixelBatch;
 import org.sampler4j.host.run.Generator;
 import org.sampler4j.host.run.RunSettings;
+import org.sampler4j.host.run.SamplerOptionSets;
 
 /**
  * Sample quality against cost for a model and a list of sampler × schedule cases (the API behind {@code sampler4j eval}).
@@ -66,7 +68,7 @@ public final class Evaluation {
      * @param seed seed of item 0
      * @param guidance classifier-free guidance scale
      * @param guidanceRescale {@code guidance_rescale}
-     * @param samplerOptions sampler options (each sampler must accept them)
+     * @param samplerOptions sampler options: {@code KEY} for every sampler that has it, {@code SAMPLER.KEY} for one ({@link SamplerOptionSets})
      * @param rng noise generator ({@code torch-cpu})
      * @param referenceSteps steps of the analytic model's reference solve
      */
@@ -181,7 +183,7 @@ public final class Evaluation {
             List<QualityPlot.Metric> metrics = new ArrayList<>();
             List<java.util.function.Function<Row, Double>> getters = new ArrayList<>();
             if (rows.stream().anyMatch(r -> r.accuracy() != null)) {
-                metrics.add(new QualityPlot.Metric("class accuracy", false, true));
+                metrics.add(new QualityPlot.Metric("class accuracy", false, true, 0, 1));
                 getters.add(Row::accuracy);
             }
             if (rows.stream().anyMatch(r -> r.frechet() != null)) {
@@ -210,6 +212,70 @@ public final class Evaluation {
     }
 
     /**
+     * What an evaluation will do, checked and timed before it starts.
+     *
+     * @param cases cases
+     * @param samples samples per case
+     * @param nfe model evaluations per sample, summed over the cases (an upper bound: steps × calls per step)
+     * @param seconds estimated sampling time (from timing one batched model call), NaN when unknown
+     */
+    public record Plan(int cases, int samples, long nfe, double seconds) {
+        /** One line: {@code 8 cases x 100 samples, 460 NFE per sample in all; about 1m20s of sampling}. */
+        public String describe() {
+            String eta = Double.isNaN(seconds) ? "" : "; about " + (seconds < 60 ? String.format(Locale.ROOT, "%.0fs", Math.max(1, seconds))
+                    : String.format(Locale.ROOT, "%dm%02ds", (int) seconds / 60, (int) seconds % 60)) + " of sampling";
+            return cases + " case(s) x " + samples + " samples, " + nfe + " model evaluations per sample in all" + eta;
+        }
+    }
+
+    /**
+     * Checks every case (sampler, options, schedule, conditioning) and estimates the time: one batched model call is
+     * timed (after a warm-up call) and scaled by the cases' steps and calls per step.
+     *
+     * @throws org.sampler4j.host.UserInputException or another user error for the first case that cannot run
+     */
+    public static Plan plan(DiffusionModel model, List<Case> cases, Settings s) {
+        if (cases.isEmpty()) throw new ModelException("nothing to evaluate: give at least one sampler and schedule");
+        SamplerOptionSets.Assigned opts = options(cases, s);
+        int[] labels = labels(model, s.perClass());
+        int n = labels == null ? s.perClass() : labels.length;
+        int b = Math.min(CHUNK, n);
+        List<Integer> l = labels == null ? null : Arrays.stream(labels, 0, b).boxed().toList();
+        long nfe = 0;
+        for (Case c : cases) {
+            RunSettings rs = settings(model, c.sampler(), opts.of(c.sampler()), c.schedule(), l, 0, b, s);
+            Generator.check(model, rs);
+            nfe += (long) Schedule.parse(c.schedule()).resolve(model.noiseModel()).steps() * Samplers.get(c.sampler()).info().capabilities().modelCallsPerStep();
+        }
+        double seconds = Double.NaN;
+        try {
+            double sigma = Schedule.parse(cases.get(0).schedule()).resolve(model.noiseModel()).sigma(0);
+            RunSettings one = settings(model, "euler", Map.of(), "sigmas(" + sigma + ", 0)", l, 0, b, s);
+            RunSettings five = settings(model, "euler", Map.of(), "sigmas(" + sigma + ", " + sigma / 2 + ", " + sigma / 4 + ", " + sigma / 8 + ", " + sigma / 16 + ", 0)", l, 0, b, s);
+            Generator.run(model, five, StepListener.NONE);                                   // warm-up
+            double t1 = Math.min(Generator.run(model, one, StepListener.NONE).seconds(), Generator.run(model, one, StepListener.NONE).seconds());
+            double t5 = Generator.run(model, five, StepListener.NONE).seconds();
+            double call = Math.max(0, (t5 - t1) / 4);                                     // one model call
+            double overhead = Math.max(0, t1 - call);                                     // per run: noise, schedule
+            long reference = model instanceof AnalyticModel ? 2L * s.referenceSteps() : 0;
+            double runs = Math.ceil((double) n / CHUNK);
+            seconds = (call * (nfe + reference) + overhead * (cases.size() + (reference > 0 ? 1 : 0))) * runs * ((double) n / (runs * b));
+        } catch (RuntimeException e) {
+            // no estimate: the plan is still right
+        }
+        return new Plan(cases.size(), n, nfe, seconds);
+    }
+
+    private static SamplerOptionSets.Assigned options(List<Case> cases, Settings s) {
+        SamplerOptionSets.Assigned opts = SamplerOptionSets.assign(cases.stream().map(Case::sampler).distinct().toList(), s.samplerOptions());
+        if (!opts.problems().isEmpty()) {
+            SamplerOptionSets.Problem p = opts.problems().get(0);
+            throw new org.sampler4j.host.UserInputException("sampler option " + p.key() + ": " + p.message());
+        }
+        return opts;
+    }
+
+    /**
      * Runs the evaluation on this machine: every {@link Chunk} in order, each case's partials reduced by {@link #row}
      * (the reduction a cluster run shares).
      *
@@ -221,6 +287,7 @@ public final class Evaluation {
      */
     public static Report run(DiffusionModel model, Classifier classifier, List<Case> cases, Settings s, Consumer<String> progress) {
         if (cases.isEmpty()) throw new ModelException("nothing to evaluate: give at least one sampler and schedule");
+        options(cases, s);
         Real real = Real.of(classifier);
         References references = new References();
         List<Row> rows = new ArrayList<>();
@@ -333,7 +400,7 @@ public final class Evaluation {
     public static Partial evaluate(DiffusionModel model, Classifier classifier, Case c, Chunk k, Settings s, References references) {
         int[] labels = labels(model, s.perClass());
         int[] mine = labels == null ? null : Arrays.copyOfRange(labels, k.start(), k.start() + k.count());
-        Samples gen = generate(model, c.sampler(), s.samplerOptions(), c.schedule(), mine, k.start(), k.count(), s);
+        Samples gen = generate(model, c.sampler(), SamplerOptionSets.forSampler(c.sampler(), s.samplerOptions()), c.schedule(), mine, k.start(), k.count(), s);
         int correct = 0;
         Frechet.Moments features = null;
         if (classifier != null) {
@@ -386,10 +453,14 @@ public final class Evaluation {
     /** Items {@code start .. start + n - 1} in one generator call: seeds {@code seed + start ..}, their class labels. */
     private static Samples generate(DiffusionModel model, String sampler, Map<String, Object> options, String schedule, int[] labels, int start, int n, Settings s) {
         List<Integer> l = labels == null ? null : Arrays.stream(labels).boxed().toList();
-        RunSettings rs = new RunSettings(RunSettings.VERSION, model.reference(), sampler, options, schedule, s.seed() + start, n, s.rng(),
-                s.guidance(), s.guidanceRescale(), l, null, null, null, null, null);
+        RunSettings rs = settings(model, sampler, options, schedule, l, start, n, s);
         Generator.Result r = Generator.run(model, rs, StepListener.NONE);
         return new Samples(r.pixels(), ArrayLatent.of(r.samples()).toFloatArray(), r.steps(), r.evaluations(), r.seconds());
+    }
+
+    private static RunSettings settings(DiffusionModel model, String sampler, Map<String, Object> options, String schedule, List<Integer> labels, int start, int batch,
+                                        Settings s) {
+        return new RunSettings(RunSettings.VERSION, model.reference(), sampler, options, schedule, s.seed() + start, batch, s.rng(), s.guidance(), s.guidanceRescale(), labels, null, null, null, null, null);
     }
 
     /** The reference schedule: {@code steps} Karras-spaced (rho 7) sigmas from {@code sigma0} to 1e-5, then 0. */

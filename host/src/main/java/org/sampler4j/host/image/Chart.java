@@ -29,9 +29,14 @@ final class Chart {
     record Axis(String label, double lo, double hi, boolean log, boolean integerTicks) {
         /** A linear axis covering {@code values} with 5% padding. */
         static Axis linear(String label, List<Double> values) {
+            return linear(label, values, Double.NaN, Double.NaN);
+        }
+
+        /** A linear axis covering {@code values} with 5% padding, its ends fixed at {@code lo} and {@code hi} unless NaN. */
+        static Axis linear(String label, List<Double> values, double lo, double hi) {
             double[] r = range(values, false);
             double pad = 0.05 * (r[1] - r[0]);
-            return new Axis(label, r[0] - pad, r[1] + pad, false, false);
+            return new Axis(label, Double.isNaN(lo) ? r[0] - pad : lo, Double.isNaN(hi) ? r[1] + pad : hi, false, false);
         }
 
         /** A log axis covering {@code values} (positive ones), widened to 1, 2 or 5 times a power of ten. */

@@ -45,6 +45,7 @@ public final class Pngs {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        WRITING.add(tmp);
         readableByAll(tmp);
         try {
             ImageWriter w = ImageIO.getImageWritersByFormatName("png").next();
@@ -81,7 +82,28 @@ public final class Pngs {
             commit(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
+            WRITING.remove(tmp);
         }
+    }
+
+    /** Temporary files of writes in progress. */
+    private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Deletes the temporary files of writes in progress (an interrupted process calls this from its shutdown hook).
+     *
+     * @return how many were removed
+     */
+    public static int removePartial() {
+        int n = 0;
+        for (Path p : WRITING) {
+            try {
+                if (Files.deleteIfExists(p)) n++;
+            } catch (IOException e) {
+                // best effort: the process is going away
+            }
+        }
+        return n;
     }
 
     /** Moves the finished temporary file {@code tmp} over {@code file}: atomically where the file system can, so readers see all or nothing. */

@@ -26,8 +26,15 @@ public final class QualityPlot {
      * @param label the y-axis label
      * @param log a log y axis (errors and distances); else linear
      * @param higherIsBetter only for the label's hint
+     * @param lo the measure's least value, fixing the axis' lower end (NaN: fitted to the values)
+     * @param hi the measure's greatest value, fixing the axis' upper end (NaN: fitted to the values)
      */
-    public record Metric(String label, boolean log, boolean higherIsBetter) {}
+    public record Metric(String label, boolean log, boolean higherIsBetter, double lo, double hi) {
+        /** A metric whose axis is fitted to its values. */
+        public Metric(String label, boolean log, boolean higherIsBetter) {
+            this(label, log, higherIsBetter, Double.NaN, Double.NaN);
+        }
+    }
 
     /**
      * One line: its label and, per metric, the values at each point (null or NaN where not measured).
@@ -60,7 +67,7 @@ public final class QualityPlot {
                 for (double d : v) ys.add(d);
             }
             String label = metric.label() + (metric.higherIsBetter() ? "  (higher is better)" : "  (lower is better)");
-            Chart.Axis y = metric.log() ? Chart.Axis.log(label, ys) : Chart.Axis.linear(label, ys);
+            Chart.Axis y = metric.log() ? Chart.Axis.log(label, ys) : Chart.Axis.linear(label, ys, metric.lo(), metric.hi());
             Chart.panel(g, ML + m * (ML + PW + GAP), MT, PW, PH, x, y, lines);
         }
         Chart.legend(g, ML, MT + PH + MB, series.stream().map(Series::label).toList());

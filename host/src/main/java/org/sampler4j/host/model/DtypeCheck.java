@@ -63,13 +63,25 @@ final class DtypeCheck {
                 }
             }
         } catch (ZipException e) {
-            throw notTorchScript(file, what, "not a zip archive");
+            throw notTorchScript(file, what, startsLikeZip(file)
+                    ? "a zip archive cut short or damaged: most likely a partial download or copy, so download or copy it again; if it is whole"
+                    : "not a zip archive");
         } catch (NoSuchFileException e) {
             throw new ModelException(what + " not found: " + file);
         } catch (IOException e) {
             throw new ModelException("cannot read " + what + " (" + file + "): " + e.getMessage(), e);
         }
         if (!sawCode || !sawData) throw notTorchScript(file, what, "no code/ and data.pkl entries");
+    }
+
+    /** Whether the file begins with a zip local file header ({@code PK\3\4}): an archive whose end is missing was cut short. */
+    private static boolean startsLikeZip(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static ModelException notTorchScript(Path file, String what, String why) {

@@ -103,13 +103,7 @@ final class Binder {
                 return null;
             }
             Map<String, Object> out = new LinkedHashMap<>();
-            for (Entry e : m.entries()) {
-                String p = child(path, e.key());
-                nodes.put(p, e.value());
-                nodes.put(p + KEY, new Scalar(e.keyLoc(), e.key(), -1));
-                if (e.value() instanceof Scalar s && s.value() != null) out.put(e.key(), s.value() instanceof BigInteger b ? b.doubleValue() : s.value());
-                else problem(e.value(), p, "expected a number, text or true/false, got " + e.value().describe());
-            }
+            freeForm(m, path, "", out);
             return out;
         }
         if (!(n instanceof Scalar s)) {
@@ -160,6 +154,21 @@ final class Binder {
         String hint = v instanceof String str && raw != String.class && looksNumeric(str) ? "; remove the quotes" : "";
         problem(n, path, "expected " + a(type) + ", got " + s.describe() + hint);
         return null;
+    }
+
+    /**
+     * The entries of a free-form map: scalars by name, and one level of nested maps flattened to {@code NAME.KEY}
+     * (per-sampler options: {@code sampler_options: {euler_ancestral: {eta: 0.5}}} is {@code euler_ancestral.eta}).
+     */
+    private void freeForm(MapNode m, String path, String prefix, Map<String, Object> out) {
+        for (Entry e : m.entries()) {
+            String p = child(path, e.key());
+            nodes.put(p, e.value());
+            nodes.put(p + KEY, new Scalar(e.keyLoc(), e.key(), -1));
+            if (e.value() instanceof Scalar s && s.value() != null) out.put(prefix + e.key(), s.value() instanceof BigInteger b ? b.doubleValue() : s.value());
+            else if (e.value() instanceof MapNode inner && prefix.isEmpty()) freeForm(inner, p, e.key() + ".", out);
+            else problem(e.value(), p, "expected a number, text or true/false" + (prefix.isEmpty() ? " (or a map of one sampler's options)" : "") + ", got " + e.value().describe());
+        }
     }
 
     private static boolean looksNumeric(String s) {

@@ -25,6 +25,7 @@ import org.sampler4j.host.plugin.PluginsFolder;
 import org.sampler4j.host.recipe.YamlTree.Node;
 import org.sampler4j.host.recipe.YamlTree.Scalar;
 import org.sampler4j.host.run.Generator;
+import org.sampler4j.host.run.SamplerOptionSets;
 
 /**
  * The checks of a bound recipe that need more than its shape: the version, sampler and preset ids and options (against
@@ -133,22 +134,17 @@ public final class RecipeChecker {
                             + "; see 'sampler4j samplers' for one that does");
                 }
             }
-            if (r.samplerOptions() != null) {
-                try {
-                    s.options(r.samplerOptions());
-                } catch (IllegalArgumentException ex) {
-                    String path = optionPath(r.samplerOptions(), ex.getMessage());
-                    Node key = lr.node(path + Binder.KEY);
-                    if (ex.getMessage().startsWith("unknown") && key != null) lr.problem(key.loc(), path, ex.getMessage());
-                    else lr.problem(path, ex.getMessage());
-                }
+        }
+        if (r.samplerOptions() != null) {
+            for (SamplerOptionSets.Problem p : RecipePlan.samplerOptions(r).problems()) {
+                String path = "sampler_options." + p.key();
+                boolean aboutSampler = p.message().contains("is not selected") || p.message().startsWith("unknown sampler");
+                Node key = lr.node((aboutSampler ? "sampler_options." + p.key().substring(0, Math.max(0, p.key().indexOf('.'))) : path) + Binder.KEY);
+                boolean aboutKey = !p.message().contains(" must ") && !p.message().contains("value of option");
+                if (aboutKey && key != null) lr.problem(key.loc(), path, p.message());
+                else lr.problem(path, p.message());
             }
         }
-    }
-
-    private static String optionPath(Map<String, Object> options, String message) {
-        for (String k : options.keySet()) if (message.contains("'" + k + "'")) return "sampler_options." + k;
-        return "sampler_options";
     }
 
     private static void schedules(LoadedRecipe lr, Recipe r, Recipe.Sweep sw, ModelInfo model) {

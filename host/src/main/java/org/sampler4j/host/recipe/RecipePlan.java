@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.sampler4j.host.model.Models;
 import org.sampler4j.host.recipe.Recipe.ScheduleSpec;
 import org.sampler4j.host.run.RunSettings;
+import org.sampler4j.host.run.SamplerOptionSets;
 
 /**
  * A checked recipe expanded into what runs: one {@link Cell} per combination of swept values (one cell when nothing is
@@ -35,14 +36,15 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
      * @param row grid row
      * @param column grid column (of the cell's first item)
      * @param values the swept keys and this cell's values, in canonical order
+     * @param labels the swept keys and the labels of this cell's values (a schedule: the exact DSL text that runs)
      * @param settings what runs
      */
-    public record Cell(int index, int row, int column, Map<String, Object> values, RunSettings settings) {
-        /** The swept values as a label ({@code euler  trailing(10)  cfg 4}), empty when nothing is swept. */
-        public String label(String skip) {
+    public record Cell(int index, int row, int column, Map<String, Object> values, Map<String, String> labels, RunSettings settings) {
+        /** The swept values as a label ({@code euler  trailing(10)  cfg 4}) without the keys {@code skip}; empty when nothing is swept. */
+        public String label(String... skip) {
             List<String> parts = new ArrayList<>();
-            values.forEach((k, v) -> {
-                if (!k.equals(skip)) parts.add(RecipePlan.label(k, v));
+            labels.forEach((k, v) -> {
+                if (!List.of(skip).contains(k)) parts.add(v);
             });
             return String.join("  ", parts);
         }
@@ -76,13 +78,19 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         List<Cell> cells = new ArrayList<>();
         List<String> rowLabels = new ArrayList<>();
         String model = modelRef(lr);
+        boolean stepsSwept = swept.contains("steps");
         for (int i = 0; i < combos.size(); i++) {
             Map<String, Object> v = combos.get(i);
+            RunSettings settings = settings(lr, model, v, defaultSchedule);
             Map<String, Object> canonical = new LinkedHashMap<>();
-            for (String k : swept) canonical.put(k, v.get(k));
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (String k : swept) {
+                canonical.put(k, v.get(k));
+                labels.put(k, k.equals("schedule") ? scheduleLabel((ScheduleSpec) v.get(k), stepsSwept ? null : settings.schedule()) : label(k, v.get(k)));
+            }
             int row = i / perRow;
-            if (i % perRow == 0) rowLabels.add(rowKey == null ? "" : label(rowKey, v.get(rowKey)));
-            cells.add(new Cell(i, row, (i % perRow) * batch, canonical, settings(lr, model, v, defaultSchedule)));
+            if (i % perRow == 0) rowLabels.add(rowKey == null ? "" : labels.get(rowKey));
+            cells.add(new Cell(i, row, (i % perRow) * batch, canonical, labels, settings));
         }
         return new RecipePlan(model, cells, rowKey, rowLabels, perRow * batch);
     }
@@ -111,7 +119,7 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         String stepRng = rng != null ? rng.steps() : null;
         Recipe.Conditioning c = r.conditioning();
         String prompt = (String) v.getOrDefault("prompt", c == null ? null : c.prompt());
-        return new RunSettings(RunSettings.VERSION, model, sampler, r.samplerOptions(), dsl(spec, steps, defaultSchedule), seed,
+        return new RunSettings(RunSettings.VERSION, model, sampler, samplerOptions(r).of(sampler), dsl(spec, steps, defaultSchedule), seed,
                 r.batch() == null ? 1 : r.batch(), initial, scale, rescale, c == null ? null : c.classLabels(),
                 c == null || c.embedding() == null ? null : lr.resolve("conditioning.embedding", c.embedding()).toString(),
                 c == null ? null : c.embeddingSha256(),
@@ -178,10 +186,21 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         return String.join(", ", values.stream().map(Compact::number).toList());
     }
 
-    /** The label of a swept value: {@code euler}, {@code trailing(10)}, {@code 10 steps}, {@code seed 3}, {@code cfg 4}, {@code rescale 0.7}. */
+    /** The samplers a recipe selects (its sweep's, else its sampler, else euler). */
+    static List<String> samplers(Recipe r) {
+        if (r.sweep() != null && r.sweep().sampler() != null) return r.sweep().sampler();
+        return List.of(r.sampler() != null ? r.sampler() : "euler");
+    }
+
+    /** The recipe's {@code sampler_options} assigned to its samplers ({@link SamplerOptionSets}). */
+    static SamplerOptionSets.Assigned samplerOptions(Recipe r) {
+        return SamplerOptionSets.assign(samplers(r), r.samplerOptions() == null ? Map.of() : r.samplerOptions());
+    }
+
+    /** The label of a swept value: {@code euler}, {@code 10 steps}, {@code seed 3}, {@code cfg 4}, {@code rescale 0.7}. */
     static String label(String key, Object v) {
         return switch (key) {
-            case "schedule" -> scheduleLabel((ScheduleSpec) v);
+            case "schedule" -> scheduleLabel((ScheduleSpec) v, null);
             case "steps" -> v + " steps";
             case "seed" -> "seed " + v;
             case "guidance" -> "cfg " + Compact.number((Double) v);
@@ -190,23 +209,36 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         };
     }
 
-    private static String scheduleLabel(ScheduleSpec s) {
+    /**
+     * The label of a swept schedule: the exact DSL text that ran ({@code ran}) when the step count is not swept too;
+     * else the schedule as written, its step count shown as {@code N} when the recipe's steps fill it in.
+     */
+    private static String scheduleLabel(ScheduleSpec s, String ran) {
+        if (ran != null) return ran;
         try {
-            return dsl(s, 0 + 1, null).replace("(1)", "(n)").replace("(1, ", "(n, ");
+            return dsl(s, null, null);
         } catch (RuntimeException e) {
-            return String.valueOf(s.text());
+            try {
+                return dsl(s, STEPS_MARK, null).replace(Integer.toString(STEPS_MARK), "N");
+            } catch (RuntimeException e2) {
+                return String.valueOf(s.text());
+            }
         }
     }
 
+    /** A step count put in a schedule and then shown as {@code N}. */
+    private static final int STEPS_MARK = 987654321;
+
     /** The value of a placeholder for one image. */
-    static String placeholder(String key, String recipe, Cell cell, int item) {
+    static String placeholder(String key, String recipe, Cell cell, int item, boolean withSeed) {
         RunSettings s = cell.settings();
         return switch (key) {
             case "recipe" -> recipe;
             case "cell" -> cell.values().isEmpty() ? "cell" + cell.index()
-                    : String.join("_", cell.values().entrySet().stream().map(e -> safe(rawValue(e.getKey(), e.getValue()))).toList());
+                    : String.join("_", cell.values().entrySet().stream().filter(e -> !(withSeed && e.getKey().equals("seed")))
+                            .map(e -> e.getKey().equals("schedule") ? fileText(cell.labels().get("schedule")) : safe(rawValue(e.getKey(), e.getValue()))).toList());
             case "sampler" -> safe(s.sampler());
-            case "schedule" -> safe(s.schedule());
+            case "schedule" -> fileText(s.schedule());
             case "steps" -> cell.values().containsKey("steps") ? String.valueOf(cell.values().get("steps")) : safe(s.schedule().replaceAll("\\D+", " ").trim().split(" ")[0]);
             case "seed" -> Long.toString(s.seed() + item);
             case "guidance" -> Compact.number(s.guidance());
@@ -217,9 +249,17 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         };
     }
 
+    /**
+     * A schedule's DSL text in a file name: {@code trailing_10.karras}, {@code leading_10.stepsOffset_1},
+     * {@code preset_ays_10_model=sd15}; texts over 48 characters keep 40 and a hash of the whole.
+     */
+    static String fileText(String dsl) {
+        String f = safe(dsl.replace("()", "").replace("(", "_").replace(")", ""));
+        return f.length() <= 48 ? f : f.substring(0, 40) + "_" + String.format(Locale.ROOT, "%08x", dsl.hashCode());
+    }
+
     private static String rawValue(String key, Object v) {
         return switch (key) {
-            case "schedule" -> scheduleLabel((ScheduleSpec) v).replace("(n)", "").replace("(n, ", "(");
             case "guidance" -> "cfg" + Compact.number((Double) v);
             case "guidance_rescale" -> "rescale" + Compact.number((Double) v);
             case "prompt" -> String.valueOf(v).length() > 40 ? String.valueOf(v).substring(0, 40) : String.valueOf(v);
@@ -245,7 +285,8 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
     static String fileName(String pattern, String recipe, Cell cell, int item) {
         Matcher m = PLACEHOLDER.matcher(pattern);
         StringBuilder b = new StringBuilder();
-        while (m.find()) m.appendReplacement(b, Matcher.quoteReplacement(placeholder(m.group(1), recipe, cell, item)));
+        boolean withSeed = pattern.contains("{seed}");
+        while (m.find()) m.appendReplacement(b, Matcher.quoteReplacement(placeholder(m.group(1), recipe, cell, item, withSeed)));
         m.appendTail(b);
         String name = b.toString();
         return name.toLowerCase(Locale.ROOT).endsWith(".png") ? name : name + ".png";

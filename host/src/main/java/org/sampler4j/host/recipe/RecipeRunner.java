@@ -21,6 +21,7 @@ import org.sampler4j.host.image.Pngs;
 import org.sampler4j.host.model.DiffusionModel;
 import org.sampler4j.host.model.Models;
 import org.sampler4j.host.run.Generator;
+import org.sampler4j.host.run.Outputs;
 import org.sampler4j.host.run.RunSettings;
 
 /**
@@ -51,8 +52,7 @@ public final class RecipeRunner {
         /** The layout of {@code lr}; {@code outRoot} replaces the recipe's output folder by {@code outRoot/NAME} when not null. */
         public static Layout of(LoadedRecipe lr, Path outRoot) {
             Recipe.Outputs o = lr.recipe().outputs();
-            Path folder = outRoot != null ? outRoot.resolve(lr.name()) : o != null && o.folder() != null ? Path.of(o.folder()) : Path.of("out", lr.name());
-            return new Layout(folder, o != null && o.name() != null ? o.name() : RecipePlan.defaultName(lr.recipe()), lr.name());
+            return new Layout(RecipeRunner.folder(lr, outRoot), o != null && o.name() != null ? o.name() : RecipePlan.defaultName(lr.recipe()), lr.name());
         }
 
         /** The file of item {@code item} of {@code cell}, relative to the folder. */
@@ -79,11 +79,10 @@ public final class RecipeRunner {
 
         /** The work of {@code cell} written by {@code layout}. */
         public static CellWork of(RecipePlan.Cell cell, Layout layout) {
-            Map<String, String> values = new LinkedHashMap<>();
-            cell.values().forEach((k, v) -> values.put(k, RecipePlan.label(k, v)));
             List<String> files = new ArrayList<>();
             for (int i = 0; i < cell.settings().batch(); i++) files.add(layout.fileName(cell, i));
-            return new CellWork(cell.index(), cell.row(), cell.column(), values, cell.label(null), layout.folder().toString(), files, cell.settings());
+            return new CellWork(cell.index(), cell.row(), cell.column(), new LinkedHashMap<>(cell.labels()), cell.label(), layout.folder().toString(), files,
+                    cell.settings());
         }
 
         /** The output folder. */
@@ -137,6 +136,7 @@ public final class RecipeRunner {
         Layout layout = Layout.of(lr, outRoot);
         try (DiffusionModel m = Models.open(RecipePlan.modelRef(lr))) {
             RecipePlan plan = RecipePlan.of(lr, m.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE));
+            check(lr, plan, layout, m, noGrid);
             List<CellOutput> outputs = new ArrayList<>();
             for (RecipePlan.Cell cell : plan.cells()) {
                 CellWork w = CellWork.of(cell, layout);
@@ -144,6 +144,27 @@ public final class RecipeRunner {
             }
             return assemble(lr, plan, layout, m.name(), outputs, noGrid, log);
         }
+    }
+
+    /**
+     * Checks every cell (sampler, options, schedule, conditioning) and every output file before the first is written,
+     * so that a recipe that cannot finish writes nothing.
+     *
+     * @throws RuntimeException a user error naming the problem and the fix
+     */
+    public static void check(LoadedRecipe lr, RecipePlan plan, Layout layout, DiffusionModel m, boolean noGrid) {
+        for (RecipePlan.Cell cell : plan.cells()) {
+            Generator.check(m, cell.settings());
+            for (int i = 0; i < cell.settings().batch(); i++) Outputs.checkFile(layout.folder().resolve(layout.fileName(cell, i)), "output");
+        }
+        List<String> files = new ArrayList<>(List.of("index.json", "index.csv"));
+        if (wantGrid(lr, plan, noGrid)) files.add("grid.png");
+        for (String f : files) Outputs.checkFile(layout.folder().resolve(f), "output");
+    }
+
+    private static boolean wantGrid(LoadedRecipe lr, RecipePlan plan, boolean noGrid) {
+        Recipe.Outputs o = lr.recipe().outputs();
+        return !noGrid && (o != null && o.grid() != null ? o.grid() : plan.cells().size() * plan.cells().get(0).settings().batch() > 1);
     }
 
     /**
@@ -176,7 +197,8 @@ public final class RecipeRunner {
             e.put("model_evaluations", res.evaluations());
             e.put("seconds", res.seconds());
             entries.add(e);
-            log.accept("wrote " + file + "  (" + (w.label().isEmpty() ? m.name() : w.label()) + ", seed " + one.seed() + ")");
+            String others = String.join("  ", w.values().entrySet().stream().filter(v -> !v.getKey().equals("seed")).map(Map.Entry::getValue).toList());
+            log.accept("wrote " + file + "  (" + (others.isEmpty() ? m.name() : others) + ", seed " + one.seed() + ")");
         }
         return CellOutput.of(entries, images);
     }
@@ -189,39 +211,88 @@ public final class RecipeRunner {
      */
     public static Result assemble(LoadedRecipe lr, RecipePlan plan, Layout layout, String modelName, List<CellOutput> outputs, boolean noGrid,
                                   Consumer<String> log) throws IOException {
-        Recipe.Outputs o = lr.recipe().outputs();
         int rows = plan.rowLabels().size();
         List<List<BufferedImage>> grid = new ArrayList<>();
-        List<List<String>> labels = new ArrayList<>();
-        for (int i = 0; i < rows; i++) {
-            grid.add(new ArrayList<>());
-            labels.add(new ArrayList<>());
-        }
+        for (int i = 0; i < rows; i++) grid.add(new ArrayList<>());
         List<Map<String, Object>> images = new ArrayList<>();
         for (RecipePlan.Cell cell : plan.cells()) {
             CellOutput out = outputs.get(cell.index());
             grid.get(cell.row()).addAll(out.images());
-            String under = cell.label(plan.rowKey());
-            for (int i = 0; i < cell.settings().batch(); i++) {
-                RunSettings one = cell.settings().item(i);
-                String cls = one.classLabels() != null && !one.classLabels().isEmpty() ? "class " + one.classLabels().get(0) + "  " : "";
-                labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + cls + "seed " + one.seed());
-            }
             images.addAll(out.entries());
         }
         Path folder = layout.folder();
         Path gridFile = null;
-        boolean wantGrid = o != null && o.grid() != null ? o.grid() : images.size() > 1;
-        if (wantGrid && !noGrid) {
+        if (wantGrid(lr, plan, noGrid)) {
             gridFile = folder.resolve("grid.png");
-            String title = lr.name() + "  " + modelName + (plan.rowKey() == null ? "" : "  rows: " + plan.rowKey());
-            List<String> rowLabels = plan.rowKey() == null ? List.of(first(plan)) : plan.rowLabels();
-            Pngs.write(gridFile, ContactSheet.of(title, rowLabels, grid, labels), Map.of());
+            SheetTexts t = sheetTexts(lr, modelName, plan);
+            Pngs.write(gridFile, ContactSheet.of(t.title(), t.rowLabels(), grid, t.cellLabels()), Map.of());
             log.accept("wrote " + gridFile + "  (contact sheet: " + rows + " row(s) x " + plan.columns() + ")");
         }
         writeIndex(folder, images, gridFile);
         log.accept("wrote " + folder.resolve("index.json") + " and index.csv  (" + images.size() + " image(s))");
         return new Result(folder, images, gridFile);
+    }
+
+    /**
+     * The output folder: {@code outRoot/NAME} when given, else the recipe's {@code outputs.folder}, else
+     * {@code out/NAME}. A folder inherited through {@code extends} is the base recipe's: an extending recipe gets a
+     * sibling named after itself instead, so it never overwrites the base's outputs.
+     */
+    public static Path folder(LoadedRecipe lr, Path outRoot) {
+        if (outRoot != null) return outRoot.resolve(lr.name());
+        Recipe.Outputs o = lr.recipe().outputs();
+        if (o == null || o.folder() == null) return Path.of("out", lr.name());
+        Path given = Path.of(o.folder());
+        boolean inherited = !lr.loc("outputs.folder").file().equals(lr.source());
+        return inherited ? given.resolveSibling(lr.name()) : given;
+    }
+
+    /**
+     * The texts of a recipe's contact sheet.
+     *
+     * @param title the recipe, the model (when its name differs) and the settings every cell shares
+     * @param rowLabels the value of the rows' swept key, one per row
+     * @param cellLabels under each image: the other swept values, its class and seed
+     */
+    public record SheetTexts(String title, List<String> rowLabels, List<List<String>> cellLabels) {}
+
+    /** The texts of the contact sheet of {@code plan} on a model named {@code model}. */
+    public static SheetTexts sheetTexts(LoadedRecipe lr, String model, RecipePlan plan) {
+        List<List<String>> labels = new ArrayList<>();
+        for (int i = 0; i < plan.rowLabels().size(); i++) labels.add(new ArrayList<>());
+        java.util.Set<Integer> classes = new java.util.TreeSet<>();
+        for (RecipePlan.Cell cell : plan.cells()) {
+            for (int i = 0; i < cell.settings().batch(); i++) {
+                List<Integer> l = cell.settings().item(i).classLabels();
+                if (l != null && !l.isEmpty()) classes.add(l.get(0));
+            }
+        }
+        for (RecipePlan.Cell cell : plan.cells()) {
+            for (int i = 0; i < cell.settings().batch(); i++) {
+                RunSettings one = cell.settings().item(i);
+                String under = cell.label(plan.rowKey(), "seed");
+                String cls = classes.size() > 1 ? "class " + one.classLabels().get(0) + "  " : "";
+                labels.get(cell.row()).add((under.isEmpty() ? "" : under + "  ") + cls + "seed " + one.seed());
+            }
+        }
+        String title = title(lr, model, plan, classes.size() == 1 ? "  class " + classes.iterator().next() : "");
+        return new SheetTexts(title, plan.rowKey() == null ? List.of(first(plan)) : plan.rowLabels(), labels);
+    }
+
+    private static String title(LoadedRecipe lr, String model, RecipePlan plan, String shared) {
+        RunSettings s = plan.cells().get(0).settings();
+        Map<String, Object> swept = plan.cells().get(0).values();
+        StringBuilder b = new StringBuilder(lr.name());
+        if (!model.equals(lr.name())) b.append("  ").append(model);
+        if (plan.rowKey() != null) {
+            if (!swept.containsKey("sampler")) b.append("  ").append(s.sampler());
+            if (!swept.containsKey("schedule") && !swept.containsKey("steps")) b.append("  ").append(s.schedule());
+        }
+        if (!swept.containsKey("guidance") && s.guidance() != 1) b.append("  cfg ").append(Compact.number(s.guidance()));
+        if (!swept.containsKey("guidance_rescale") && s.guidanceRescale() != 0) b.append("  rescale ").append(Compact.number(s.guidanceRescale()));
+        b.append(shared);
+        if (plan.rowKey() != null) b.append("  rows: ").append(plan.rowKey());
+        return b.toString();
     }
 
     private static String first(RecipePlan plan) {

@@ -10,6 +10,7 @@ import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.host.UserInputException;
 import org.sampler4j.api.sampler.Samplers;
 import org.sampler4j.api.sampler.SamplingContext;
 import org.sampler4j.api.sampler.StepListener;
@@ -48,10 +49,27 @@ public final class Generator {
      */
     public record Result(RunSettings settings, PixelBatch pixels, Latent samples, int steps, long evaluations, double seconds, boolean unconditionalPass) {}
 
-    /** Runs {@code s} on {@code model}, reporting each step to {@code progress}. */
-    public static Result run(DiffusionModel model, RunSettings s, StepListener progress) {
-        if (model instanceof org.sampler4j.host.sd.SdModel sd) return org.sampler4j.host.sd.SdRunner.run(sd, s, progress);
-        if (s.text() != null) throw new ModelException("prompts need a Stable Diffusion model (model.yaml with kind: sd or sdxl); " + model.name() + " is not one: drop --prompt and the image options");
+    /** What a run needs before its first step, all checked. */
+    private record Prepared(Sampler sampler, SamplerOptions options, Schedule schedule, SeededNoise.Rng rng, String stepNoise,
+                            Conditions cond, Conditions uncond) {}
+
+    /**
+     * Checks everything about {@code s} that can be checked without sampling (sampler and model kind, sampler options,
+     * schedule, noise generators, conditioning), so that a command can refuse a run before it writes any file.
+     *
+     * @throws ModelException or another user error naming the problem and the fix
+     */
+    public static void check(DiffusionModel model, RunSettings s) {
+        if (model instanceof org.sampler4j.host.sd.SdModel) {
+            Sampler sampler = Samplers.get(s.sampler());
+            options(sampler, s);
+            org.sampler4j.api.schedule.Schedule.parse(s.schedule()).resolve(model.noiseModel());
+            return;
+        }
+        prepare(model, s);
+    }
+
+    private static Prepared prepare(DiffusionModel model, RunSettings s) {
         if (s.batch() < 1) throw new ModelException("batch must be >= 1, got " + s.batch());
         Sampler sampler = Samplers.get(s.sampler());
         SamplerInfo info = sampler.info();
@@ -60,24 +78,30 @@ public final class Generator {
             throw new ModelException("sampler '" + info.id() + "' does not support " + kind.name().toLowerCase(java.util.Locale.ROOT)
                     + " models like " + model.name() + "; see 'sampler4j samplers' for one that does");
         }
-        SamplerOptions options = sampler.options(s.samplerOptions());
+        if (s.text() != null) throw new ModelException("prompts need a Stable Diffusion model (model.yaml with kind: sd or sdxl); " + model.name() + " is not one: drop --prompt and the image options");
+        SamplerOptions options = options(sampler, s);
         Schedule schedule = org.sampler4j.api.schedule.Schedule.parse(s.schedule()).resolve(model.noiseModel());
+        return new Prepared(sampler, options, schedule, rng(s.rng()), stepNoise(s, sampler, options), conditions(model, s), unconditional(model, s));
+    }
+
+    /** Runs {@code s} on {@code model}, reporting each step to {@code progress}. */
+    public static Result run(DiffusionModel model, RunSettings s, StepListener progress) {
+        if (model instanceof org.sampler4j.host.sd.SdModel sd) return org.sampler4j.host.sd.SdRunner.run(sd, s, progress);
+        Prepared p = prepare(model, s);
+        Schedule schedule = p.schedule();
         double[] sigmas = schedule.sigmas();
-        SeededNoise.Rng rng = rng(s.rng());
-        String stepNoise = stepNoise(s, sampler, options);
-        Conditions cond = conditions(model, s);
-        Conditions uncond = unconditional(model, s);
-        ModelDenoiser d = new ModelDenoiser(model, model.parameterization(schedule.model()), cond, uncond, s.guidance(), s.guidanceRescale(), info.capabilities().needsUnconditional());
+        ModelDenoiser d = new ModelDenoiser(model, model.parameterization(schedule.model()), p.cond(), p.uncond(), s.guidance(), s.guidanceRescale(),
+                p.sampler().info().capabilities().needsUnconditional());
         long[] seeds = new long[s.batch()];
         for (int i = 0; i < seeds.length; i++) seeds[i] = s.seed() + i;
-        Latent x = Latents.scale(sigmas[0], SeededNoise.initial(rng, seeds, Latent.Precision.FLOAT32, model.itemShape()));
-        SamplingContext ctx = new SamplingContext(StepNoise.create(stepNoise, seeds, sigmas, Latent.Precision.FLOAT32), d.tracker(schedule.steps(), progress));
+        Latent x = Latents.scale(sigmas[0], SeededNoise.initial(p.rng(), seeds, Latent.Precision.FLOAT32, model.itemShape()));
+        SamplingContext ctx = new SamplingContext(StepNoise.create(p.stepNoise(), seeds, sigmas, Latent.Precision.FLOAT32), d.tracker(schedule.steps(), progress));
         long t0 = System.nanoTime();
-        Latent out = sampler.sample(d, x, sigmas, options, ctx);
+        Latent out = p.sampler().sample(d, x, sigmas, p.options(), ctx);
         double seconds = (System.nanoTime() - t0) / 1e9;
         float[] samples = ArrayLatent.of(out).toFloatArray();
         // a default that differs from the initial generator is written out, so the image's settings name the noise it used
-        RunSettings used = s.stepRng() == null && !stepNoise.equals(s.rng()) ? s.withStepRng(stepNoise) : s;
+        RunSettings used = s.stepRng() == null && !p.stepNoise().equals(s.rng()) ? s.withStepRng(p.stepNoise()) : s;
         return new Result(used, model.toPixels(samples, s.batch()), out, schedule.steps(), d.evaluations(), seconds, d.runsUnconditional());
     }
 
@@ -91,6 +115,15 @@ public final class Generator {
             return StepNoise.check(id != null ? id : s.rng());
         } catch (IllegalArgumentException e) {
             throw new ModelException(e.getMessage());
+        }
+    }
+
+    /** The settings' options validated against {@code sampler}. */
+    private static SamplerOptions options(Sampler sampler, RunSettings s) {
+        try {
+            return sampler.options(s.samplerOptions());
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage() + " (see 'sampler4j samplers " + sampler.info().id() + "')");
         }
     }
 

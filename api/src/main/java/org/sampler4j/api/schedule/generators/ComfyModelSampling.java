@@ -48,7 +48,7 @@ public final class ComfyModelSampling {
         return fromBetas(Numerics.torchLinspaceF64(linearStart, linearEnd, timesteps));
     }
 
-    /** {@code _register_schedule(given_betas=...)}: float64 betas to the float32 sigma table. */
+    /** {@return {@code _register_schedule(given_betas=...)}: float64 betas to the float32 sigma table} */
     public static ComfyModelSampling fromBetas(double[] betas) {
         if (betas.length < 2) throw new IllegalArgumentException("a discrete model needs at least 2 betas, got " + betas.length);
         double[] s = new double[betas.length];
@@ -60,7 +60,7 @@ public final class ComfyModelSampling {
         return fromSigmas(s);
     }
 
-    /** {@code set_sigmas(sigmas)}: ascending float64 sigmas, stored as float32 with float32 log-sigmas of the float64 values. */
+    /** {@return {@code set_sigmas(sigmas)}: ascending float64 sigmas, stored as float32 with float32 log-sigmas of the float64 values} */
     public static ComfyModelSampling fromSigmas(double[] ascendingSigmas) {
         float[] sg = new float[ascendingSigmas.length];
         float[] ls = new float[ascendingSigmas.length];
@@ -86,32 +86,32 @@ public final class ComfyModelSampling {
         return fromSigmas(model.trainingSigmas());
     }
 
-    /** Number of table entries (training timesteps). */
+    /** {@return number of table entries (training timesteps)} */
     public int size() {
         return sigmas.length;
     }
 
-    /** The float32 sigmas, ascending (a copy, widened to double). */
+    /** {@return the float32 sigmas, ascending (a copy, widened to double)} */
     public double[] sigmas() {
         return Numerics.widen(sigmas);
     }
 
-    /** The float32 log-sigmas (a copy, widened to double). */
+    /** {@return the float32 log-sigmas (a copy, widened to double)} */
     public double[] logSigmas() {
         return Numerics.widen(logSigmas);
     }
 
-    /** Table entry {@code i} (float32 value). */
+    /** {@return table entry {@code i} (float32 value)} */
     public double sigmaAt(int i) {
         return sigmas[i];
     }
 
-    /** {@code sigma_min = sigmas[0]}. */
+    /** {@return {@code sigma_min = sigmas[0]}} */
     public double sigmaMin() {
         return sigmas[0];
     }
 
-    /** {@code sigma_max = sigmas[-1]}. */
+    /** {@return {@code sigma_max = sigmas[-1]}} */
     public double sigmaMax() {
         return sigmas[sigmas.length - 1];
     }

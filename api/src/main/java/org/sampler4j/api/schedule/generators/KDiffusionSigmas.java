@@ -5,7 +5,7 @@ import org.sampler4j.api.math.Numerics;
 /**
  * The sigma-schedule constructors of k-diffusion ({@code k_diffusion/sampling.py}, {@code get_sigmas_*}) and of
  * ComfyUI's copy ({@code comfy/k_diffusion/sampling.py}), in float64 or emulated float32 (see {@link Dtype}).
- * They take the endpoints explicitly; the DSL remaps in {@link ComfyRemaps} and
+ * They take the endpoints explicitly; the DSL remaps in {@link org.sampler4j.api.schedule.ComfyRemaps} and
  * {@link org.sampler4j.api.schedule.Remaps} feed them from a noise model.
  *
  * <p>All but {@link #laplace} return {@code n + 1} values, the last 0 ({@code append_zero}); {@code laplace}
