@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a runnable sampler4j model folder from one of the tiny Stable Diffusion golden fixtures:
 #   tools/export/tiny_sd_folder.sh GOLDEN_DIR NAME OUT_DIR
-# GOLDEN_DIR holds sd_pipelines/ and clip_tokenizer/ (../shared/golden, or host/src/test/resources/golden);
+# GOLDEN_DIR holds sd_pipelines/ and clip_tokenizer/ (the shared golden folder beside the checkout, or host/src/test/resources/golden);
 # NAME is tiny-sd, tiny-sd-v or tiny-sdxl. Writes OUT_DIR/NAME with the TorchScript files, tokenizer/ (and
 # tokenizer_2/) and model.yaml. The same layout as tools/export/export_sd.py writes for real models.
 set -euo pipefail

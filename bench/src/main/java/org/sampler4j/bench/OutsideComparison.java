@@ -55,7 +55,7 @@ public final class OutsideComparison {
     }
 
     public static void main(String[] args) throws IOException {
-        String anchorPath = "../shared/anchors/diffusers_cpu_2026-12-06.json";
+        String anchorPath = "bench/anchors/diffusers_cpu_2026-12-06.json"; // a copy of the shared anchor file
         int reps = 7;
         List<String> shapes = List.of("1x4x64x64", "1x4x128x128", "1x16x128x128", "1x16x21x60x104");
         List<String> only = null;
@@ -72,7 +72,7 @@ public final class OutsideComparison {
         }
         File anchorFile = new File(anchorPath);
         if (!anchorFile.isFile()) {
-            System.err.println("anchor file " + anchorPath + " not found; pass --anchor shared/anchors/diffusers_cpu_<date>.json");
+            System.err.println("anchor file " + anchorPath + " not found; pass --anchor FILE (bench/anchors/ has the copy the README quotes)");
             System.exit(2);
         }
         ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
