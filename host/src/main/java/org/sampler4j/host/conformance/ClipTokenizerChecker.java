@@ -13,17 +13,11 @@ import org.sampler4j.host.text.ClipTokenizer;
  * lie beside the JSON file. Every field is compared exactly: ids, BPE strings, truncation, both paddings (EOS padding
  * and 0 padding, {@code conventions.max_length} long) and the attention-mask length.
  */
-final class ClipTokenizerChecker implements GoldenChecker {
+final class ClipTokenizerChecker extends SchemaChecker {
     static final String SCHEMA = "clip_tokenizer/1";
 
-    @Override
-    public String format() {
-        return SCHEMA;
-    }
-
-    @Override
-    public boolean accepts(JsonNode root) {
-        return root.isObject() && SCHEMA.equals(root.path("schema").asText());
+    ClipTokenizerChecker() {
+        super(SCHEMA);
     }
 
     @Override

@@ -27,18 +27,12 @@ import org.sampler4j.host.sd.SdRequest;
  * their largest magnitude, and every pixel within 2 levels. Each case reports {@code latents_rel_diff_max} (the
  * largest latent difference over the latents' max-abs) and {@code pixel_diff_max}.
  */
-final class SdPipelinesChecker implements GoldenChecker {
+final class SdPipelinesChecker extends SchemaChecker {
     static final double LATENT_RTOL = 1e-3;
     static final int PIXEL_TOL = 2;
 
-    @Override
-    public String format() {
-        return "sd_pipelines/1";
-    }
-
-    @Override
-    public boolean accepts(JsonNode root) {
-        return root.isObject() && "sd_pipelines/1".equals(root.path("schema").asText());
+    SdPipelinesChecker() {
+        super("sd_pipelines/1");
     }
 
     @Override

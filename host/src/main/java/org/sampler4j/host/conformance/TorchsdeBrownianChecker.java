@@ -18,19 +18,13 @@ import org.sampler4j.api.sampler.Latent;
  * relative. Metrics per dtype: values, bit-exact values, the largest |diff| and the largest ulp (float32) or relative
  * (float64) difference.
  */
-final class TorchsdeBrownianChecker implements GoldenChecker {
+final class TorchsdeBrownianChecker extends SchemaChecker {
     static final String SCHEMA = "torchsde_brownian/1";
     static final long MAX_ULP = 2;
     static final double MAX_REL = 1e-12;
 
-    @Override
-    public String format() {
-        return SCHEMA;
-    }
-
-    @Override
-    public boolean accepts(JsonNode root) {
-        return root.isObject() && SCHEMA.equals(root.path("schema").asText());
+    TorchsdeBrownianChecker() {
+        super(SCHEMA);
     }
 
     @Override
