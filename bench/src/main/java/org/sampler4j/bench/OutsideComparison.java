@@ -123,7 +123,11 @@ public final class OutsideComparison {
             for (int i = 0; i < n; i++) xs[i] *= 14.6f;
             Latent x0 = ArrayLatent.ofFloats(xs, shape);
             Latent epsLatent = ArrayLatent.ofFloats(eps, shape);
-            Denoiser fixedOutput = Denoisers.discrete((in, t) -> epsLatent, sd15, Prediction.EPSILON);
+            int[] calls = {0}; // counted in the network, so the sampler gets the adapter itself (it writes into the sampler's storage)
+            Denoiser fixedOutput = Denoisers.discrete((in, t) -> {
+                calls[0]++;
+                return epsLatent;
+            }, sd15, Prediction.EPSILON);
             float[] floorOut = new float[n];
             Map<String, Work> work = new LinkedHashMap<>();
             work.put("floor", () -> {
@@ -136,13 +140,9 @@ public final class OutsideComparison {
             });
             for (Config c : configs.values()) {
                 work.put(c.key, () -> {
-                    int[] calls = {0};
-                    Denoiser counted = (x, sigma) -> {
-                        calls[0]++;
-                        return fixedOutput.denoise(x, sigma);
-                    };
+                    calls[0] = 0;
                     SamplingContext ctx = SamplingContext.of(SeededNoise.steps(SeededNoise.Rng.TORCH_CPU, new long[] {0}));
-                    c.sampler.sample(counted, x0, c.sigmas, c.options, ctx);
+                    c.sampler.sample(fixedOutput, x0, c.sigmas, c.options, ctx);
                     return calls[0];
                 });
             }

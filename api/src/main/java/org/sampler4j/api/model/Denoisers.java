@@ -1,8 +1,9 @@
 package org.sampler4j.api.model;
 
+import java.util.concurrent.atomic.AtomicReference;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.schedule.DiscreteNoiseModel;
 import org.sampler4j.api.schedule.EdmNoiseModel;
 import org.sampler4j.api.schedule.FlowNoiseModel;
@@ -53,16 +54,17 @@ public final class Denoisers {
      */
     public static Denoiser discrete(ModelFunction f, DiscreteNoiseModel model, Prediction prediction, TimestepMap timesteps) {
         if (prediction == Prediction.FLOW) throw new IllegalArgumentException("a discrete (DDPM) model cannot predict flow velocity; use Denoisers.flow");
-        return (x, sigma) -> {
+        ModelInput input = new ModelInput(f);
+        return (Adapter) (x, sigma, into) -> {
             double cIn = 1 / Math.sqrt(sigma * sigma + 1);
-            Latent out = f.apply(Latents.scale(cIn, x), timesteps.apply(model, sigma));
-            return prediction.denoised(x, sigma, out);
+            Latent out = input.call(cIn, x, timesteps.apply(model, sigma));
+            return prediction.denoised(x, sigma, out, into);
         };
     }
 
     /** {@return a rectified-flow network: input {@code x} as is (flow frame), timestep {@code sigma * N}, {@code D = x - sigma v}} */
     public static Denoiser flow(ModelFunction f, FlowNoiseModel model) {
-        return (x, sigma) -> Prediction.FLOW.denoised(x, sigma, f.apply(x, sigma * model.numTrainTimesteps()));
+        return (Adapter) (x, sigma, into) -> Prediction.FLOW.denoised(x, sigma, f.apply(x, sigma * model.numTrainTimesteps()), into);
     }
 
     /**
@@ -72,14 +74,53 @@ public final class Denoisers {
      */
     public static Denoiser edm(ModelFunction f, EdmNoiseModel model) {
         double sd = model.sigmaData();
-        return (x, sigma) -> {
+        ModelInput input = new ModelInput(f);
+        return (Adapter) (x, sigma, into) -> {
             double v = sigma * sigma + sd * sd;
             double cSkip = sd * sd / v;
             double cOut = sigma * sd / Math.sqrt(v);
             double cIn = 1 / Math.sqrt(v);
-            Latent out = f.apply(Latents.scale(cIn, x), model.timestepOf(sigma));
-            return Latents.sum(cSkip, x, cOut, out);
+            Latent out = input.call(cIn, x, model.timestepOf(sigma));
+            return into.sum(cSkip, x, cOut, out);
         };
+    }
+
+    /**
+     * A model adapter: writes its denoised estimate into the caller's ring where one is given
+     * ({@link Denoiser#denoise(Latent, double, LatentRing)}).
+     */
+    @FunctionalInterface
+    private interface Adapter extends Denoiser {
+        @Override
+        Latent denoise(Latent x, double sigma, LatentRing into);
+
+        @Override
+        default Latent denoise(Latent x, double sigma) {
+            return denoise(x, sigma, LatentRing.none());
+        }
+    }
+
+    /**
+     * The network input {@code c_in x}, in storage the adapter reuses from call to call instead of a new latent per
+     * call: one ring per concurrent call (taken and given back), so the input is valid during the network call only
+     * (the {@link ModelFunction} contract). A network that returns its input keeps it: that latent leaves the ring.
+     */
+    private static final class ModelInput {
+        private final ModelFunction f;
+        private final AtomicReference<LatentRing> spare = new AtomicReference<>();
+
+        ModelInput(ModelFunction f) {
+            this.f = f;
+        }
+
+        Latent call(double cIn, Latent x, double timestep) {
+            LatentRing ring = spare.getAndSet(null);
+            if (ring == null) ring = LatentRing.of(1);
+            Latent out = f.apply(ring.scale(cIn, x), timestep);
+            ring.release(out);
+            spare.set(ring);
+            return out;
+        }
     }
 
     /** Clips the denoised estimate to {@code [-range, range]} (diffusers' {@code clip_sample}). */

@@ -6,7 +6,8 @@ import org.sampler4j.api.sampler.Latent;
 @FunctionalInterface
 public interface ModelFunction {
     /**
-     * @param modelInput the scaled input ({@code c_in * x})
+     * @param modelInput the scaled input ({@code c_in * x}); {@link Denoisers}' adapters reuse its storage from call to
+     *        call, so it is valid during this call only (copy it to keep it)
      * @param timestep the conditioning timestep ({@code t}, fractional where the adapter interpolates)
      */
     Latent apply(Latent modelInput, double timestep);

@@ -2,7 +2,7 @@ package org.sampler4j.api.model;
 
 import java.util.Locale;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.schedule.Names;
 
 /**
@@ -52,14 +52,27 @@ public enum Prediction {
      * @param out the network output
      */
     public Latent denoised(Latent x, double sigma, Latent out) {
+        return denoised(x, sigma, out, LatentRing.none());
+    }
+
+    /**
+     * As {@link #denoised(Latent, double, Latent)}, computed into {@code into} (storage the calling sampler owns,
+     * {@link LatentRing}); {@link #SAMPLE} returns {@code out} itself.
+     *
+     * @param x the noisy latent in this prediction's frame
+     * @param sigma its noise level
+     * @param out the network output
+     * @param into the ring for the result
+     */
+    public Latent denoised(Latent x, double sigma, Latent out, LatentRing into) {
         switch (this) {
             case EPSILON:
             case FLOW:
-                return Latents.sum(1, x, -sigma, out);
+                return into.sum(1, x, -sigma, out);
             case V_PREDICTION: {
                 double cSkip = 1 / (sigma * sigma + 1);
                 double cOut = -sigma / Math.sqrt(sigma * sigma + 1);
-                return Latents.sum(cSkip, x, cOut, out);
+                return into.sum(cSkip, x, cOut, out);
             }
             default:
                 return out;

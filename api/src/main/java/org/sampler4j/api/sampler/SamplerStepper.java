@@ -17,10 +17,11 @@ import java.util.concurrent.SynchronousQueue;
  *     Latent result = st.result();
  * }
  * }</pre>
- * Not thread-safe: one caller drives one stepper.
+ * Not thread-safe: one caller drives one stepper. A request's {@code x} may be the sampler's own storage
+ * ({@link LatentRing}): it is valid until the request is answered; copy it to keep it.
  */
 public final class SamplerStepper implements AutoCloseable {
-    /** A model evaluation the sampler asks for: {@code D(x; sigma)}. */
+    /** A model evaluation the sampler asks for: {@code D(x; sigma)} ({@code x} is valid until {@link #respond}). */
     public record Request(int index, Latent x, double sigma) {}
 
     private sealed interface Message permits Ask, Done, Failed {}

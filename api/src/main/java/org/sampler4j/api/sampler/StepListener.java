@@ -2,6 +2,8 @@ package org.sampler4j.api.sampler;
 
 /**
  * Called after every sampler step: progress bars, previews, cancellation (throw {@link SamplingCancelledException}).
+ * The step's latents may be the sampler's own storage ({@link LatentRing}), which its next steps overwrite: they are
+ * valid during {@link #onStep} only; a listener that keeps one (a preview, a recorded trajectory) copies it.
  */
 @FunctionalInterface
 public interface StepListener {
