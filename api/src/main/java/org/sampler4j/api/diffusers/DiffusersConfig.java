@@ -186,6 +186,18 @@ public final class DiffusersConfig {
      * @param allowed the beta schedules this class implements (diffusers raises NotImplementedError for others)
      */
     public DiscreteNoiseModel discreteModel(DiscreteNoiseModel.TerminalClamp clamp, List<BetaSchedule> allowed) {
+        Object[] last = lastDiscrete;
+        if (last != null && last[0] == clamp && last[1] == allowed) return (DiscreteNoiseModel) last[2];
+        DiscreteNoiseModel m = buildDiscreteModel(clamp, allowed);
+        // configs are immutable; trained betas come from the caller's array or list, so those are read every time
+        if (values.get("trained_betas") == null) lastDiscrete = new Object[] {clamp, allowed, m};
+        return m;
+    }
+
+    /** The last {@link #discreteModel} result and its arguments: {@code set_timesteps} asks for it once per call. */
+    private volatile Object[] lastDiscrete;
+
+    private DiscreteNoiseModel buildDiscreteModel(DiscreteNoiseModel.TerminalClamp clamp, List<BetaSchedule> allowed) {
         DiscreteNoiseModel.Builder b = DiscreteNoiseModel.builder().numTrainTimesteps(integer("num_train_timesteps"))
                 .zeroSnr(bool("rescale_betas_zero_snr")).terminalClamp(clamp);
         double[] trained = doubles("trained_betas");

@@ -231,6 +231,8 @@ public final class DiscreteNoiseModel implements NoiseModel {
 
     /** sigma at a (possibly fractional) timestep: linear interpolation of the training sigmas ({@code np.interp}). */
     public double sigmaAt(double t) {
+        int i = (int) t;
+        if (i == t && i >= 0 && i < sigmas.length) return sigmas[i]; // a training timestep: np.interp's value at a node
         return Numerics.interp(t, timestepIndex(), sigmas);
     }
 
