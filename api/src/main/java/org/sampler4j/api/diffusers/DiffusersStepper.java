@@ -28,13 +28,17 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers' {@code generator} ({@link org.sampler4j.api.noise.TorchGeneratorNoise} draws exactly what one torch
  * generator draws); classes that draw no noise need none ({@code null}).
  *
- * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDIMInverse,
- * DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative and PNDM (with or without its Runge-Kutta warm-up) step
- * natively with diffusers' state (stored first-stage sample,
- * derivative history, PNDM's counter), so an edited sample is followed exactly. The other classes run a sampler4j
- * sampler as a suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample
- * with an error rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call
- * (or DDIM's pairs).
+ * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DPMSolverSDE, DDIM,
+ * DDIMInverse, DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative and PNDM (with or without its
+ * Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample, derivative history, PNDM's
+ * counter), so an edited sample is followed exactly. DPMSolverSDE draws its noise from torchsde's Brownian tree seeded by
+ * the config's {@code noise_sampler_seed}, value for value as diffusers does ({@link org.sampler4j.api.noise.TorchsdeBrownianNoise});
+ * the stepper's noise source is not used for it. The other classes (DPMSolverMultistep, DPMSolverMultistepInverse,
+ * DPMSolverSinglestep, DEIS, UniPC, SA-Solver, LCM, TCD, the EDM and flow classes) run a sampler4j sampler as a
+ * suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample with an error
+ * rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call (or DDIM's
+ * pairs); DPMSolverSinglestep then lowers the order where its history is missing, as diffusers does.
+ * DPMSolverMultistepInverse runs the forward class's sampler over its rising sigmas.
  *
  * <p>Not thread-safe, like a diffusers scheduler.
  */
@@ -109,6 +113,8 @@ public final class DiffusersStepper implements AutoCloseable {
         String cls = cfg.className();
         if (SigmaSpaceSteps.handles(cls)) {
             steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
+        } else if (cls.equals(DpmSolverSdeSteps.CLASS)) {
+            steps = new DpmSolverSdeSteps(cfg, ts, stepKwargs);
         } else if (cls.equals("PNDMScheduler")) {
             steps = new PndmSteps(cfg, ts);
         } else if (cls.equals("UnCLIPScheduler")) {
@@ -325,7 +331,7 @@ public final class DiffusersStepper implements AutoCloseable {
         int idx = beginIndex == null ? indexForTimestep(t) : stepIndex != null ? stepIndex : beginIndex;
         double s = sig[idx];
         if (cfg.className().startsWith("FlowMatch") || cfg.bool("use_flow_sigmas")) return new double[] {1 - s, s};
-        if (java.util.List.of("DPMSolverMultistepScheduler", "DPMSolverSinglestepScheduler", "DEISMultistepScheduler",
+        if (java.util.List.of("DPMSolverMultistepScheduler", MultistepInverse.CLASS, "DPMSolverSinglestepScheduler", "DEISMultistepScheduler",
                 "UniPCMultistepScheduler", "SASolverScheduler").contains(cls)) {
             double alpha = 1 / Math.sqrt(s * s + 1);
             return new double[] {alpha, s * alpha};
