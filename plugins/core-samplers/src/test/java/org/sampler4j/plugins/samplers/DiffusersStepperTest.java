@@ -17,6 +17,7 @@ import org.sampler4j.api.noise.TorchGeneratorNoise;
 import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.schedule.ScheduleException;
 import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Feed;
 import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Loop;
 
@@ -99,6 +100,23 @@ class DiffusersStepperTest {
         Loop l = new Loop("DPMSolverMultistepScheduler", config()).noSeed().rawSample().feed(Feed.UNSCALED_SAMPLE).edit(x -> Latents.scale(0.9, x));
         IllegalStateException e = assertThrows(IllegalStateException.class, l::run);
         assertTrue(e.getMessage().contains("differs from the one the previous step returned"), e.getMessage());
+    }
+
+    /** What diffusers cannot replay or gets wrong is an error that names the fix, not a different run. */
+    @Test
+    void inverseAndSdeClassesRejectWhatDiffusersCannotStep() {
+        String inverse = "DPMSolverMultistepInverseScheduler";
+        ScheduleException sde = assertThrows(ScheduleException.class,
+                () -> new Loop(inverse, config("algorithm_type", "sde-dpmsolver++")).rawSample().feed(Feed.NO_SCALING).run());
+        assertTrue(sde.getMessage().contains("use dpmsolver++ or dpmsolver"), sde.getMessage());
+        ScheduleException flow = assertThrows(ScheduleException.class,
+                () -> new Loop(inverse, config("use_flow_sigmas", true)).noSeed().rawSample().feed(Feed.NO_SCALING).run());
+        assertTrue(flow.getMessage().contains("use_flow_sigmas=false"), flow.getMessage());
+        ScheduleException seed = assertThrows(ScheduleException.class, () -> new Loop("DPMSolverSDEScheduler", SIGMA_SPACE).noSeed().run());
+        assertTrue(seed.getMessage().contains("set noise_sampler_seed"), seed.getMessage());
+        ScheduleException sample = assertThrows(ScheduleException.class,
+                () -> new Loop("DPMSolverSDEScheduler", with(SIGMA_SPACE, "noise_sampler_seed", 0, "prediction_type", "sample")).noSeed().run());
+        assertTrue(sample.getMessage().contains("use epsilon or v_prediction"), sample.getMessage());
     }
 
     @Test
