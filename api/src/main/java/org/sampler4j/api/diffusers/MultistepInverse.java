@@ -27,32 +27,17 @@ import org.sampler4j.api.schedule.ScheduleException;
 final class MultistepInverse implements DiffusersSchedules.Family {
     static final String CLASS = "DPMSolverMultistepInverseScheduler";
 
-    /** {@code __init__}'s defaults at diffusers commit 58eb52c0; {@code order} 1; {@code set_timesteps(num_inference_steps)}. */
+    /** The forward class's {@code __init__} parameters this class lacks (the others and their defaults are the same). */
+    private static final List<String> NOT_IN_INVERSE = List.of("use_lu_lambdas", "final_sigmas_type", "rescale_betas_zero_snr",
+            "use_dynamic_shifting", "time_shift_type");
+
+    /**
+     * {@code __init__}'s defaults at diffusers commit 58eb52c0: {@code DPMSolverMultistepScheduler}'s without
+     * {@link #NOT_IN_INVERSE}; {@code order} 1; {@code set_timesteps(num_inference_steps)}.
+     */
     static ClassDefaults.Entry defaults() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("num_train_timesteps", 1000);
-        d.put("beta_start", 0.0001);
-        d.put("beta_end", 0.02);
-        d.put("beta_schedule", "linear");
-        d.put("trained_betas", null);
-        d.put("solver_order", 2);
-        d.put("prediction_type", "epsilon");
-        d.put("thresholding", false);
-        d.put("dynamic_thresholding_ratio", 0.995);
-        d.put("sample_max_value", 1.0);
-        d.put("algorithm_type", "dpmsolver++");
-        d.put("solver_type", "midpoint");
-        d.put("lower_order_final", true);
-        d.put("euler_at_final", false);
-        d.put("use_karras_sigmas", false);
-        d.put("use_exponential_sigmas", false);
-        d.put("use_beta_sigmas", false);
-        d.put("use_flow_sigmas", false);
-        d.put("flow_shift", 1.0);
-        d.put("lambda_min_clipped", Double.NEGATIVE_INFINITY);
-        d.put("variance_type", null);
-        d.put("timestep_spacing", "linspace");
-        d.put("steps_offset", 0);
+        Map<String, Object> d = new LinkedHashMap<>(ClassDefaults.ALL.get("DPMSolverMultistepScheduler").config());
+        d.keySet().removeAll(NOT_IN_INVERSE);
         return new ClassDefaults.Entry(java.util.Collections.unmodifiableMap(d), 1, List.of("num_inference_steps"));
     }
 
