@@ -6,6 +6,7 @@ import org.sampler4j.api.noise.GlibcFloatMath;
 import org.sampler4j.api.noise.TorchsdeBrownianNoise;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.NoiseSource;
 import org.sampler4j.api.schedule.ScheduleException;
 
 /**
@@ -16,7 +17,8 @@ import org.sampler4j.api.schedule.ScheduleException;
  * Euler step. The noise of each stage is torchsde's Brownian increment over the stage's sigma interval divided by the
  * square root of its length ({@link TorchsdeBrownianNoise}, one tree over the whole sample, seeded by
  * {@code noise_sampler_seed}, over {@code [min positive sigma, max sigma]}, built on the first step), so a run matches
- * diffusers value for value. The query times are diffusers' {@code sigma_fn(t_fn(sigma))}, {@code exp(-(-log sigma))}
+ * diffusers value for value. Without {@code noise_sampler_seed} diffusers seeds the tree from torch's global generator;
+ * the stepper's noise source then plays the noise sampler (asked for {@code (sigma_from, sigma_to)} of each stage). The query times are diffusers' {@code sigma_fn(t_fn(sigma))}, {@code exp(-(-log sigma))}
  * in float32 as torch computes it, since the tree rounds them to 6 decimals.
  *
  * <p>Provenance: Lu et al. 2022, "DPM-Solver++", with SDE noise (k-diffusion {@code sample_dpmpp_sde}, r = 1/2);
@@ -28,24 +30,23 @@ final class DpmSolverSdeSteps implements ClassSteps {
     private final Prediction prediction;
     /** diffusers' {@code sigmas}: {@code [s0, s1, s1, ..., s_{n-1}, s_{n-1}, 0]} (float32). */
     private final double[] sigmas;
-    private final long seed;
+    /** {@code noise_sampler_seed}, or {@code null}: then the stepper's noise source plays the noise sampler. */
+    private final Long seed;
+    private final NoiseSource given;
     private final double sNoise;
-    private TorchsdeBrownianNoise noise;
+    private NoiseSource noise;
     /** The first stage's starting sample while in the second stage (diffusers' {@code self.sample}), else {@code null}. */
     private Latent stored;
     /** The second stage's sigma (diffusers' {@code mid_point_sigma}). */
     private float midSigma;
 
-    DpmSolverSdeSteps(DiffusersConfig cfg, DiffusersTimesteps ts, Map<String, Object> kw) {
+    DpmSolverSdeSteps(DiffusersConfig cfg, DiffusersTimesteps ts, Map<String, Object> kw, NoiseSource given) {
         this.prediction = Prediction.parse(cfg.str("prediction_type"));
         if (prediction != Prediction.EPSILON && prediction != Prediction.V_PREDICTION) {
             throw new ScheduleException(CLASS + ": prediction_type '" + prediction.id() + "' is not implemented (diffusers raises); use epsilon or v_prediction");
         }
-        if (!cfg.has("noise_sampler_seed")) {
-            throw new ScheduleException(CLASS + ": noise_sampler_seed is unset, and diffusers then seeds its Brownian tree from torch's global"
-                    + " generator, which cannot be replayed; set noise_sampler_seed in the config (e.g. 0)");
-        }
-        this.seed = ((Number) cfg.get("noise_sampler_seed")).longValue();
+        this.seed = cfg.has("noise_sampler_seed") ? ((Number) cfg.get("noise_sampler_seed")).longValue() : null;
+        this.given = given;
         this.sigmas = ts.sigmas();
         this.sNoise = kw.get("s_noise") instanceof Number n ? n.doubleValue() : 1.0;
     }
@@ -75,7 +76,7 @@ final class DpmSolverSdeSteps implements ClassSteps {
             Latent derivative = Latents.sum(1 / (double) sigma, sample, -1 / (double) sigma, x0);
             return Latents.sum(1, sample, -sigma, derivative);
         }
-        if (noise == null) noise = TorchsdeBrownianNoise.of(seed, minPositive(sigmas), max(sigmas));
+        if (noise == null) noise = seed != null ? TorchsdeBrownianNoise.of(seed, minPositive(sigmas), max(sigmas)) : given;
         float t = tFn(sigma);
         float tNext = tFn(sigmaNext);
         float tMid = t + (tNext - t) * 0.5f;
