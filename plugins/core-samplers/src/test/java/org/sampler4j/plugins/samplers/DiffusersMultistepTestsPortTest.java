@@ -165,6 +165,10 @@ class DiffusersMultistepTestsPortTest {
         assertMean("dpm_multi_inverse test_full_loop_with_v_prediction", loop(INVERSE, DPM_INVERSE, "prediction_type", "v_prediction").run(), 1.5194, 1e-3);
     }
 
+    /**
+     * Recorded 1.7833 with diffusers' own tolerance 2e-3; diffusers on CPU (torch 1.13) gives 1.78162, and so does the
+     * stepper (1.781619): the recorded value comes from another device, the assert holds with the test's tolerance.
+     */
     @Test
     void dpm_multi_inverse_test_full_loop_with_karras_and_v_prediction() {
         assertMean("dpm_multi_inverse test_full_loop_with_karras_and_v_prediction",

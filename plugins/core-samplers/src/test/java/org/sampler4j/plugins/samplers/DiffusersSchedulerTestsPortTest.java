@@ -115,7 +115,8 @@ class DiffusersSchedulerTestsPortTest {
     }
 
     // ---- test_scheduler_dpm_sde.py (noise from torchsde's Brownian tree seeded by noise_sampler_seed, not from a
-    // generator; the CPU values: diffusers records other values for mps and cuda/xpu)
+    // generator; the CPU values: diffusers records other values for mps and cuda/xpu. The stepper gives 162.523833,
+    // 119.848768 and 170.313509: within 2e-5 of the recorded sums)
 
     private static Loop dpmSde(Object... overrides) {
         return new Loop("DPMSolverSDEScheduler", with(with(SIGMA_SPACE, "noise_sampler_seed", 0), overrides)).noSeed();
