@@ -18,8 +18,9 @@ import org.sampler4j.api.schedule.ScheduleException;
  * square root of its length ({@link TorchsdeBrownianNoise}, one tree over the whole sample, seeded by
  * {@code noise_sampler_seed}, over {@code [min positive sigma, max sigma]}, built on the first step), so a run matches
  * diffusers value for value. Without {@code noise_sampler_seed} diffusers seeds the tree from torch's global generator;
- * the stepper's noise source then plays the noise sampler (asked for {@code (sigma_from, sigma_to)} of each stage). The query times are diffusers' {@code sigma_fn(t_fn(sigma))}, {@code exp(-(-log sigma))}
- * in float32 as torch computes it, since the tree rounds them to 6 decimals.
+ * the stepper's noise source then plays the noise sampler (asked for {@code (sigma_from, sigma_to)} of each stage).
+ * The query times are diffusers' {@code sigma_fn(t_fn(sigma))}, {@code exp(-(-log sigma))} in float32 as torch
+ * computes it, since the tree rounds them to 6 decimals.
  *
  * <p>Provenance: Lu et al. 2022, "DPM-Solver++", with SDE noise (k-diffusion {@code sample_dpmpp_sde}, r = 1/2);
  * diffusers {@code scheduling_dpmsolver_sde.py} {@code step}, {@code scale_model_input}, {@code BrownianTreeNoiseSampler}.
