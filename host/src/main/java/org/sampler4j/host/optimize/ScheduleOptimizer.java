@@ -22,7 +22,7 @@ import org.sampler4j.host.model.ModelException;
 /**
  * Fits an n-step schedule to a model and a sampler ({@link Target}), the API behind {@code sampler4j optimize}. The
  * first sigma and the final sigma of the target's template are kept; the {@code n - 1} sigmas in between are fitted,
- * within {@code [sigma_min, sigma_max)} of the noise model. Three methods, each minimising its own objective:
+ * within {@code [sigma_min, sigma_max)} of the noise model. Four methods, each minimising its own objective:
  * <ul>
  *   <li>{@link Method#DIRECT}: the RMS error of the sampler's final samples against a fine reference solve of the same
  *       starting noise (on the analytic model {@code gmm}: the exact ODE solution {@code eval} measures against), over
