@@ -8,6 +8,7 @@ public interface ModelFunction {
     /**
      * @param modelInput the scaled input ({@code c_in * x})
      * @param timestep the conditioning timestep ({@code t}, fractional where the adapter interpolates)
+     * @return the raw network output, of {@code modelInput}'s shape
      */
     Latent apply(Latent modelInput, double timestep);
 }

@@ -20,7 +20,13 @@ import java.util.concurrent.SynchronousQueue;
  * Not thread-safe: one caller drives one stepper.
  */
 public final class SamplerStepper implements AutoCloseable {
-    /** A model evaluation the sampler asks for: {@code D(x; sigma)}. */
+    /**
+     * A model evaluation the sampler asks for: {@code D(x; sigma)}.
+     *
+     * @param index the evaluation's position, from 0
+     * @param x the sample to denoise
+     * @param sigma its noise level
+     */
     public record Request(int index, Latent x, double sigma) {}
 
     private sealed interface Message permits Ask, Done, Failed {}
@@ -108,7 +114,11 @@ public final class SamplerStepper implements AutoCloseable {
         return null;
     }
 
-    /** Answers the pending request with the denoised estimate. */
+    /**
+     * Answers the pending request with the denoised estimate.
+     *
+     * @param denoised {@code D(x; sigma)} for the pending request's {@code x} and {@code sigma}
+     */
     public void respond(Latent denoised) {
         if (!awaitingResponse) throw new IllegalStateException("no pending request; call next() first");
         awaitingResponse = false;

@@ -9,7 +9,12 @@ import java.util.Optional;
 public final class Names {
     private Names() {}
 
-    /** {@return the closest known name, if it is close enough to be a plausible typo} */
+    /**
+     * {@return the closest known name, if it is close enough to be a plausible typo}
+     *
+     * @param name the unknown name
+     * @param known the names that exist
+     */
     public static Optional<String> closest(String name, Collection<String> known) {
         String n = normalise(name);
         return known.stream()
@@ -20,6 +25,11 @@ public final class Names {
     /**
      * A message for an unknown name: {@code unknown KIND 'x' — did you mean 'y'?}, or the list of known names
      * when nothing is close.
+     *
+     * @param kind what the name names, e.g. {@code sampler}
+     * @param name the unknown name
+     * @param known the names that exist
+     * @return the one-line message
      */
     public static String unknown(String kind, String name, Collection<String> known) {
         Optional<String> best = closest(name, known);

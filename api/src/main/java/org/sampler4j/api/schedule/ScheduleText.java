@@ -27,7 +27,13 @@ public final class ScheduleText {
 
     private ScheduleText() {}
 
-    /** Parses DSL text; errors name the column and the fix. */
+    /**
+     * Parses DSL text; errors name the column and the fix.
+     *
+     * @param text the DSL text, e.g. {@code trailing(10).karras()}
+     * @return the spec
+     * @throws ScheduleException naming the column and the fix
+     */
     public static ScheduleSpec parse(String text) {
         if (text == null || text.isBlank()) throw new ScheduleException("empty schedule; write for example trailing(10).karras()");
         List<Call> calls = new Lexer(text).calls();
@@ -142,7 +148,11 @@ public final class ScheduleText {
         throw new ScheduleException("convention " + name + " must be true or false, got '" + v + "'");
     }
 
-    /** {@return the canonical text of a spec (stage order)} */
+    /**
+     * {@return the canonical text of a spec (stage order)}
+     *
+     * @param s the spec
+     */
     public static String print(ScheduleSpec s) {
         StringBuilder b = new StringBuilder();
         ScheduleSpec.Base base = s.base;
