@@ -334,8 +334,11 @@ public final class ExtensionRegistry<T> {
         if (idx.byName.isEmpty()) {
             throw new ScheduleException("unknown " + kind + " '" + name + "': no " + kind + " is installed (add a plugin to the plugins folder or the classpath)");
         }
-        java.util.Optional<String> close = Names.closest(name, idx.byName.keySet());
-        if (close.isPresent()) throw new ScheduleException(Names.unknown(kind, name, idx.byName.keySet()));
+        if (Names.closest(name, idx.byName.keySet()).isPresent()) {
+            Map<String, String> canonical = new LinkedHashMap<>();
+            idx.byName.forEach((n, en) -> canonical.put(n, en.id()));
+            throw new ScheduleException(Names.unknown(kind, name, canonical));   // an alias's typo suggests the id
+        }
         // nothing close: list the ids only (aliases would triple the list), and where to see the rest
         java.util.TreeSet<String> ids = new java.util.TreeSet<>();
         idx.byName.values().forEach(en -> ids.add(id.apply(en.extension())));

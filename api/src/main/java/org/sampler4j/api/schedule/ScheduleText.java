@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The schedule DSL's text form: a chain of calls, {@code base(...).modifier(...)...}.
@@ -135,8 +134,9 @@ public final class ScheduleText {
             default:
                 if (RemapRegistry.has(c.name)) return spec.remap(RemapRegistry.create(c.name, DslArgs.bind(c.name, c.args, RemapRegistry.paramNames(c.name))));
                 if (BASES.contains(c.name)) throw new ScheduleException("'" + c.name + "' is a base and must come first; a schedule has one base");
-                TreeSet<String> known = new TreeSet<>(MODIFIERS);
-                known.addAll(RemapRegistry.names());
+                java.util.Map<String, String> known = new java.util.TreeMap<>();
+                MODIFIERS.forEach(m -> known.put(m, m));
+                RemapRegistry.names().forEach(n -> known.put(n, RemapRegistry.registry().entry(n).id()));
                 throw new ScheduleException(Names.unknown("schedule modifier", c.name, known));
         }
     }
