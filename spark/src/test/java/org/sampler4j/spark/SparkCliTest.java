@@ -78,7 +78,7 @@ class SparkCliTest {
             assertEquals(java.util.List.of(dir.resolve("out/two_heun.png")), files.toList(), "nothing written");
         }
         // eval: every case is checked before the session starts (no Spark line before the error)
-        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "-s", "euler", "-s", "heun", "-O", "heun.alpha=1", "--spark", "local[1]");
+        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "-s", "heun", "-O", "alpha=1", "--spark", "local[1]");
         assertEquals(Main.USER_ERROR, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("sampler 'heun' has no option 'alpha'"), r.err());

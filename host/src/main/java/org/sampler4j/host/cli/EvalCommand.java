@@ -107,12 +107,12 @@ final class EvalCommand implements Callable<Integer> {
         try (DiffusionModel m = Models.open(model); Classifier c = classifier()) {
             List<Evaluation.Case> cases = cases(m);
             Evaluation.Plan plan = Evaluation.plan(m, cases, settings);   // every case checked before a cluster starts
-            if (!quiet) {
-                err.println("eval: " + plan.describe() + (c != null ? ", plus the classifier" : ""));
-                err.flush();
-            }
-            Interruption.activity = "evaluating " + plan.cases() + " case(s)";
             try (org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet)) {
+                if (!quiet) {
+                    err.println("eval: " + plan.describe() + (c != null ? ", plus the classifier" : ""));
+                    err.flush();
+                }
+                Interruption.activity = "evaluating " + plan.cases() + " case(s)";
                 report = cluster != null ? cluster.evaluate(m, c, cases, settings, Cluster.plugins(), progress) : Evaluation.run(m, c, cases, settings, progress);
             }
         }
