@@ -142,6 +142,9 @@ class BadInputTest {
                 c("unknown sampler 'nosuch'", "eval", "--model", "gmm", "-s", "nosuch", "--steps", "2"),
                 c("column", "eval", "--model", "gmm", "--schedule", "trailing("),
                 c("reference steps must be >= 10", "eval", "--model", "gmm", "--reference-steps", "5"),
+                // optimize shares run's and eval's guidance options and their checks
+                c("add --allow-negative-guidance", "optimize", "--model", "gmm", "-s", "euler", "--steps", "4", "-o", "D/p.json", "-g", "-1"),
+                c("--guidance-rescale must be between 0 and 1", "optimize", "--model", "gmm", "-s", "euler", "--steps", "4", "-o", "D/p.json", "--guidance-rescale", "2"),
                 // schedule
                 c("steps must be >= 1, got 0", "schedule", "trailing(0)"),
                 c("give at least one SPEC", "schedule"),
