@@ -43,7 +43,13 @@ public final class Denoisers {
         }
     }
 
-    /** {@return {@link #discrete(ModelFunction, DiscreteNoiseModel, Prediction, TimestepMap)} with log-sigma interpolation} */
+    /**
+     * {@return {@link #discrete(ModelFunction, DiscreteNoiseModel, Prediction, TimestepMap)} with log-sigma interpolation}
+     *
+     * @param f the network
+     * @param model its discrete noise model
+     * @param prediction what the network predicts
+     */
     public static Denoiser discrete(ModelFunction f, DiscreteNoiseModel model, Prediction prediction) {
         return discrete(f, model, prediction, TimestepMap.LOG_SIGMA);
     }
@@ -51,6 +57,12 @@ public final class Denoisers {
     /**
      * A discrete-time network (SD1.5/SDXL style): {@code c_in = 1/sqrt(sigma^2+1)}, the timestep from
      * {@code timesteps}, the output turned into {@code D} by {@code prediction}.
+     *
+     * @param f the network
+     * @param model its discrete noise model
+     * @param prediction what the network predicts
+     * @param timesteps how a sigma becomes the network's timestep
+     * @return the denoiser {@code D(x, sigma)}
      */
     public static Denoiser discrete(ModelFunction f, DiscreteNoiseModel model, Prediction prediction, TimestepMap timesteps) {
         if (prediction == Prediction.FLOW) throw new IllegalArgumentException("a discrete (DDPM) model cannot predict flow velocity; use Denoisers.flow");
@@ -62,7 +74,12 @@ public final class Denoisers {
         };
     }
 
-    /** {@return a rectified-flow network: input {@code x} as is (flow frame), timestep {@code sigma * N}, {@code D = x - sigma v}} */
+    /**
+     * {@return a rectified-flow network: input {@code x} as is (flow frame), timestep {@code sigma * N}, {@code D = x - sigma v}}
+     *
+     * @param f the network, predicting the velocity {@code v}
+     * @param model its flow noise model
+     */
     public static Denoiser flow(ModelFunction f, FlowNoiseModel model) {
         return (Adapter) (x, sigma, into) -> Prediction.FLOW.denoised(x, sigma, f.apply(x, sigma * model.numTrainTimesteps()), into);
     }
@@ -71,6 +88,10 @@ public final class Denoisers {
      * An EDM-preconditioned network (Karras et al. 2022, Table 1): {@code D = c_skip x + c_out F(c_in x, log(sigma)/4)}
      * with {@code c_skip = sd^2/(sigma^2+sd^2)}, {@code c_out = sigma sd / sqrt(sigma^2+sd^2)},
      * {@code c_in = 1/sqrt(sigma^2+sd^2)}.
+     *
+     * @param f the network {@code F}
+     * @param model its EDM noise model ({@code sigma_data})
+     * @return the denoiser {@code D(x, sigma)}
      */
     public static Denoiser edm(ModelFunction f, EdmNoiseModel model) {
         double sd = model.sigmaData();
@@ -123,7 +144,13 @@ public final class Denoisers {
         }
     }
 
-    /** Clips the denoised estimate to {@code [-range, range]} (diffusers' {@code clip_sample}). */
+    /**
+     * Clips the denoised estimate to {@code [-range, range]} (diffusers' {@code clip_sample}).
+     *
+     * @param d the denoiser to wrap
+     * @param range the bound, positive (diffusers' {@code clip_sample_range}, 1 for pixels in {@code [-1, 1]})
+     * @return a denoiser whose estimates lie in {@code [-range, range]}
+     */
     public static Denoiser clipSample(Denoiser d, double range) {
         return (x, sigma) -> {
             double[] v = d.denoise(x, sigma).toDoubleArray();
@@ -137,6 +164,11 @@ public final class Denoisers {
      * {@code s = clamp(quantile(|x0|, ratio), min=1, max=maxValue)} with {@code torch.clamp}'s order (the minimum first,
      * then the maximum, so {@code s = maxValue} when {@code maxValue < 1}, as in diffusers), then
      * {@code x0 = clamp(x0, -s, s) / s}.
+     *
+     * @param d the denoiser to wrap
+     * @param ratio the quantile of {@code |x0|}, in {@code (0, 1]} (diffusers' {@code dynamic_thresholding_ratio}, 0.995)
+     * @param maxValue the largest threshold (diffusers' {@code sample_max_value})
+     * @return a denoiser with thresholded estimates
      */
     public static Denoiser dynamicThresholding(Denoiser d, double ratio, double maxValue) {
         return (x, sigma) -> {

@@ -31,7 +31,13 @@ public enum Prediction {
         return id;
     }
 
-    /** Parses a diffusers name ({@code epsilon}, {@code v_prediction}, {@code sample}, {@code flow_prediction}; also {@code eps}, {@code v}, {@code x0}, {@code flow}). */
+    /**
+     * Parses a diffusers name ({@code epsilon}, {@code v_prediction}, {@code sample}, {@code flow_prediction}; also {@code eps}, {@code v}, {@code x0}, {@code flow}).
+     *
+     * @param s the name
+     * @return the prediction type
+     * @throws IllegalArgumentException for other names, with a "did you mean"
+     */
     public static Prediction parse(String s) {
         String k = s.toLowerCase(Locale.ROOT);
         for (Prediction p : values()) if (p.id.equals(k)) return p;
@@ -50,6 +56,7 @@ public enum Prediction {
      * @param x the noisy latent in this prediction's frame (VE; flow frame for {@link #FLOW})
      * @param sigma its noise level
      * @param out the network output
+     * @return the estimate of the clean sample {@code x0}, in the same frame as {@code x}
      */
     public Latent denoised(Latent x, double sigma, Latent out) {
         return denoised(x, sigma, out, LatentRing.none());

@@ -28,24 +28,44 @@ public final class ArrayLatent implements Latent {
         if (n != len) throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n + " elements, data has " + len);
     }
 
-    /** {@return a float32 latent (the array is copied)} */
+    /**
+     * {@return a float32 latent (the array is copied)}
+     *
+     * @param data the values, row-major
+     * @param shape the dimensions; their product is {@code data.length}
+     */
     public static ArrayLatent ofFloats(float[] data, int... shape) {
         return new ArrayLatent(shape, data.clone(), null);
     }
 
-    /** {@return a float64 latent (the array is copied)} */
+    /**
+     * {@return a float64 latent (the array is copied)}
+     *
+     * @param data the values, row-major
+     * @param shape the dimensions; their product is {@code data.length}
+     */
     public static ArrayLatent ofDoubles(double[] data, int... shape) {
         return new ArrayLatent(shape, null, data.clone());
     }
 
-    /** {@return a latent of zeros} */
+    /**
+     * {@return a latent of zeros}
+     *
+     * @param p float32 or float64
+     * @param shape the dimensions
+     */
     public static ArrayLatent zeros(Precision p, int... shape) {
         int n = 1;
         for (int s : shape) n *= s;
         return p == Precision.FLOAT32 ? new ArrayLatent(shape, new float[n], null) : new ArrayLatent(shape, null, new double[n]);
     }
 
-    /** Converts any latent to an array latent of the same precision. */
+    /**
+     * Converts any latent to an array latent of the same precision.
+     *
+     * @param x any latent
+     * @return {@code x} itself when it is an array latent, else a copy
+     */
     public static ArrayLatent of(Latent x) {
         if (x instanceof ArrayLatent a) return a;
         double[] v = x.toDoubleArray();
@@ -74,7 +94,11 @@ public final class ArrayLatent implements Latent {
         return f != null ? Precision.FLOAT32 : Precision.FLOAT64;
     }
 
-    /** {@return element {@code i} (row-major)} */
+    /**
+     * {@return element {@code i} (row-major)}
+     *
+     * @param i the row-major index, {@code 0 <= i < size()}
+     */
     public double get(int i) {
         return f != null ? f[i] : d[i];
     }
@@ -101,7 +125,12 @@ public final class ArrayLatent implements Latent {
         return fromDoubles(values.clone(), shape, precision());
     }
 
-    /** A float32 latent keeps {@code values} as its storage (no copy): the caller must not change the array afterwards. */
+    /**
+     * A float32 latent keeps {@code values} as its storage (no copy): the caller must not change the array afterwards.
+     *
+     * @param values the new values, row-major, {@code size()} of them
+     * @return a latent of this shape holding {@code values}
+     */
     @Override
     public Latent withFloatValues(float[] values) {
         if (values.length != size()) throw new IllegalArgumentException("expected " + size() + " values, got " + values.length);

@@ -23,12 +23,19 @@ public interface Latent {
     /** {@return the elements in row-major order, widened to double (a copy)} */
     double[] toDoubleArray();
 
-    /** {@return a latent of the same shape, precision and kind holding {@code values} (rounded to the precision)} */
+    /**
+     * {@return a latent of the same shape, precision and kind holding {@code values} (rounded to the precision)}
+     *
+     * @param values {@code size()} values, row-major
+     */
     Latent withValues(double[] values);
 
     /**
      * As {@link #withValues}, from float32 values: a float32 latent may keep the array instead of copying it, so the
      * caller must not change {@code values} afterwards (noise generators write straight into the new latent's storage).
+     *
+     * @param values {@code size()} values, row-major
+     * @return a latent of the same shape, precision and kind
      */
     default Latent withFloatValues(float[] values) {
         double[] d = new double[values.length];
@@ -39,6 +46,10 @@ public interface Latent {
     /**
      * {@code sum_k coeffs[k] * terms[k]} in one pass. {@code terms[0]} is this latent's kind; all terms have this shape.
      * Implementations evaluate the sum in double and round once to their precision.
+     *
+     * @param coeffs one coefficient per term
+     * @param terms latents of this shape, as many as {@code coeffs}
+     * @return the sum, of this latent's kind and precision
      */
     Latent linearCombination(double[] coeffs, Latent[] terms);
 

@@ -10,7 +10,11 @@ public interface StepListener {
     /** Does nothing. */
     StepListener NONE = s -> { };
 
-    /** Called once per step, after the update. */
+    /**
+     * Called once per step, after the update.
+     *
+     * @param step the finished step: its index, sigmas, sample and estimate
+     */
     void onStep(Step step);
 
     /**
