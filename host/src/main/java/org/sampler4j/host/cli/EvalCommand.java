@@ -158,10 +158,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private Classifier classifier() {
-        if (noClassifier) return null;
-        if (classifier != null) return Classifier.open(classifier);
-        Path dflt = Path.of(model).resolve("classifier");
-        return Files.isRegularFile(dflt.resolve(Classifier.FILE_NAME)) ? Classifier.open(dflt) : null;
+        return noClassifier ? null : Classifier.forModel(classifier, model);
     }
 
     /** Every sampler × schedule × step count, schedules with their counts replaced by each of --steps. */

@@ -150,12 +150,11 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** The classifier for {@code --method frechet}: {@code --classifier}, else MODEL/classifier; an error when there is none. */
     private Classifier classifier() {
-        if (classifier != null) return Classifier.open(classifier);
-        Path dflt = Path.of(model).resolve("classifier");
-        if (!Files.isRegularFile(dflt.resolve(Classifier.FILE_NAME))) {
+        Classifier c = Classifier.forModel(classifier, model);
+        if (c == null) {
             throw new Main.UserException("--method frechet needs an evaluation classifier: " + model + " has no classifier/" + Classifier.FILE_NAME + "; give --classifier DIR");
         }
-        return Classifier.open(dflt);
+        return c;
     }
 
     /** The output file's name without {@code .json}, as a valid id. */

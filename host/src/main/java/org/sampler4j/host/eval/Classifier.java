@@ -83,6 +83,20 @@ public final class Classifier implements AutoCloseable {
         this.network = network;
     }
 
+    /**
+     * The classifier a command uses for a model: {@code folder} when given, else the model's own
+     * {@code MODEL/classifier} when it holds a {@value #FILE_NAME}.
+     *
+     * @param folder the folder the user named, or null
+     * @param model the model reference (a folder, or a built-in model such as {@code gmm})
+     * @return the opened classifier, or null when none was named and the model has none
+     */
+    public static Classifier forModel(Path folder, String model) {
+        if (folder != null) return open(folder);
+        Path dflt = Path.of(model).resolve("classifier");
+        return Files.isRegularFile(dflt.resolve(FILE_NAME)) ? open(dflt) : null;
+    }
+
     /** Opens a classifier folder ({@value #FILE_NAME} and the files it names). */
     public static Classifier open(Path folder) {
         Path file = folder.resolve(FILE_NAME);
