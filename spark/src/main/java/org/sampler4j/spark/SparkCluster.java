@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -21,9 +22,7 @@ import org.sampler4j.host.model.DiffusionModel;
 import org.sampler4j.host.model.ModelException;
 import org.sampler4j.host.model.ModelInfo;
 import org.sampler4j.host.model.Models;
-import org.sampler4j.api.schedule.ScheduleException;
 import org.sampler4j.host.recipe.LoadedRecipe;
-import org.sampler4j.host.recipe.RecipeException;
 import org.sampler4j.host.recipe.RecipePlan;
 import org.sampler4j.host.recipe.RecipeRunner;
 
@@ -37,12 +36,18 @@ final class SparkCluster implements ClusterEngine.Session {
     private final SparkSession session;
     private final JavaSparkContext jsc;
     private final boolean local;
+    private final String master;
     private final Consumer<String> progress;
 
-    SparkCluster(SparkSession session, boolean local, Consumer<String> progress) {
+    /**
+     * @param local the executors run in this JVM
+     * @param master the master (for error messages)
+     */
+    SparkCluster(SparkSession session, boolean local, String master, Consumer<String> progress) {
         this.session = session;
         this.jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
         this.local = local;
+        this.master = master;
         this.progress = progress;
     }
 
@@ -62,9 +67,9 @@ final class SparkCluster implements ClusterEngine.Session {
         }
         if (resume) log.accept("resume: " + (outputs.length - todo.size()) + " of " + outputs.length + " cell(s) already complete in " + layout.folder());
         if (!todo.isEmpty()) {
-            Workers.Inputs in = ship(ref, null, plugins);
+            Workers.Inputs in = guarded(() -> ship(ref, null, plugins));
             String model = shared(ref);
-            Broadcast<List<RecipeRunner.CellWork>> work = jsc.broadcast(todo);
+            Broadcast<List<RecipeRunner.CellWork>> work = guarded(() -> jsc.broadcast(todo));
             int[] images = todo.stream().mapToInt(w -> w.files().size()).toArray();
             List<RecipeRunner.CellOutput> got = run("cells", images, () -> jsc.parallelize(indexes(todo.size()), todo.size())
                     .map(i -> Workers.cell(work.value().get(i), model, in)).collect());
@@ -88,9 +93,9 @@ final class SparkCluster implements ClusterEngine.Session {
         List<Evaluation.Chunk> chunks = Evaluation.chunks(model, s, 0, cases.size());
         String ref = model.reference();
         String cls = classifier == null ? null : classifier.folder().toAbsolutePath().toString();
-        Workers.Inputs in = ship(ref, cls, plugins);
+        Workers.Inputs in = guarded(() -> ship(ref, cls, plugins));
         Workers.EvalJob job = new Workers.EvalJob(UUID.randomUUID().toString(), shared(ref), cls, List.copyOf(cases), s);
-        Broadcast<Workers.EvalJob> b = jsc.broadcast(job);
+        Broadcast<Workers.EvalJob> b = guarded(() -> jsc.broadcast(job));
         int[] images = chunks.stream().mapToInt(Evaluation.Chunk::count).toArray();
         List<Evaluation.Partial> parts;
         try {
@@ -110,30 +115,33 @@ final class SparkCluster implements ClusterEngine.Session {
         return Evaluation.report(model, s, classifier, real, rows);
     }
 
-    /** Runs one Spark job with the progress line attached. */
-    private <T> T run(String unit, int[] images, java.util.function.Supplier<T> job) {
+    /** Runs one Spark job with the progress line attached (and Spark's wait for executors reported on it). */
+    private <T> T run(String unit, int[] images, Supplier<T> job) {
         Progress p = new Progress(unit, images, progress);
-        session.sparkContext().addSparkListener(p);
-        try {
-            T result = job.get();
-            p.finish();
-            return result;
-        } catch (Exception e) { // SparkException (checked) comes through Scala undeclared
-            throw userError(e);
-        } finally {
-            session.sparkContext().removeSparkListener(p);
-        }
+        return guarded(() -> {
+            session.sparkContext().addSparkListener(p);
+            SparkLog.onWaiting(progress);
+            try {
+                T result = job.get();
+                p.finish();
+                return result;
+            } finally {
+                SparkLog.onWaiting(null);
+                if (!session.sparkContext().isStopped()) session.sparkContext().removeSparkListener(p);
+            }
+        });
     }
 
     /**
-     * A task's user error (a bad sampler, schedule or model: what one machine reports in one line) out of Spark's job
-     * failure, so that the command reports it the same way; anything else as it came.
+     * {@code work} with its failures as the command reports them ({@link Failures#of}): a task's user error as one
+     * machine reports it, the application stopped by the cluster as one line that says why; anything else as it came.
      */
-    static RuntimeException userError(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ModelException || t instanceof ScheduleException || t instanceof RecipeException) return (RuntimeException) t;
+    private <T> T guarded(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (Exception e) { // SparkException (checked) comes through Scala undeclared
+            throw Failures.of(e, session.sparkContext(), master);
         }
-        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
     private static List<Integer> indexes(int n) {
