@@ -81,7 +81,7 @@ final class ExecutorSetup {
     }
 
     private static Path pack(Path dir) throws IOException {
-        Path jar = Files.createTempFile("sampler4j-" + dir.getParent().getParent().getFileName() + "-classes-", ".jar");
+        Path jar = Files.createTempFile("sampler4j-classes-", ".jar");
         jar.toFile().deleteOnExit();
         try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o); Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {

@@ -83,6 +83,18 @@ final class Failures {
         return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
+    /** Executors that exit as soon as they start (a standalone master relaunches them for ever): why, and what to do. */
+    static ModelException executorsExit(SparkContext sc, String master, String last) {
+        return new ModelException("the executors of " + master + " exit as soon as they start (" + SparkLog.FAILED_IN_A_ROW + " in a row; last: " + last + ")"
+                + workerHint(sc, last));
+    }
+
+    private static String workerHint(SparkContext sc, String report) {
+        String hint = report != null && report.contains("Cannot find any build directories")
+                ? "; a worker started without Spark's scripts needs SPARK_SCALA_VERSION=2.13 in its environment" : "";
+        return hint + ": each worker's work folder (SPARK_HOME/work/" + sc.applicationId() + "/N/stderr) and log say why; every worker needs Java 17 and Spark 4.2 for Scala 2.13";
+    }
+
     /** The application was stopped under the command: why, from Spark's kept lines, and what to do. */
     static ModelException stopped(SparkContext sc, String master) {
         List<String> lines = SparkLog.lines();
@@ -94,8 +106,7 @@ final class Failures {
         }
         if (killed != null || executor != null) {
             return new ModelException("the Spark master " + master + " removed the application " + sc.applicationId() + " because its executors could not start"
-                    + (executor == null ? "" : " (" + after(executor, "Executor updated: ") + ")")
-                    + ": each worker's work folder (SPARK_HOME/work/" + sc.applicationId() + "/N/stderr) and log say why; every worker needs Java 17 and Spark 4.2 for Scala 2.13");
+                    + (executor == null ? "" : " (last: " + after(executor, "Executor updated: ") + ")") + workerHint(sc, executor));
         }
         String error = last(lines, "ERROR ");
         return new ModelException("the Spark application " + sc.applicationId() + " on " + master + " stopped" + (error == null ? "" : " (" + error + ")")

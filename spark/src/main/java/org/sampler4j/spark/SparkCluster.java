@@ -9,8 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -72,7 +77,7 @@ final class SparkCluster implements ClusterEngine.Session {
             Broadcast<List<RecipeRunner.CellWork>> work = guarded(() -> jsc.broadcast(todo));
             int[] images = todo.stream().mapToInt(w -> w.files().size()).toArray();
             List<RecipeRunner.CellOutput> got = run("cells", images, () -> jsc.parallelize(indexes(todo.size()), todo.size())
-                    .map(i -> Workers.cell(work.value().get(i), model, in)).collect());
+                    .map(i -> Workers.cell(work.value().get(i), model, in)).collectAsync());
             work.destroy();
             for (int i = 0; i < todo.size(); i++) {
                 RecipeRunner.CellWork w = todo.get(i);
@@ -99,7 +104,7 @@ final class SparkCluster implements ClusterEngine.Session {
         int[] images = chunks.stream().mapToInt(Evaluation.Chunk::count).toArray();
         List<Evaluation.Partial> parts;
         try {
-            parts = run("chunks", images, () -> jsc.parallelize(chunks, chunks.size()).map(k -> Workers.chunk(b.value(), k, in)).collect());
+            parts = run("chunks", images, () -> jsc.parallelize(chunks, chunks.size()).map(k -> Workers.chunk(b.value(), k, in)).collectAsync());
         } finally {
             b.destroy();
             Workers.forget(job.id());
@@ -115,16 +120,36 @@ final class SparkCluster implements ClusterEngine.Session {
         return Evaluation.report(model, s, classifier, real, rows);
     }
 
-    /** Runs one Spark job with the progress line attached (and Spark's wait for executors reported on it). */
-    private <T> T run(String unit, int[] images, Supplier<T> job) {
+    /**
+     * Runs one Spark job with the progress line attached (and Spark's wait for executors reported on it); gives up when
+     * the cluster's executors keep exiting as they start ({@link SparkLog#executorsFailing}).
+     */
+    private <T> List<T> run(String unit, int[] images, Supplier<JavaFutureAction<List<T>>> job) {
         Progress p = new Progress(unit, images, progress);
         return guarded(() -> {
             session.sparkContext().addSparkListener(p);
             SparkLog.onWaiting(progress);
             try {
-                T result = job.get();
-                p.finish();
-                return result;
+                JavaFutureAction<List<T>> f = job.get();
+                while (true) {
+                    try {
+                        List<T> result = f.get(1, TimeUnit.SECONDS);
+                        p.finish();
+                        return result;
+                    } catch (TimeoutException e) {
+                        String failing = SparkLog.executorsFailing();
+                        if (failing != null) {
+                            f.cancel(true);
+                            throw Failures.executorsExit(session.sparkContext(), master, failing);
+                        }
+                    } catch (InterruptedException e) {
+                        f.cancel(true);
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof Exception c ? c : e;
+                    }
+                }
             } finally {
                 SparkLog.onWaiting(null);
                 if (!session.sparkContext().isStopped()) session.sparkContext().removeSparkListener(p);
@@ -136,9 +161,9 @@ final class SparkCluster implements ClusterEngine.Session {
      * {@code work} with its failures as the command reports them ({@link Failures#of}): a task's user error as one
      * machine reports it, the application stopped by the cluster as one line that says why; anything else as it came.
      */
-    private <T> T guarded(Supplier<T> work) {
+    private <T> T guarded(Callable<T> work) {
         try {
-            return work.get();
+            return work.call();
         } catch (Exception e) { // SparkException (checked) comes through Scala undeclared
             throw Failures.of(e, session.sparkContext(), master);
         }

@@ -30,7 +30,11 @@ public final class SparkLog implements SLF4JServiceProvider {
     /** Lines kept. */
     static final int KEEP = 40;
     private static final Deque<String> LINES = new ArrayDeque<>();
+    /** Executor launches that failed in a row before the driver gives up (Spark's own spark.deploy.maxExecutorRetries). */
+    static final int FAILED_IN_A_ROW = 10;
     private static volatile Consumer<String> waiting;
+    private static int failedInARow;
+    private static String lastFailure;
 
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
     private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, Capture::new);
@@ -45,6 +49,16 @@ public final class SparkLog implements SLF4JServiceProvider {
     /** Forgets the kept lines (a new session). */
     static synchronized void clear() {
         LINES.clear();
+        failedInARow = 0;
+        lastFailure = null;
+    }
+
+    /**
+     * The last executor report when {@link #FAILED_IN_A_ROW} executors in a row ended before one registered with the
+     * driver (a standalone master relaunches executors that exit right after they start for ever), else null.
+     */
+    static synchronized String executorsFailing() {
+        return failedInARow >= FAILED_IN_A_ROW ? lastFailure : null;
     }
 
     /**
@@ -58,6 +72,12 @@ public final class SparkLog implements SLF4JServiceProvider {
     private static synchronized void keep(String line) {
         if (LINES.size() == KEEP) LINES.removeFirst();
         LINES.addLast(line);
+        if (line.contains("Registered executor")) {
+            failedInARow = 0;
+        } else if (line.contains("Executor updated: ") && (line.contains(" is now FAILED") || line.contains(" is now EXITED"))) {
+            failedInARow++;
+            lastFailure = line.substring(line.indexOf("Executor updated: ") + "Executor updated: ".length());
+        }
     }
 
     /** Spark's warnings and errors, and the cluster's reports on executors and the application at INFO. */
