@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.sampler4j.host.cluster.ClusterEngine;
@@ -74,22 +75,28 @@ final class ExecutorSetup {
         CodeSource src = c.getProtectionDomain().getCodeSource();
         try {
             Path p = Path.of(src.getLocation().toURI());
-            return (Files.isDirectory(p) ? pack(p) : p).toAbsolutePath().toString();
+            if (!Files.isDirectory(p)) return p.toAbsolutePath().toString();
+            Path jar = Files.createTempFile("sampler4j-classes-", ".jar");
+            jar.toFile().deleteOnExit();
+            return zip(p, jar).toAbsolutePath().toString();
         } catch (URISyntaxException | IOException e) {
             throw new IllegalStateException("cannot locate the classes of " + c.getName() + ": " + e.getMessage(), e);
         }
     }
 
-    private static Path pack(Path dir) throws IOException {
-        Path jar = Files.createTempFile("sampler4j-classes-", ".jar");
-        jar.toFile().deleteOnExit();
-        try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o); Stream<Path> files = Files.walk(dir)) {
+    /**
+     * Packs the files under {@code dir} into the zip file {@code zip} (a jar of a classes folder, a model folder for
+     * {@code SparkContext.addArchive}), with paths relative to {@code dir}; fast compression, since weights hardly shrink.
+     */
+    static Path zip(Path dir, Path zip) throws IOException {
+        try (OutputStream o = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(o); Stream<Path> files = Files.walk(dir)) {
+            z.setLevel(Deflater.BEST_SPEED);
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                j.putNextEntry(new JarEntry(dir.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, j);
-                j.closeEntry();
+                z.putNextEntry(new ZipEntry(dir.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, z);
+                z.closeEntry();
             }
         }
-        return jar;
+        return zip;
     }
 }

@@ -48,14 +48,26 @@ final class Failures {
                 + "; start the master ($SPARK_HOME/sbin/start-master.sh) or give the spark://HOST:PORT URL its web UI shows");
     }
 
-    /** {@code open}'s failure: no cluster manager for the master, or a Spark that cannot start. */
-    static ModelException cannotStart(String master, Exception e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("Could not parse Master URL") && (master.startsWith("yarn") || master.startsWith("k8s://"))) {
-            return new ModelException("the Spark that bin/sampler4j runs (spark-sql from Maven Central) has no " + (master.startsWith("yarn") ? "YARN" : "Kubernetes")
+    /**
+     * Fails at once for {@code yarn} and {@code k8s://} masters when this Spark has no cluster manager for them (the
+     * launcher's Spark is spark-sql from Maven Central; a Spark distribution's spark-submit has both).
+     */
+    static void checkClusterManager(String master) {
+        String kind = master.startsWith("yarn") ? "YARN" : master.startsWith("k8s://") ? "Kubernetes" : null;
+        if (kind == null) return;
+        String manager = kind.equals("YARN") ? "org.apache.spark.deploy.yarn.YarnClusterManager" : "org.apache.spark.scheduler.cluster.k8s.KubernetesClusterManager";
+        try {
+            Class.forName(manager, false, Failures.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ModelException("the Spark that bin/sampler4j runs (spark-sql from Maven Central) has no " + kind
                     + " cluster manager: submit the job with your Spark distribution's spark-submit --master " + master
                     + " --class org.sampler4j.spark.SparkMain (see spark/README.md)");
         }
+    }
+
+    /** {@code open}'s failure: a Spark that cannot start. */
+    static ModelException cannotStart(String master, Exception e) {
+        String m = String.valueOf(e.getMessage());
         return new ModelException("cannot start Spark on master '" + master + "': " + firstLine(m)
                 + "; give local[N], spark://HOST:PORT, yarn or k8s://URL (and check that the cluster is reachable)");
     }

@@ -181,14 +181,17 @@ final class SparkCluster implements ClusterEngine.Session {
     }
 
     /**
-     * Ships the inputs executors may not see (not in local mode): the model folder, the classifier folder and the plugin
-     * jars, with {@code SparkContext.addFile}. Executors that see the same paths (a shared file system) use them directly.
+     * Ships the inputs executors may not see (not in local mode): the model folder and the classifier folder as zip
+     * archives ({@code SparkContext.addArchive}, unpacked on each executor under the folder's name), the plugin jars
+     * with {@code SparkContext.addFile}. Executors that see the same paths (a shared file system) use them directly;
+     * {@code spark.sampler4j.shared=true} skips the folders' archives (large models on a shared mount).
      */
     private Workers.Inputs ship(String model, String classifier, Path plugins) {
         List<String> jars = new ArrayList<>();
         if (!local) {
-            if (!AnalyticModel.matches(model)) jsc.sc().addFile(shared(model), true);
-            if (classifier != null) jsc.sc().addFile(classifier, true);
+            boolean shared = jsc.sc().conf().getBoolean(SHARED, false);
+            if (!shared && !AnalyticModel.matches(model)) addFolder(Path.of(shared(model)));
+            if (!shared && classifier != null) addFolder(Path.of(classifier));
             if (plugins != null && Files.isDirectory(plugins)) {
                 try (Stream<Path> files = Files.list(plugins)) {
                     for (Path jar : files.filter(f -> f.toString().endsWith(".jar") || f.toString().endsWith(".zip")).sorted().toList()) {
@@ -201,6 +204,22 @@ final class SparkCluster implements ClusterEngine.Session {
             }
         }
         return new Workers.Inputs(local, plugins == null ? null : plugins.toAbsolutePath().toString(), jars);
+    }
+
+    /** Conf key: the model and classifier folders are on a path every executor sees; they are not shipped. */
+    static final String SHARED = "spark.sampler4j.shared";
+
+    /** Ships a folder as a zip archive that each executor unpacks as {@code SparkFiles.get(folder name)}. */
+    private void addFolder(Path dir) {
+        try {
+            Path tmp = Files.createTempDirectory("sampler4j-ship");
+            tmp.toFile().deleteOnExit();
+            Path zip = ExecutorSetup.zip(dir, tmp.resolve(dir.getFileName() + ".zip"));
+            zip.toFile().deleteOnExit();
+            jsc.sc().addArchive(zip.toAbsolutePath() + "#" + dir.getFileName());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

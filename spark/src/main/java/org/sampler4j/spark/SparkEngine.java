@@ -18,6 +18,7 @@ public final class SparkEngine implements ClusterEngine {
     /** Attempts per task, as on a cluster. */
     static final int ATTEMPTS = 4;
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)])?");
+    private static final Pattern CLUSTER = Pattern.compile("spark://|yarn|k8s://|local-cluster\\[");
 
     @Override
     public Session open(String master, Consumer<String> progress) {
@@ -35,9 +36,10 @@ public final class SparkEngine implements ClusterEngine {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         boolean inJvm = isLocal(m);
-        if (!inJvm) {
-            ExecutorSetup.configure(conf);
+        if (!inJvm && CLUSTER.matcher(m).lookingAt()) { // anything else is Spark's to accept or refuse
+            Failures.checkClusterManager(m);
             Failures.checkReachable(m);
+            ExecutorSetup.configure(conf);
         }
         SparkLog.clear();
         SparkSession session;
