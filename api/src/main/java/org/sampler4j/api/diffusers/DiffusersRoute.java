@@ -25,6 +25,12 @@ public record DiffusersRoute(String samplerId, Map<String, Object> options, Fram
                              UnaryOperator<Denoiser> postprocess, Function<DiffusersTimesteps, double[]> samplerSigmas) {
     /** The schedule's sigmas, one step from each listed timestep to the next. */
     public static final Function<DiffusersTimesteps, double[]> SCHEDULE_SIGMAS = ts -> ts.schedule().sigmas();
+    /**
+     * The class's own {@code sigmas} after {@code set_timesteps}, one step from each listed timestep to the next
+     * (diffusers' {@code sigmas[i]} to {@code sigmas[i + 1]}), for classes with no sampler4j schedule (their sigmas
+     * may rise: DPMSolverMultistepInverse).
+     */
+    public static final Function<DiffusersTimesteps, double[]> CLASS_SIGMAS = ts -> java.util.Arrays.copyOf(ts.sigmas(), ts.timesteps().length + 1);
 
     /** The coordinates a diffusers scheduler keeps its sample in. */
     public enum Frame {

@@ -71,6 +71,8 @@ public final class DiffusersSchedules {
         }
         Family stepOnly = new StepOnlyFamily();
         for (String c : StepOnlyFamily.DEFAULTS.keySet()) FAMILIES.put(c, stepOnly);
+        // its defaults sit with the step-only classes (no schedule golden file covers it); its maths is the multistep family's
+        FAMILIES.put(MultistepInverse.CLASS, new MultistepInverse());
         Family flowEdm = new FlowEdmFamily();
         for (String c : new String[] {"FlowMatchEulerDiscreteScheduler", "EDMEulerScheduler", "EDMDPMSolverMultistepScheduler"}) {
             FAMILIES.put(c, flowEdm);

@@ -28,13 +28,17 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers' {@code generator} ({@link org.sampler4j.api.noise.TorchGeneratorNoise} draws exactly what one torch
  * generator draws); classes that draw no noise need none ({@code null}).
  *
- * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DDIM, DDIMInverse,
- * DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative and PNDM (with or without its Runge-Kutta warm-up) step
- * natively with diffusers' state (stored first-stage sample,
- * derivative history, PNDM's counter), so an edited sample is followed exactly. The other classes run a sampler4j
- * sampler as a suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample
- * with an error rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call
- * (or DDIM's pairs).
+ * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DPMSolverSDE, DDIM,
+ * DDIMInverse, DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative and PNDM (with or without its
+ * Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample, derivative history, PNDM's
+ * counter), so an edited sample is followed exactly. DPMSolverSDE draws its noise from torchsde's Brownian tree seeded by
+ * the config's {@code noise_sampler_seed}, value for value as diffusers does ({@link org.sampler4j.api.noise.TorchsdeBrownianNoise});
+ * without that seed (diffusers then draws one from torch's global generator) the stepper's noise source plays the tree. The other classes (DPMSolverMultistep, DPMSolverMultistepInverse,
+ * DPMSolverSinglestep, DEIS, UniPC, SA-Solver, LCM, TCD, the EDM and flow classes) run a sampler4j sampler as a
+ * suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample with an error
+ * rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call (or DDIM's
+ * pairs); DPMSolverSinglestep then lowers the order where its history is missing, as diffusers does.
+ * DPMSolverMultistepInverse runs the forward class's sampler over its rising sigmas.
  *
  * <p>Not thread-safe, like a diffusers scheduler.
  */
@@ -53,6 +57,11 @@ public final class DiffusersStepper implements AutoCloseable {
         this.stepKwargs = Map.copyOf(stepKwargs);
         String cls = cfg.className();
         this.noise = noise != null ? noise : (s, sn, like) -> {
+            if (cls.equals(DpmSolverSdeSteps.CLASS)) {
+                throw new IllegalStateException(cls + " draws Brownian noise in step(), and neither noise_sampler_seed nor a noise source is set;"
+                        + " set noise_sampler_seed in the config (diffusers' seeded BrownianTreeNoiseSampler, value for value), or create the"
+                        + " stepper with a noise source such as TorchsdeBrownianNoise.of(seed, sigmaMin, sigmaMax)");
+            }
             throw new IllegalStateException(cls + " draws noise in step(), and this stepper has no noise source; create it with one,"
                     + " e.g. TorchGeneratorNoise.cpu(seed) for diffusers' generator=torch.manual_seed(seed)");
         };
@@ -109,6 +118,8 @@ public final class DiffusersStepper implements AutoCloseable {
         String cls = cfg.className();
         if (SigmaSpaceSteps.handles(cls)) {
             steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
+        } else if (cls.equals(DpmSolverSdeSteps.CLASS)) {
+            steps = new DpmSolverSdeSteps(cfg, ts, stepKwargs, noise);
         } else if (cls.equals("PNDMScheduler")) {
             steps = new PndmSteps(cfg, ts);
         } else if (cls.equals("UnCLIPScheduler")) {
@@ -325,7 +336,7 @@ public final class DiffusersStepper implements AutoCloseable {
         int idx = beginIndex == null ? indexForTimestep(t) : stepIndex != null ? stepIndex : beginIndex;
         double s = sig[idx];
         if (cfg.className().startsWith("FlowMatch") || cfg.bool("use_flow_sigmas")) return new double[] {1 - s, s};
-        if (java.util.List.of("DPMSolverMultistepScheduler", "DPMSolverSinglestepScheduler", "DEISMultistepScheduler",
+        if (java.util.List.of("DPMSolverMultistepScheduler", MultistepInverse.CLASS, "DPMSolverSinglestepScheduler", "DEISMultistepScheduler",
                 "UniPCMultistepScheduler", "SASolverScheduler").contains(cls)) {
             double alpha = 1 / Math.sqrt(s * s + 1);
             return new double[] {alpha, s * alpha};

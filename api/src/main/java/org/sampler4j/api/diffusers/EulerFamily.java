@@ -131,7 +131,11 @@ final class EulerFamily implements DiffusersSchedules.Family {
             for (int i = 0; i <= n; i++) sigmas[i] = (float) Math.exp(lin[i]);
             sigmas[n + 1] = last == FinalSigma.ZERO ? 0 : model.sigmaMin();
         } else {
-            ScheduleSpec spec = spec(cfg, spacing, n, customT, customS, last);
+            // DPMSolverSDE spaces linspace timesteps in float64 (np.linspace(..., dtype=float)); the other classes in float32
+            boolean float64Linspace = cls.equals("DPMSolverSDEScheduler") && spacing == Spacing.LINSPACE && !remap && customT == null && customS == null;
+            ScheduleSpec spec = float64Linspace
+                    ? Schedule.timesteps(Numerics.reversed(Numerics.numpyLinspace(0, model.numTrainTimesteps() - 1, n))).convention(Convention.NATIVE.lenient(true))
+                    : spec(cfg, spacing, n, customT, customS, last);
             schedule = spec.resolve(model);
             t = schedule.timesteps();
             sigmas = Numerics.toF32(schedule.sigmas());
@@ -150,7 +154,7 @@ final class EulerFamily implements DiffusersSchedules.Family {
                 outS = repeatInterior(sigmas, true);
                 break;
             case "DPMSolverSDEScheduler":
-                outT = midpointTimesteps(t, sigmas, model);
+                outT = midpointTimesteps(t, schedule == null ? sigmas : schedule.sigmas(), model);
                 outS = repeatInterior(sigmas, true);
                 dtype = "float64";
                 break;
@@ -267,16 +271,16 @@ final class EulerFamily implements DiffusersSchedules.Family {
 
     /**
      * DPMSolverSDE's timesteps: Heun-style repetition whose second entries are the timesteps of the log-sigma
-     * midpoints {@code exp(-(t_i + (t_{i+1} - t_i)/2))}, {@code t = -log sigma} in float32 (diffusers
-     * {@code DPMSolverSDEScheduler._second_order_timesteps}).
+     * midpoints {@code exp(-(t_i + (t_{i+1} - t_i)/2))}, {@code t = -log sigma}, in float64 on the sigmas before their
+     * float32 rounding (diffusers {@code DPMSolverSDEScheduler._second_order_timesteps}).
      */
     private static double[] midpointTimesteps(double[] t, double[] sigmas, DiscreteNoiseModel model) {
         double[] out = repeatInterior(t, false);
         for (int i = 0; i + 1 < t.length; i++) {
-            float ta = -(float) Math.log((float) sigmas[i]);
-            float tb = -(float) Math.log((float) sigmas[i + 1]);
-            float tp = ta + (tb - ta) * 0.5f;
-            out[2 * i + 1] = model.sigmaToT((float) Math.exp(-tp));
+            double ta = -Math.log(sigmas[i]);
+            double tb = -Math.log(sigmas[i + 1]);
+            double tp = ta + (tb - ta) * 0.5;
+            out[2 * i + 1] = model.sigmaToT(Math.exp(-tp));
         }
         return out;
     }

@@ -32,7 +32,7 @@ import org.sampler4j.api.schedule.Spacing;
  * anything else is taken as a list.
  */
 final class MultistepFamily implements DiffusersSchedules.Family {
-    private static final List<BetaSchedule> BETA_SCHEDULES =
+    static final List<BetaSchedule> BETA_SCHEDULES =
             List.of(BetaSchedule.LINEAR, BetaSchedule.SCALED_LINEAR, BetaSchedule.SQUAREDCOS_CAP_V2);
 
     /** Which sigma is appended after the last step. */
@@ -87,14 +87,10 @@ final class MultistepFamily implements DiffusersSchedules.Family {
     public void checkInit(DiffusersConfig cfg) {
         Solver s = Solver.of(cfg);
         model(cfg);
-        int remaps = (cfg.bool("use_karras_sigmas") ? 1 : 0) + (cfg.bool("use_exponential_sigmas") ? 1 : 0) + (cfg.bool("use_beta_sigmas") ? 1 : 0);
-        if (remaps > 1) {
-            throw err(cfg, "use_karras_sigmas, use_exponential_sigmas and use_beta_sigmas exclude each other; set at most one of them to true");
-        }
+        checkOneRemap(cfg);
         switch (s) {
             case DPM_MULTI:
-                oneOf(cfg, "algorithm_type", List.of("dpmsolver", "dpmsolver++", "sde-dpmsolver", "sde-dpmsolver++"), List.of("deis"));
-                oneOf(cfg, "solver_type", List.of("midpoint", "heun"), List.of("logrho", "bh1", "bh2"));
+                checkDpmMultistep(cfg);
                 checkZeroFinal(cfg);
                 break;
             case DPM_SINGLE:
@@ -366,6 +362,20 @@ final class MultistepFamily implements DiffusersSchedules.Family {
     /** Whether the class has this {@code __init__} parameter. */
     private static boolean declared(DiffusersConfig cfg, String key) {
         return cfg.values().containsKey(key) && !cfg.ignoredKeys().contains(key);
+    }
+
+    /** {@code use_karras_sigmas}, {@code use_exponential_sigmas} and {@code use_beta_sigmas}: at most one (diffusers raises). */
+    static void checkOneRemap(DiffusersConfig cfg) {
+        int remaps = (cfg.bool("use_karras_sigmas") ? 1 : 0) + (cfg.bool("use_exponential_sigmas") ? 1 : 0) + (cfg.bool("use_beta_sigmas") ? 1 : 0);
+        if (remaps > 1) {
+            throw err(cfg, "use_karras_sigmas, use_exponential_sigmas and use_beta_sigmas exclude each other; set at most one of them to true");
+        }
+    }
+
+    /** The {@code algorithm_type} and {@code solver_type} the multistep DPM-Solver classes accept (with diffusers' aliases). */
+    static void checkDpmMultistep(DiffusersConfig cfg) {
+        oneOf(cfg, "algorithm_type", List.of("dpmsolver", "dpmsolver++", "sde-dpmsolver", "sde-dpmsolver++"), List.of("deis"));
+        oneOf(cfg, "solver_type", List.of("midpoint", "heun"), List.of("logrho", "bh1", "bh2"));
     }
 
     private static void oneOf(DiffusersConfig cfg, String key, List<String> allowed, List<String> aliases) {

@@ -1,6 +1,8 @@
 package org.sampler4j.api.diffusers;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.sampler4j.api.math.Numerics;
 import org.sampler4j.api.model.Prediction;
 import org.sampler4j.api.sampler.Denoiser;
@@ -22,6 +24,8 @@ import org.sampler4j.api.schedule.ScheduleException;
 final class SamplerSteps implements ClassSteps {
     /** Relative difference (to the largest magnitude) beyond which a given sample counts as edited. */
     private static final double EDIT_TOLERANCE = 1e-6;
+    /** The sampler option that tells a sampler which step of the full schedule its sigma list starts at. */
+    private static final String BEGIN_INDEX = "begin_index";
 
     private final String className;
     private final DiffusersTimesteps schedule;
@@ -40,7 +44,7 @@ final class SamplerSteps implements ClassSteps {
         this.route = route;
         this.sampler = Samplers.get(route.samplerId());
         this.noise = noise;
-        if (schedule.schedule() == null) {
+        if (schedule.schedule() == null && route.samplerSigmas() == DiffusersRoute.SCHEDULE_SIGMAS) {
             throw new ScheduleException("this scheduler configuration has no sampler4j schedule (" + Arrays.toString(schedule.sigmas()) + "); it cannot be stepped");
         }
         // diffusers holds its sigmas as float32
@@ -133,19 +137,15 @@ final class SamplerSteps implements ClassSteps {
     /** The sampler's sigma list from model call {@code index} on. */
     private double[] sigmasFrom(int index) {
         if (index == 0) return sigmas;
-        if (className.equals("DPMSolverSinglestepScheduler")) {
-            throw new ScheduleException(className + " cannot start at model call " + index + " in sampler4j: diffusers then lowers the order"
-                    + " where its history is missing and keeps each group's first sample, which its sampler does not reproduce;"
-                    + " start at the first timestep, or use DPMSolverMultistepScheduler for part-way starts");
-        }
         int total = schedule.timesteps().length;
-        if (Boolean.TRUE.equals(route.options().get("lower_order_final")) && total >= 15 && total - index < 15) {
+        // a sampler that takes begin_index counts its orders on the full schedule; the others see only the tail
+        if (!takesBeginIndex() && Boolean.TRUE.equals(route.options().get("lower_order_final")) && total >= 15 && total - index < 15) {
             throw new ScheduleException(className + " cannot start at model call " + index + " of " + total + " in sampler4j: with lower_order_final"
                     + " diffusers keeps the full order for schedules of 15 steps or more, its sampler would see only " + (total - index)
                     + "; start at a call that leaves 15 or more steps, or set lower_order_final=False");
         }
         int per;
-        if (route.samplerSigmas() == DiffusersRoute.SCHEDULE_SIGMAS) {
+        if (route.samplerSigmas() == DiffusersRoute.SCHEDULE_SIGMAS || route.samplerSigmas() == DiffusersRoute.CLASS_SIGMAS) {
             per = 1;
         } else if (Boolean.TRUE.equals(route.options().get("paired")) && sigmas.length == 2 * schedule.timesteps().length) {
             per = 2;
@@ -156,11 +156,26 @@ final class SamplerSteps implements ClassSteps {
         return Arrays.copyOfRange(sigmas, per * index, sigmas.length);
     }
 
+    /**
+     * The route's options, and for a part-way start the sampler's {@code begin_index} where it has one (the singlestep
+     * DPM-Solver lowers its orders there as diffusers does).
+     */
+    private Map<String, Object> optionsFrom(int index) {
+        if (index == 0 || !takesBeginIndex()) return route.options();
+        Map<String, Object> o = new LinkedHashMap<>(route.options());
+        o.put(BEGIN_INDEX, index);
+        return o;
+    }
+
+    private boolean takesBeginIndex() {
+        return sampler.info().options().stream().anyMatch(o -> o.name().equals(BEGIN_INDEX));
+    }
+
     private SamplerStepper.Request request(Latent sample, double t, int index) {
         if (stepper == null) {
             start = index;
             double[] s = sigmasFrom(index);
-            stepper = new SamplerStepper(sampler, sampler.options(route.options()), s, fromFrame(sample, s[0]), SamplingContext.of(noise));
+            stepper = new SamplerStepper(sampler, sampler.options(optionsFrom(index)), s, fromFrame(sample, s[0]), SamplingContext.of(noise));
         }
         if (pending == null) {
             pending = stepper.next();

@@ -10,7 +10,8 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers classes that sampler4j offers through {@link DiffusersStepper} only (no schedule golden file covers
  * them): {@code DDIMInverseScheduler} (DDIM run from data to noise, for inversion), {@code UnCLIPScheduler},
  * {@code CMStochasticIterativeScheduler} (consistency models) and {@code ScoreSdeVeScheduler} (its own
- * {@link ScoreSdeVeStepper}). Their {@code __init__} defaults and
+ * {@link ScoreSdeVeStepper}). Their {@code __init__} defaults (also those of {@code DPMSolverMultistepInverseScheduler},
+ * whose {@code set_timesteps} and step are {@link MultistepInverse}'s) and
  * {@code set_timesteps}, as at diffusers commit 58eb52c0.
  *
  * <p>Provenance: diffusers {@code scheduling_ddim_inverse.py}, {@code scheduling_unclip.py} and
@@ -62,6 +63,7 @@ final class StepOnlyFamily implements DiffusersSchedules.Family {
         sde.put("correct_steps", 1);
         all.put("ScoreSdeVeScheduler", new ClassDefaults.Entry(Collections.unmodifiableMap(sde), 1, List.of("num_inference_steps", "sampling_eps")));
         all.put("CMStochasticIterativeScheduler", new ClassDefaults.Entry(Collections.unmodifiableMap(cm), 1, List.of("num_inference_steps", "timesteps")));
+        all.put(MultistepInverse.CLASS, MultistepInverse.defaults());
         DEFAULTS = Collections.unmodifiableMap(all);
     }
 

@@ -10,10 +10,24 @@ package org.sampler4j.api.noise;
  * x86-64 CPUs with FMA select at load time, and the aarch64 build). The work is done in double and rounded
  * once to float, so the fused and unfused builds practically always agree; both reproduce every recorded
  * {@code ATEN_CPU_CAPABILITY=default} value. Only the argument range the sampler needs is ported:
- * {@code logf} for positive normal numbers, {@code sinf/cosf} for {@code 0 <= x < 120}.
+ * {@code logf} for positive normal numbers, {@code sinf/cosf} for {@code 0 <= x < 120}. {@link #logf} and
+ * {@link #expf} are public for code that reproduces torch's float32 scalar arithmetic elsewhere (diffusers'
+ * {@code DPMSolverSDEScheduler} takes its Brownian-tree query times from {@code exp(-(-log sigma))} in float32).
  */
-final class GlibcFloatMath {
+public final class GlibcFloatMath {
     private GlibcFloatMath() {}
+
+    /**
+     * {@code expf} as the scalar PyTorch CPU kernel computes it: {@code exp} rounded once to float. glibc's
+     * {@code expf} works in double and rounds once (error bound 0.502 ulp), so the two differ only where the exact
+     * value lies within about 0.002 ulp of a rounding boundary.
+     *
+     * @param x a float
+     * @return {@code expf(x)}
+     */
+    public static float expf(float x) {
+        return (float) Math.exp(x);
+    }
 
     private static final int LOGF_OFF = 0x3f330000;
     /** Pairs {@code (invc, logc)} of {@code __logf_data.tab}. */
@@ -45,8 +59,9 @@ final class GlibcFloatMath {
      *
      * @param x a positive normal float
      * @return {@code logf(x)}
+     * @throws IllegalArgumentException for zero, negative, subnormal, infinite or NaN arguments
      */
-    static float logf(float x) {
+    public static float logf(float x) {
         int ix = Float.floatToRawIntBits(x);
         if (ix == 0x3f800000) return 0f;
         if (ix - 0x00800000 < 0 || ix >= 0x7f800000) {

@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.sampler4j.api.optimize.Budget;
 import org.sampler4j.api.preset.PresetFile;
+import org.sampler4j.host.eval.Classifier;
 import org.sampler4j.host.model.DiffusionModel;
 import org.sampler4j.host.model.Models;
+import org.sampler4j.host.optimize.FrechetMetric;
 import org.sampler4j.host.optimize.PresetDocument;
 import org.sampler4j.host.optimize.PresetJar;
 import org.sampler4j.host.optimize.ScheduleOptimizer;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Option;
                 "          discretised reverse SDE; coordinate search with subdivision",
                 "  gits    GITS (Chen et al. 2024): single-step error against a fine teacher",
                 "          trajectory; dynamic programming over a fine grid",
+                "  frechet Frechet distance of the evaluation classifier's features to its real",
+                "          images, as eval reports it (models with a classifier); Nelder-Mead",
                 "Fitting uses its own seeds (2^62 + seed * 2^24 + i), never eval's or run's."},
         footer = {"", "Examples:",
                 "  sampler4j optimize --model gmm -s euler --steps 8 -o out/gmm-euler-8.json",
@@ -50,7 +54,7 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--steps", required = true, paramLabel = "N", description = "Steps of the schedule (>= 2).")
     int steps;
 
-    @Option(names = "--method", paramLabel = "METHOD", description = "direct (default), ays or gits.")
+    @Option(names = "--method", paramLabel = "METHOD", description = "direct (default), ays, gits or frechet (the Frechet distance of the evaluation classifier's features, as eval reports it; needs a classifier).")
     String method = "direct";
 
     @Option(names = "--schedule", paramLabel = "SPEC", description = "Template: the start of the search and its first/final sigma and noise-model modifiers (default: the model's schedule).")
@@ -98,6 +102,9 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--plugin-version", paramLabel = "V", description = "Plugin-Version of the jar (default 1.0.0).")
     String pluginVersion = "1.0.0";
 
+    @Option(names = "--classifier", paramLabel = "DIR", description = "frechet: the evaluation classifier folder (classifier.yaml); default MODEL/classifier.")
+    Path classifier;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -119,7 +126,9 @@ final class OptimizeCommand implements Callable<Integer> {
             int refSteps = referenceSteps != null ? referenceSteps : (org.sampler4j.host.model.AnalyticModel.matches(model) ? 2000 : 200);
             t = Target.of(dm, sampler, new LinkedHashMap<>(options), spec, samples, seed, guidance, guidanceRescale, refSteps);
             Progress p = new Progress(err, m.id() + " " + t.sampler().info().id() + " " + steps + " steps", req, quiet);
-            r = ScheduleOptimizer.run(t, req, p);
+            try (Classifier c = m == ScheduleOptimizer.Method.FRECHET ? classifier() : null) {
+                r = ScheduleOptimizer.run(t, req, c == null ? null : new FrechetMetric(dm, c), p);
+            }
             p.done();
         }
         String fileRef = PresetFile.FILE_PREFIX + output;
@@ -138,6 +147,16 @@ final class OptimizeCommand implements Callable<Integer> {
             out.println("wrote " + pluginJar + " (plugin " + presetId + "); put it in the plugins folder and use " + t.usage(presetId, steps));
         }
         return 0;
+    }
+
+    /** The classifier for {@code --method frechet}: {@code --classifier}, else MODEL/classifier; an error when there is none. */
+    private Classifier classifier() {
+        if (classifier != null) return Classifier.open(classifier);
+        Path dflt = Path.of(model).resolve("classifier");
+        if (!Files.isRegularFile(dflt.resolve(Classifier.FILE_NAME))) {
+            throw new Main.UserException("--method frechet needs an evaluation classifier: " + model + " has no classifier/" + Classifier.FILE_NAME + "; give --classifier DIR");
+        }
+        return Classifier.open(dflt);
     }
 
     /** The output file's name without {@code .json}, as a valid id. */

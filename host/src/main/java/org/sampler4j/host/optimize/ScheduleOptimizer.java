@@ -22,12 +22,18 @@ import org.sampler4j.host.model.ModelException;
 /**
  * Fits an n-step schedule to a model and a sampler ({@link Target}), the API behind {@code sampler4j optimize}. The
  * first sigma and the final sigma of the target's template are kept; the {@code n - 1} sigmas in between are fitted,
- * within {@code [sigma_min, sigma_max)} of the noise model. Three methods, each minimising its own objective:
+ * within {@code [sigma_min, sigma_max)} of the noise model. Four methods, each minimising its own objective:
  * <ul>
  *   <li>{@link Method#DIRECT}: the RMS error of the sampler's final samples against a fine reference solve of the same
  *       starting noise (on the analytic model {@code gmm}: the exact ODE solution {@code eval} measures against), over
  *       the log-sigma positions ({@link LogSigmaPositions}) by Nelder-Mead ({@link NelderMead}), started from the best of
  *       the template, Karras and log-uniform spacing;</li>
+ *   <li>{@link Method#FRECHET}: the same search over the same positions, minimising a sample-quality {@link Metric} of
+ *       the final samples instead of their distance to the ODE solution: with {@code sampler4j optimize --method
+ *       frechet}, the Fréchet distance between the evaluation classifier's features of the samples and of its held-out
+ *       real images (Heusel et al. 2017's FID with the model's own classifier, {@link FrechetMetric}), which is what
+ *       {@code eval} reports. At few steps the two differ: the exact ODE solution is not the schedule with the best
+ *       Fréchet distance, because where the discretisation error goes matters as much as how large it is;</li>
  *   <li>{@link Method#AYS}: Align Your Steps' KL-divergence upper bound (Sabour, Fidler, Kreis 2024, eq. 9 in EDM form)
  *       between the true and the discretised reverse SDE, {@code sum_i E int_{t_{i+1}}^{t_i} t^-3 |D(x0 + t e, t) -
  *       D(x0 + t_i e, t_i)|^2 dt}, with {@code x0} samples of the model itself (the reference solve), estimated by
@@ -54,7 +60,10 @@ public final class ScheduleOptimizer {
                 "summed squared error of single sampler steps against a fine teacher trajectory"),
         /** Final-sample error, Nelder-Mead. */
         DIRECT("direct", "direct search (Nelder-Mead 1965) over log-sigma positions with fixed endpoints",
-                "RMS error of the final samples against a fine reference solve of the same noise (gmm: the exact ODE solution)");
+                "RMS error of the final samples against a fine reference solve of the same noise (gmm: the exact ODE solution)"),
+        /** A sample-quality metric (the Fréchet distance of classifier features), Nelder-Mead. */
+        FRECHET("frechet", "direct search (Nelder-Mead 1965) over log-sigma positions with fixed endpoints; Fréchet distance of Heusel et al. 2017",
+                "Frechet distance between the evaluation classifier's features of the final samples and of its held-out real images");
 
         private final String id;
         private final String reference;
@@ -81,11 +90,23 @@ public final class ScheduleOptimizer {
             return minimises;
         }
 
-        /** Parses {@code ays}, {@code gits} or {@code direct}. */
+        /** Parses {@code ays}, {@code gits}, {@code direct} or {@code frechet}. */
         public static Method parse(String s) {
             for (Method m : values()) if (m.id.equals(s.toLowerCase(Locale.ROOT))) return m;
-            throw new ModelException(org.sampler4j.api.schedule.Names.unknown("optimize method", s, List.of("ays", "gits", "direct")));
+            throw new ModelException(org.sampler4j.api.schedule.Names.unknown("optimize method", s, List.of("ays", "gits", "direct", "frechet")));
         }
+    }
+
+    /** A sample-quality measure to minimise ({@link Method#FRECHET}): lower is better, deterministic for given samples. */
+    @FunctionalInterface
+    public interface Metric {
+        /**
+         * Measures a batch of final samples.
+         *
+         * @param samples the sampler's final samples for the target's batch (its seeds, in order)
+         * @return the value to minimise
+         */
+        double of(Latent samples);
     }
 
     /**
@@ -131,8 +152,24 @@ public final class ScheduleOptimizer {
     public record Result(Method method, double[] start, double[] sigmas, double[] timesteps, NoiseModel noiseModel, Double objectiveBefore, double objectiveAfter,
                          double errorBefore, double errorAfter, int evaluations, double seconds) {}
 
-    /** Fits a schedule; {@code progress} gets {@code (evaluations, best objective)}. */
+    /** Fits a schedule by a method that needs no {@link Metric}; {@code progress} gets {@code (evaluations, best objective)}. */
     public static Result run(Target t, Request r, Budget.Progress progress) {
+        return run(t, r, null, progress);
+    }
+
+    /**
+     * Fits a schedule.
+     *
+     * @param t what to fit
+     * @param r the method and its limits
+     * @param metric what {@link Method#FRECHET} minimises (null for the other methods)
+     * @param progress gets {@code (evaluations, best objective)}
+     * @return the fitted schedule
+     */
+    public static Result run(Target t, Request r, Metric metric, Budget.Progress progress) {
+        if (r.method() == Method.FRECHET && metric == null) {
+            throw new ModelException("method frechet needs a quality metric: an evaluation classifier for the model (--classifier DIR, or MODEL/classifier)");
+        }
         long t0 = System.nanoTime();
         Schedule template = t.templateAt(r.steps());
         NoiseModel noise = template.model();
@@ -150,20 +187,21 @@ public final class ScheduleOptimizer {
         Double before;
         double after;
         switch (r.method()) {
-            case DIRECT -> {
+            case DIRECT, FRECHET -> {
+                java.util.function.ToDoubleFunction<double[]> f = r.method() == Method.DIRECT ? err::of : sig -> metric.of(t.sample(sig));
                 double[] best = start;
-                double bestF = err.of(start);
+                double bestF = f.applyAsDouble(start);
                 before = bestF;
                 for (double[] alt : List.of(CoordinateSearch.logUniform(start[0], sigmaMin, r.steps()), karras(start[0], sigmaMin, r.steps()))) {
                     double[] s = Arrays.copyOf(alt, alt.length);
                     s[r.steps()] = last;
-                    double f = err.of(s);
-                    if (f < bestF) {
+                    double v = f.applyAsDouble(s);
+                    if (v < bestF) {
                         best = s;
-                        bestF = f;
+                        bestF = v;
                     }
                 }
-                NelderMead.Result nm = NelderMead.minimize(z -> err.of(space.sigmas(z)), space.parameters(best), 0.5, clock);
+                NelderMead.Result nm = NelderMead.minimize(z -> f.applyAsDouble(space.sigmas(z)), space.parameters(best), 0.5, clock);
                 fitted = nm.value() < bestF ? space.sigmas(nm.x()) : best;
                 after = Math.min(nm.value(), bestF);
             }

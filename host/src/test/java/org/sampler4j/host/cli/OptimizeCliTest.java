@@ -44,11 +44,31 @@ class OptimizeCliTest {
             {"preset id '9x' is not valid", "optimize", "--model", "gmm", "-s", "euler", "--steps", "4", "--id", "9x", "-o", o},
             {"-o must name a .json file", "optimize", "--model", "gmm", "-s", "euler", "--steps", "4", "-o", dir.resolve("x.txt").toString()},
             {"unknown sampler", "optimize", "--model", "gmm", "-s", "eulr", "--steps", "4", "-o", o},
+            {"--method frechet needs an evaluation classifier", "optimize", "--model", "gmm", "-s", "euler", "--steps", "4", "--method", "frechet", "-o", o},
         };
         for (String[] c : cases) {
             CliTest.Run r = CliTest.run(java.util.Arrays.copyOfRange(c, 1, c.length));
             assertEquals(Main.USER_ERROR, r.code(), c[0] + ": " + r.err());
             assertTrue(r.err().contains(c[0]) && r.err().strip().lines().count() == 1, r.err());
+            assertTrue(!Files.exists(Path.of(o)), "nothing written: " + c[0]);
         }
+    }
+
+    @Test
+    void frechetFitsToTheDigitsClassifierAndLowersTheDistance(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("d3.json");
+        String[] args = {"optimize", "--model", Path.of("..", "models", "digits").toString(), "-s", "dpmpp_2m", "--steps", "2", "--method", "frechet",
+            "-n", "20", "--max-evaluations", "5", "--reference-steps", "10", "-o", out.toString(), "-q"};
+        CliTest.Run r = CliTest.run(args);
+        assertEquals(0, r.code(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(Files.readString(out));
+        assertEquals("frechet", doc.get("method").asText());
+        assertTrue(doc.get("objective").asText().contains("Frechet"), doc.toString());
+        assertTrue(doc.get("objective_after").asDouble() <= doc.get("objective_before").asDouble(), doc.toString());
+        assertEquals(5, doc.get("evaluations").asInt());
+        String first = Files.readString(out);
+        assertEquals(0, CliTest.run(args).code());
+        assertEquals(first.replaceAll("\"seconds\" : [0-9.eE+-]+", ""), Files.readString(out).replaceAll("\"seconds\" : [0-9.eE+-]+", ""),
+                "deterministic for a seed (evaluation limit, not time, ends it)");
     }
 }

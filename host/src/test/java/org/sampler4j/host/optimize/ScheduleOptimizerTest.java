@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.sampler4j.api.optimize.Budget;
 import org.sampler4j.host.model.AnalyticModel;
 
-/** The three methods on small analytic models: determinism, endpoints, improvement, seeds, and a hand-checked optimum. */
+/** The four methods on small analytic models: determinism, endpoints, improvement, seeds, and a hand-checked optimum. */
 class ScheduleOptimizerTest {
     static Target target(String model, String sampler, String template, int samples, long seed) {
         return Target.of(AnalyticModel.open(model), sampler, Map.of(), template, samples, seed, 1, 0, 100);
@@ -45,6 +45,23 @@ class ScheduleOptimizerTest {
     }
 
     @Test
+    void frechetIsTheDirectSearchOnTheGivenMetricAndNeedsOne() {
+        // with the direct objective as its metric, the metric method is the direct method, evaluation for evaluation
+        Target t = target("gmm:1x4x4", "dpmpp_2m", "linspace(5).karras()", 12, 1);
+        double[] ref = t.reference().toDoubleArray();
+        ScheduleOptimizer.Result direct = ScheduleOptimizer.run(t, request(ScheduleOptimizer.Method.DIRECT, 5, 50), Budget.Progress.NONE);
+        ScheduleOptimizer.Result metric = ScheduleOptimizer.run(t, request(ScheduleOptimizer.Method.FRECHET, 5, 50),
+                x -> ScheduleOptimizer.rms(x.toDoubleArray(), ref), Budget.Progress.NONE);
+        assertArrayEquals(direct.sigmas(), metric.sigmas(), 0);
+        assertEquals(direct.objectiveAfter(), metric.objectiveAfter(), 0);
+        assertEquals(direct.evaluations(), metric.evaluations());
+        assertEquals(ScheduleOptimizer.Method.FRECHET, metric.method());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.sampler4j.host.model.ModelException.class,
+                () -> ScheduleOptimizer.run(t, request(ScheduleOptimizer.Method.FRECHET, 5, 50), Budget.Progress.NONE));
+        assertTrue(e.getMessage().contains("--classifier"), e.getMessage());
+    }
+
+    @Test
     void aysAndGitsLowerTheirOwnObjectives() {
         Target t = target("gmm:1x4x4", "euler", "linspace(5).karras()", 10, 0);
         for (ScheduleOptimizer.Method m : new ScheduleOptimizer.Method[] {ScheduleOptimizer.Method.AYS, ScheduleOptimizer.Method.GITS}) {
@@ -63,8 +80,10 @@ class ScheduleOptimizerTest {
         double[] template = t.templateAt(4).sigmas();
         assertEquals(20, template[0], 1e-12);
         assertEquals(0.002, template[4], 1e-15);
+        double[] ref = t.reference().toDoubleArray();
+        ScheduleOptimizer.Metric toReference = x -> ScheduleOptimizer.rms(x.toDoubleArray(), ref);
         for (ScheduleOptimizer.Method m : ScheduleOptimizer.Method.values()) {
-            double[] s = ScheduleOptimizer.run(t, request(m, 4, 40), Budget.Progress.NONE).sigmas();
+            double[] s = ScheduleOptimizer.run(t, request(m, 4, 40), toReference, Budget.Progress.NONE).sigmas();
             assertEquals(5, s.length, m.id());
             assertEquals(template[0], s[0], 0, m.id());
             assertEquals(template[4], s[4], 0, m.id());

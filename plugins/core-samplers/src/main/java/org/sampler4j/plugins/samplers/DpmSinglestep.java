@@ -28,7 +28,9 @@ public final class DpmSinglestep implements Sampler {
                 OptionSpec.choice("form", "data", List.of("data", "noise"), "integrate the denoised estimate (DPM-Solver++) or the noise (DPM-Solver)"),
                 Dpmpp2mSde.solverType(Dpmpp2mSde.MIDPOINT),
                 OptionSpec.bool("sde", false, "the stochastic data-form variant (sde-dpmsolver++): fresh noise on every step"),
-                OptionSpec.bool("lower_order_final", true, "split the last group into lower orders ([1,1] / [1,2,1]); always on for a schedule ending at 0"));
+                OptionSpec.bool("lower_order_final", true, "split the last group into lower orders ([1,1] / [1,2,1]); always on for a schedule ending at 0"),
+                OptionSpec.integer("begin_index", 0, 0, null, "a part-way start: the sigmas are a schedule's tail from this step on; its"
+                        + " orders are lowered where the history is missing (diffusers set_begin_index / img2img)"));
     }
 
     @Override
@@ -42,7 +44,7 @@ public final class DpmSinglestep implements Sampler {
         boolean sde = o.bool("sde");
         boolean heun = o.choice("solver_type").equals(Dpmpp2mSde.HEUN);
         if (sde && !data) throw new IllegalArgumentException("dpm_singlestep: sde=true needs form=data (diffusers has no singlestep sde-dpmsolver)");
-        int[] orders = SinglestepOrders.of(sigmas, o.integer("order"), o.bool("lower_order_final"));
+        int[] orders = SinglestepOrders.of(sigmas, o.integer("order"), o.bool("lower_order_final"), o.integer("begin_index"));
         Latent[] m = new Latent[3]; // the model outputs of the current group, m[j] at its sigma j
         Latent start = x;
         for (int i = 0; i < sigmas.length - 1; i++) {

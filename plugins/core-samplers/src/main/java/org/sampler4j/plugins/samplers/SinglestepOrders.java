@@ -17,8 +17,24 @@ final class SinglestepOrders {
      * order.
      */
     static int[] of(double[] sigmas, int order, boolean lowerOrderFinal) {
-        int n = sigmas.length - 1;
-        boolean toZero = n > 0 && sigmas[n] == 0;
+        return of(sigmas, order, lowerOrderFinal, 0);
+    }
+
+    /**
+     * The orders of a part-way start: {@code sigmas} is the tail of a schedule from its step {@code begin} on; each
+     * step takes the full schedule's order ({@link #of(double[], int, boolean)}) lowered to the model outputs it has,
+     * {@code min(order, j + 1)} at the tail's step {@code j}, as diffusers' {@code step} does ("for img2img denoising
+     * might start with order > 1 which is not possible": {@code while model_outputs[-order] is None: order -= 1}).
+     * A lowered step begins a new group, so the groups stay consistent.
+     */
+    static int[] of(double[] sigmas, int order, boolean lowerOrderFinal, int begin) {
+        int[] full = fullOrders(begin + sigmas.length - 1, sigmas.length > 1 && sigmas[sigmas.length - 1] == 0, order, lowerOrderFinal);
+        int[] out = new int[sigmas.length - 1];
+        for (int j = 0; j < out.length; j++) out[j] = Math.min(full[begin + j], j + 1);
+        return out;
+    }
+
+    private static int[] fullOrders(int n, boolean toZero, int order, boolean lowerOrderFinal) {
         int groups = n / order;
         int[] tail;
         if ((lowerOrderFinal || toZero) && order > 1 && n % order == 0) {

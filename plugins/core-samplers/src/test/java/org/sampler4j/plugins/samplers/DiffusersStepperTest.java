@@ -17,6 +17,7 @@ import org.sampler4j.api.noise.TorchGeneratorNoise;
 import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.schedule.ScheduleException;
 import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Feed;
 import org.sampler4j.plugins.samplers.DiffusersSchedulerLoops.Loop;
 
@@ -79,6 +80,44 @@ class DiffusersStepperTest {
         assertResult("LMS", edited("LMSDiscreteScheduler", false).run(), 79.62602233886719, 0.10367971658706665, 0.0010814053239300847, 0.20735947787761688);
     }
 
+    /**
+     * {@code DPMSolverSDEScheduler(noise_sampler_seed=0)}, 10 steps, the sample scaled by 0.9 after every step: the
+     * native step follows it, its torchsde Brownian noise included (reference: diffusers with torchsde at eb3a00e).
+     */
+    @Test
+    void dpmSolverSdeFollowsAnEditedSample() {
+        Loop l = new Loop("DPMSolverSDEScheduler", with(SIGMA_SPACE, "noise_sampler_seed", 0)).noSeed().feed(Feed.UNSCALED_SAMPLE)
+                .edit(x -> Latents.scale(0.9, x));
+        assertResult("DPMSolverSDE edited", l.run(), 155.61611938476562, 0.20262515544891357, 0.0792645588517189, 0.19013886153697968);
+    }
+
+    /**
+     * {@code DPMSolverSinglestepScheduler(solver_order=3)}, 12 steps (order list 1,2,3,1,2,3,1,2,3,1,2,1),
+     * {@code set_begin_index(4)}, {@code add_noise} at {@code timesteps[4]}: diffusers lowers the start of the
+     * interrupted group to orders 1, 2.
+     */
+    @Test
+    void singlestepStartsMidGroupWithLoweredOrders() {
+        Loop l = new Loop("DPMSolverSinglestepScheduler", config("solver_order", 3)).steps(12).noSeed().rawSample().feed(Feed.UNSCALED_SAMPLE)
+                .withNoise(4, true);
+        assertResult("singlestep order 3 begin 4", l.run(), 203.39700317382812, 0.26483985781669617, 0.47694510221481323, 0.05049896985292435);
+    }
+
+    /** {@code DPMSolverMultistepInverseScheduler} with its defaults (10 steps), and the noise form of order 3 on trailing spacing (12). */
+    @Test
+    void multistepInverseRunsFromDataTowardsNoise() {
+        String inverse = "DPMSolverMultistepInverseScheduler";
+        assertResult("inverse defaults", new Loop(inverse, config()).noSeed().rawSample().feed(Feed.NO_SCALING).run(),
+                541.27294921875, 0.7047824859619141, 0.0073510510846972466, 1.4095649719238281);
+        Map<String, Object> noiseForm = config("algorithm_type", "dpmsolver", "solver_order", 3, "timestep_spacing", "trailing");
+        try (DiffusersStepper s = DiffusersStepper.create(DiffusersConfig.of(inverse, noiseForm), null)) {
+            s.setTimesteps(12);
+            assertArrayEquals(new double[] {82, 166, 249, 332, 416, 499, 582, 666, 749, 832, 916, 999}, s.timesteps());
+        }
+        assertResult("inverse dpmsolver order 3 trailing", new Loop(inverse, noiseForm).steps(12).noSeed().rawSample().feed(Feed.NO_SCALING).run(),
+                581.6238403320312, 0.7573227286338806, 0.00789906270802021, 1.5146453380584717);
+    }
+
     /** {@code EulerDiscreteScheduler.step(..., s_churn=1.0, generator=torch.manual_seed(3))}, 10 steps. */
     @Test
     void eulerChurnDrawsFromTheGenerator() {
@@ -99,6 +138,23 @@ class DiffusersStepperTest {
         Loop l = new Loop("DPMSolverMultistepScheduler", config()).noSeed().rawSample().feed(Feed.UNSCALED_SAMPLE).edit(x -> Latents.scale(0.9, x));
         IllegalStateException e = assertThrows(IllegalStateException.class, l::run);
         assertTrue(e.getMessage().contains("differs from the one the previous step returned"), e.getMessage());
+    }
+
+    /** What diffusers cannot replay or gets wrong is an error that names the fix, not a different run. */
+    @Test
+    void inverseAndSdeClassesRejectWhatDiffusersCannotStep() {
+        String inverse = "DPMSolverMultistepInverseScheduler";
+        ScheduleException sde = assertThrows(ScheduleException.class,
+                () -> new Loop(inverse, config("algorithm_type", "sde-dpmsolver++")).rawSample().feed(Feed.NO_SCALING).run());
+        assertTrue(sde.getMessage().contains("use dpmsolver++ or dpmsolver"), sde.getMessage());
+        ScheduleException flow = assertThrows(ScheduleException.class,
+                () -> new Loop(inverse, config("use_flow_sigmas", true)).noSeed().rawSample().feed(Feed.NO_SCALING).run());
+        assertTrue(flow.getMessage().contains("use_flow_sigmas=false"), flow.getMessage());
+        IllegalStateException seed = assertThrows(IllegalStateException.class, () -> new Loop("DPMSolverSDEScheduler", SIGMA_SPACE).noSeed().run());
+        assertTrue(seed.getMessage().contains("set noise_sampler_seed"), seed.getMessage());
+        ScheduleException sample = assertThrows(ScheduleException.class,
+                () -> new Loop("DPMSolverSDEScheduler", with(SIGMA_SPACE, "noise_sampler_seed", 0, "prediction_type", "sample")).noSeed().run());
+        assertTrue(sample.getMessage().contains("use epsilon or v_prediction"), sample.getMessage());
     }
 
     @Test

@@ -60,6 +60,22 @@ class DpmSolverSamplersTest {
         assertArrayEquals(new int[] {1, 2, 3, 1, 2, 1}, SinglestepOrders.of(new double[] {6, 5, 4, 3, 2, 1, 0.5}, 3, true));
     }
 
+    /**
+     * A part-way start keeps the full schedule's order list and lowers each step to the outputs it has (diffusers'
+     * {@code while model_outputs[-order] is None: order -= 1}): 12 steps of order 3 to 0 from step 4, and 50 of order 2
+     * from step 3 (test_full_uneven_loop).
+     */
+    @Test
+    void singlestepPartWayStartLowersTheInterruptedGroup() {
+        double[] tail = {8, 7, 6, 5, 4, 3, 2, 1, 0};
+        assertArrayEquals(new int[] {1, 2, 1, 2, 3, 1, 2, 1}, SinglestepOrders.of(tail, 3, false, 4));
+        double[] uneven = new double[48];
+        for (int i = 0; i < uneven.length; i++) uneven[i] = 48 - i;
+        int[] o = SinglestepOrders.of(uneven, 2, true, 3);
+        assertArrayEquals(new int[] {1, 1, 2, 1, 2}, java.util.Arrays.copyOf(o, 5));
+        assertArrayEquals(new int[] {1, 1}, java.util.Arrays.copyOfRange(o, o.length - 2, o.length));
+    }
+
     /** diffusers' lower_order_final (below 15 steps) and euler_at_final select the orders of the last two steps. */
     @Test
     void diffusersFinalOrders() {
