@@ -36,7 +36,12 @@ public final class ApiVersion {
         return check(requires, CURRENT);
     }
 
-    /** {@return {@link #check(String)} against a given api version (for tests)} */
+    /**
+     * {@return {@link #check(String)} against a given api version (for tests)}
+     *
+     * @param requires the version range a plugin requires, e.g. {@code >=0.1.0}
+     * @param api the api version to check against
+     */
     public static String check(String requires, String api) {
         if (requires == null || requires.isBlank() || requires.trim().equals("*")) {
             return "it does not declare the sampler4j api version it was built against (Plugin-Requires is missing or '*'); add 'Plugin-Requires: " + api

@@ -48,6 +48,15 @@ public final class ExtensionRegistry<T> {
      * @param <T> the extension point
      */
     public record Entry<T>(String id, List<String> aliases, T extension, Origin origin, Map<String, String> capabilities) {
+        /**
+         * Checks that id, extension and origin are given; copies the aliases and capabilities.
+         *
+         * @param id the id, not null
+         * @param aliases the other names (copied)
+         * @param extension the extension, not null
+         * @param origin the origin, not null
+         * @param capabilities the listing metadata (copied, order kept)
+         */
         public Entry {
             Objects.requireNonNull(id, "id");
             aliases = List.copyOf(aliases);
@@ -110,6 +119,8 @@ public final class ExtensionRegistry<T> {
         /**
          * This index with more entries.
          *
+         * @param more the entries to add, all or none
+         * @return a new index with this index's entries followed by {@code more}
          * @throws DuplicateExtensionException if a name of {@code more} is taken (here or earlier in {@code more})
          */
         public Index<T> plus(List<Entry<T>> more) {
@@ -157,7 +168,13 @@ public final class ExtensionRegistry<T> {
         return kind;
     }
 
-    /** Describes an extension as an entry of this registry (id, aliases and capabilities are read from it now). */
+    /**
+     * Describes an extension as an entry of this registry (id, aliases and capabilities are read from it now).
+     *
+     * @param extension the extension
+     * @param origin where it comes from (built-in, classpath entry or plugin)
+     * @return its entry; nothing is registered
+     */
     public Entry<T> entry(T extension, Origin origin) {
         return new Entry<>(id.apply(extension), aliases.apply(extension), extension, origin, capabilities.apply(extension));
     }
@@ -165,6 +182,8 @@ public final class ExtensionRegistry<T> {
     /**
      * Adds one of the api's own extensions, which always come first and can never be replaced. Meant for the static
      * initialisers of the api's facades.
+     *
+     * @param extension the extension, with an id and aliases no other entry has
      */
     public synchronized void addBuiltIn(T extension) {
         Entry<T> e = entry(extension, Origin.builtIn());
@@ -197,6 +216,7 @@ public final class ExtensionRegistry<T> {
      * Replaces the extensions by {@code extensions} (plus the built-ins), each attributed to the classpath entry its
      * class comes from.
      *
+     * @param extensions the extensions to register after the built-ins, in order; empty for built-ins only
      * @throws DuplicateExtensionException if two of them share a name
      */
     public synchronized void install(List<? extends T> extensions) {
@@ -218,6 +238,7 @@ public final class ExtensionRegistry<T> {
      *
      * @param onError called with the provider's description and the error for each one that cannot be loaded or
      *     instantiated; the others are still returned
+     * @return the entries found, in classpath order (failures go to {@code onError}, not in the list)
      */
     public List<Entry<T>> discoverClasspath(BiConsumer<String, Throwable> onError) {
         List<Entry<T>> found = new ArrayList<>();
@@ -287,17 +308,25 @@ public final class ExtensionRegistry<T> {
         return entries().stream().map(Entry::extension).toList();
     }
 
-    /** Every id and alias. */
+    /** {@return every id and alias, in registration order} */
     public List<String> names() {
         return List.copyOf(current().byName.keySet());
     }
 
-    /** {@return whether an id or alias is known} */
+    /**
+     * {@return whether an id or alias is known}
+     *
+     * @param name an id or alias, case-sensitive
+     */
     public boolean has(String name) {
         return current().byName.containsKey(name);
     }
 
-    /** {@return the entry with that id or alias, or a {@link ScheduleException} with a "did you mean"} */
+    /**
+     * {@return the entry with that id or alias, or a {@link ScheduleException} with a "did you mean"}
+     *
+     * @param name an id or alias, case-sensitive
+     */
     public Entry<T> entry(String name) {
         Index<T> idx = current();
         Entry<T> e = idx.byName.get(name);
@@ -305,8 +334,11 @@ public final class ExtensionRegistry<T> {
         if (idx.byName.isEmpty()) {
             throw new ScheduleException("unknown " + kind + " '" + name + "': no " + kind + " is installed (add a plugin to the plugins folder or the classpath)");
         }
-        java.util.Optional<String> close = Names.closest(name, idx.byName.keySet());
-        if (close.isPresent()) throw new ScheduleException(Names.unknown(kind, name, idx.byName.keySet()));
+        if (Names.closest(name, idx.byName.keySet()).isPresent()) {
+            Map<String, String> canonical = new LinkedHashMap<>();
+            idx.byName.forEach((n, en) -> canonical.put(n, en.id()));
+            throw new ScheduleException(Names.unknown(kind, name, canonical));   // an alias's typo suggests the id
+        }
         // nothing close: list the ids only (aliases would triple the list), and where to see the rest
         java.util.TreeSet<String> ids = new java.util.TreeSet<>();
         idx.byName.values().forEach(en -> ids.add(id.apply(en.extension())));
@@ -314,7 +346,11 @@ public final class ExtensionRegistry<T> {
                 + " (aliases too: 'sampler4j " + kind + "s')");
     }
 
-    /** {@return the extension with that id or alias, or a {@link ScheduleException} with a "did you mean"} */
+    /**
+     * {@return the extension with that id or alias, or a {@link ScheduleException} with a "did you mean"}
+     *
+     * @param name an id or alias, case-sensitive
+     */
     public T get(String name) {
         return entry(name).extension();
     }

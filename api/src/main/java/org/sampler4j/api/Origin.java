@@ -28,6 +28,14 @@ public record Origin(String pluginId, String version, String location, boolean c
     /** The plugin id of the api's own built-in extensions (named noise models, the DSL's remaps). */
     public static final String BUILT_IN_ID = "sampler4j";
 
+    /**
+     * Checks that plugin id, version and location are given.
+     *
+     * @param pluginId the plugin id, not null
+     * @param version the plugin version, not null
+     * @param location the jar, zip or folder, not null
+     * @param classpath whether the extension came from the classpath rather than the plugins folder
+     */
     public Origin {
         Objects.requireNonNull(pluginId, "pluginId");
         Objects.requireNonNull(version, "version");
@@ -47,6 +55,9 @@ public record Origin(String pluginId, String version, String location, boolean c
     /**
      * The origin of a class found on the application classpath: the plugin descriptor in the manifest of the jar
      * that holds it ({@code Plugin-Id}, {@code Plugin-Version}); without one, the jar or folder name.
+     *
+     * @param type a class loaded from the classpath
+     * @return the plugin, jar or folder it comes from
      */
     public static Origin ofClasspath(Class<?> type) {
         Path where = codeSource(type);

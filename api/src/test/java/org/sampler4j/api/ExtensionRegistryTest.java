@@ -64,6 +64,20 @@ class ExtensionRegistryTest {
     }
 
     @Test
+    void aTypoOfAnAliasSuggestsTheCanonicalId() {
+        ExtensionRegistry<Thing> r = registry();
+        r.install(r.base().plus(List.of(r.entry(new Thing("dpmpp_2m", List.of("dpm++_2m", "dpm++2m", "k_dpmpp_2m")), A),
+                r.entry(new Thing("euler", List.of("EulerDiscreteScheduler")), A))));
+        // dpmpp2m is as close to the alias dpm++2m as to the id: the id is suggested, alone
+        assertEquals("unknown thing 'dpmpp2m' — did you mean 'dpmpp_2m'?", assertThrows(ScheduleException.class, () -> r.get("dpmpp2m")).getMessage());
+        assertEquals("unknown thing 'dpm+2m' — did you mean 'dpmpp_2m'?", assertThrows(ScheduleException.class, () -> r.get("dpm+2m")).getMessage());
+        // only the alias is close: the id, with the alias that matched
+        assertEquals("unknown thing 'EulerDiscreteSchedular' — did you mean 'euler' (alias 'EulerDiscreteScheduler')?",
+                assertThrows(ScheduleException.class, () -> r.get("EulerDiscreteSchedular")).getMessage());
+        assertEquals("unknown thing 'eulr' — did you mean 'euler'?", assertThrows(ScheduleException.class, () -> r.get("eulr")).getMessage());
+    }
+
+    @Test
     void resetGoesBackToTheClasspath() {
         ExtensionRegistry<Thing> r = registry();
         r.install(r.base().plus(List.of(r.entry(new Thing("one", List.of()), A))));

@@ -41,11 +41,16 @@ import org.sampler4j.api.schedule.DiscreteNoiseModel;
  * {@code y = x + c d} over the same float32 bytes (the anchor's {@code axpy}). Also {@code set_timesteps(25)} per class
  * against the anchor's section (a), and the standalone seeded noise.
  *
- * <p>Usage: {@code bench/compare [--anchor FILE] [--reps N] [--shapes 1x4x64x64,...] [--only key,...]}.
+ * <p>Usage: {@code bench/compare [--anchor FILE] [--reps N] [--shapes 1x4x64x64,...] [--only key,...] [--cpu-time]};
+ * {@code --cpu-time} counts the timing thread's CPU time instead of wall time, which is steadier on a shared machine
+ * (pin to one core: the parallel path's worker threads are not counted).
  */
 public final class OutsideComparison {
     private static final int STEPS = 25;
     private static final long MIN_SAMPLE_NS = 20_000_000L;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    /** {@code --cpu-time}: samples count this thread's CPU time, not wall time (for a shared machine; one thread only). */
+    private static boolean cpuTime;
 
     private OutsideComparison() {}
 
@@ -65,8 +70,9 @@ public final class OutsideComparison {
                 case "--reps": reps = Integer.parseInt(args[++i]); break;
                 case "--shapes": shapes = List.of(args[++i].split(",")); break;
                 case "--only": only = List.of(args[++i].split(",")); break;
+                case "--cpu-time": cpuTime = true; break;
                 default:
-                    System.err.println("unknown argument '" + args[i] + "'; use --anchor FILE, --reps N, --shapes AxBxC,..., --only key,...");
+                    System.err.println("unknown argument '" + args[i] + "'; use --anchor FILE, --reps N, --shapes AxBxC,..., --only key,..., --cpu-time");
                     System.exit(2);
             }
         }
@@ -84,7 +90,7 @@ public final class OutsideComparison {
         System.out.printf(Locale.ROOT, "this run: %s, java %s, vector kernels %s, parallel split from %,d elements on %d cores%n",
                 java.time.Instant.now(), System.getProperty("java.version"), TorchCpuGenerator.vectorised() ? "on" : "off (no jdk.incubator.vector)",
                 Parallel.THRESHOLD, Runtime.getRuntime().availableProcessors());
-        System.out.println("load average at start: " + loadAverage());
+        System.out.println("load average at start: " + loadAverage() + (cpuTime ? "; timing this thread's CPU time (--cpu-time), not wall time" : ""));
 
         DiscreteNoiseModel sd15 = DiscreteNoiseModel.sd15();
         Map<String, Config> configs = new LinkedHashMap<>();
@@ -123,7 +129,11 @@ public final class OutsideComparison {
             for (int i = 0; i < n; i++) xs[i] *= 14.6f;
             Latent x0 = ArrayLatent.ofFloats(xs, shape);
             Latent epsLatent = ArrayLatent.ofFloats(eps, shape);
-            Denoiser fixedOutput = Denoisers.discrete((in, t) -> epsLatent, sd15, Prediction.EPSILON);
+            int[] calls = {0}; // counted in the network, so the sampler gets the adapter itself (it writes into the sampler's storage)
+            Denoiser fixedOutput = Denoisers.discrete((in, t) -> {
+                calls[0]++;
+                return epsLatent;
+            }, sd15, Prediction.EPSILON);
             float[] floorOut = new float[n];
             Map<String, Work> work = new LinkedHashMap<>();
             work.put("floor", () -> {
@@ -136,13 +146,9 @@ public final class OutsideComparison {
             });
             for (Config c : configs.values()) {
                 work.put(c.key, () -> {
-                    int[] calls = {0};
-                    Denoiser counted = (x, sigma) -> {
-                        calls[0]++;
-                        return fixedOutput.denoise(x, sigma);
-                    };
+                    calls[0] = 0;
                     SamplingContext ctx = SamplingContext.of(SeededNoise.steps(SeededNoise.Rng.TORCH_CPU, new long[] {0}));
-                    c.sampler.sample(counted, x0, c.sigmas, c.options, ctx);
+                    c.sampler.sample(fixedOutput, x0, c.sigmas, c.options, ctx);
                     return calls[0];
                 });
             }
@@ -196,22 +202,40 @@ public final class OutsideComparison {
         for (int i = 0; i < x.length; i++) y[i] = x[i] + c * d[i];
     }
 
-    /** One sample: repeats the work for at least 20 ms; returns µs per model call. */
+    /** One sample: repeats the work for at least 20 ms; returns µs (wall, or CPU with --cpu-time) per model call. */
     private static double timeOnce(Work w) {
         long calls = 0;
+        long c0 = cpuTime ? THREADS.getCurrentThreadCpuTime() : 0;
         long t0 = System.nanoTime();
         long t;
         do {
             calls += w.run();
             t = System.nanoTime();
         } while (t - t0 < MIN_SAMPLE_NS);
-        return (t - t0) / 1e3 / calls;
+        long spent = cpuTime ? THREADS.getCurrentThreadCpuTime() - c0 : t - t0;
+        return spent / 1e3 / calls;
     }
 
-    /** JIT warm-up: at least 10 samples and one second (C2 must have compiled the vector kernels). */
+    /**
+     * JIT warm-up: at least 10 samples and one second, then on until two successive medians of 5 samples agree within
+     * 5 % (at most 20 s). The Vector API kernels run their slow Java fallback until C2 has compiled them, and a work
+     * that calls them rarely (the standalone noise of one shape) can take many seconds on one core to get there.
+     */
     private static void warmUp(Work w) {
         long t0 = System.nanoTime();
         for (int warm = 0; warm < 10 || System.nanoTime() - t0 < 1_000_000_000L; warm++) timeOnce(w);
+        double before = fiveSampleMedian(w);
+        while (System.nanoTime() - t0 < 20_000_000_000L) {
+            double now = fiveSampleMedian(w);
+            if (Math.abs(now - before) <= 0.05 * before) return;
+            before = now;
+        }
+    }
+
+    private static double fiveSampleMedian(Work w) {
+        double[] s = new double[5];
+        for (int i = 0; i < s.length; i++) s[i] = timeOnce(w);
+        return median(s);
     }
 
     private static double medianMicros(Work w, int reps) {

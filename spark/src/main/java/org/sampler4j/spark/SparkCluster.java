@@ -64,8 +64,7 @@ final class SparkCluster implements ClusterEngine.Session {
         RecipeRunner.Layout layout = RecipeRunner.Layout.of(lr, outRoot);
         RecipeRunner.CellOutput[] outputs = new RecipeRunner.CellOutput[plan.cells().size()];
         List<RecipeRunner.CellWork> todo = new ArrayList<>();
-        for (RecipePlan.Cell cell : plan.cells()) {
-            RecipeRunner.CellWork w = RecipeRunner.CellWork.of(cell, layout);
+        for (RecipeRunner.CellWork w : RecipeRunner.CellWork.all(plan, layout)) {
             RecipeRunner.CellOutput done = resume ? Workers.completed(w) : null;
             if (done != null) outputs[w.index()] = done;
             else todo.add(w);

@@ -72,6 +72,27 @@ class SparkCliTest {
     }
 
     @Test
+    void aSparkRunIsCheckedBeforeSparkStartsOrAFileIsWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path recipe = dir.resolve("two.yaml");
+        java.nio.file.Files.writeString(recipe, "recipe: 1\nmodel: gmm:1x4x4\nschedule: linspace(3)\nsweep:\n  sampler: [euler, heun]\n"
+                + "outputs: {folder: " + dir.resolve("out") + "}\n");
+        java.nio.file.Files.createDirectories(dir.resolve("out/two_heun.png"));   // the second cell's file cannot be written
+        Run r = run("run", recipe.toString(), "--spark", "local[1]");
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().strip().startsWith("sampler4j: error: output " + dir.resolve("out/two_heun.png") + " is a folder"), r.err());
+        assertTrue(r.out().isEmpty(), r.out());
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir.resolve("out"))) {
+            assertEquals(java.util.List.of(dir.resolve("out/two_heun.png")), files.toList(), "nothing written");
+        }
+        // eval: every case is checked before the session starts (no Spark line before the error)
+        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "-s", "heun", "-O", "alpha=1", "--spark", "local[1]");
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("sampler 'heun' has no option 'alpha'"), r.err());
+    }
+
+    @Test
     void sparkSubmitAddsItsMasterToRunAndEval() {
         assertArrayEquals(new String[] {"eval", "--model", "gmm", "--spark=yarn"}, SparkMain.withMaster(new String[] {"eval", "--model", "gmm"}, "yarn"));
         assertArrayEquals(new String[] {"run", "a.yaml", "--spark", "local[2]"}, SparkMain.withMaster(new String[] {"run", "a.yaml", "--spark", "local[2]"}, "yarn"));

@@ -47,7 +47,7 @@ public final class GaussianMixture implements Denoiser {
         return new GaussianMixture(new double[][] {{-2, 0.5}, {1.5, 1.5}, {0.5, -2}}, new double[] {0.3, 0.5, 0.2}, new double[] {0.5, 0.3, 0.2});
     }
 
-    /** Dimension of one point. */
+    /** {@return the dimension of one point} */
     public int dim() {
         return dim;
     }

@@ -36,6 +36,10 @@ public final class DiffusersConfig {
     /**
      * Builds a config for {@code className} from the given settings (keys starting with {@code _} such as
      * {@code _class_name} and {@code _diffusers_version} are metadata and skipped).
+     *
+     * @param className the diffusers class, e.g. {@code EulerDiscreteScheduler}
+     * @param settings the config's keys and values (as in {@code scheduler_config.json}); missing keys take the class's defaults
+     * @return the config with the class's defaults filled in
      */
     public static DiffusersConfig of(String className, Map<String, ?> settings) {
         className = SAME_MATHS.getOrDefault(className, className);
@@ -84,6 +88,9 @@ public final class DiffusersConfig {
      * {@link #ignoredKeys()}), and travel on to the next {@code from_config}, as diffusers keeps them in the new
      * scheduler's {@code config}. What this class's {@code __init__} rewrote in its {@code config} travels rewritten (a
      * DPM-Solver config arrives in DEIS with {@code algorithm_type='deis'}, and back as {@code dpmsolver++}).
+     *
+     * @param className the diffusers class to switch to
+     * @return the config of {@code className}
      */
     public DiffusersConfig forClass(String className) {
         Map<String, Object> stored = new LinkedHashMap<>(values);
@@ -96,41 +103,62 @@ public final class DiffusersConfig {
         return e != null ? e : StepOnlyFamily.DEFAULTS.get(className);
     }
 
-    /** Known class names. */
+    /** {@return the diffusers class names this library implements} */
     public static java.util.Set<String> knownClasses() {
         java.util.Set<String> all = new java.util.LinkedHashSet<>(ClassDefaults.ALL.keySet());
         all.addAll(StepOnlyFamily.DEFAULTS.keySet());
         return Collections.unmodifiableSet(all);
     }
 
-    /** The diffusers class name. */
+    /** {@return the diffusers class name} */
     public String className() { return className; }
 
-    /** All effective settings. */
+    /** {@return all effective settings: the class's defaults overridden by the given ones} */
     public Map<String, Object> values() { return values; }
 
-    /** Settings given that the class does not know. */
+    /** {@return the settings given that the class does not know (kept, but ignored); empty when all are known} */
     public List<String> ignoredKeys() { return ignored; }
 
-    /** The class attribute {@code order}. */
+    /** {@return the class attribute {@code order}: model calls per step (2 for Heun and KDPM2, else 1)} */
     public int order() { return entry(className).order(); }
 
-    /** The parameter names of the class's {@code set_timesteps}. */
+    /** {@return the parameter names of the class's {@code set_timesteps}} */
     public List<String> setTimestepsParams() { return entry(className).setTimestepsParams(); }
 
-    /** Whether the key is set to a non-null value. */
+    /**
+     * Whether the key is set to a non-null value.
+     *
+     * @param key a config key, e.g. {@code timestep_spacing}
+     * @return whether the key is set to a non-null value
+     */
     public boolean has(String key) { return values.get(key) != null; }
 
-    /** Raw value. */
+    /**
+     * Raw value.
+     *
+     * @param key a config key
+     * @return the value as parsed from JSON, or {@code null} when unset
+     */
     public Object get(String key) { return values.get(key); }
 
-    /** String setting. */
+    /**
+     * String setting.
+     *
+     * @param key a config key
+     * @return the value as text, or {@code null} when unset
+     */
     public String str(String key) {
         Object o = values.get(key);
         return o == null ? null : o.toString();
     }
 
-    /** Number setting or {@code null}. */
+    /**
+     * Number setting or {@code null}.
+     *
+     * @param key a config key
+     * @return the number (JSON's {@code "inf"}, {@code "-inf"} and {@code "NaN"} strings included), or {@code null} when unset
+     * @throws ScheduleException if the value is not a number
+     */
     public Double optDbl(String key) {
         Object o = values.get(key);
         if (o == null) return null;
@@ -146,21 +174,39 @@ public final class DiffusersConfig {
         throw new ScheduleException(className + ": config '" + key + "' must be a number, got '" + o + "'");
     }
 
-    /** Number setting (required). */
+    /**
+     * Number setting (required).
+     *
+     * @param key a config key
+     * @return the number
+     * @throws ScheduleException if the value is unset or not a number
+     */
     public double dbl(String key) {
         Double d = optDbl(key);
         if (d == null) throw new ScheduleException(className + ": config '" + key + "' must be set");
         return d;
     }
 
-    /** Integer setting (required). */
+    /**
+     * Integer setting (required).
+     *
+     * @param key a config key
+     * @return the integer
+     * @throws ScheduleException if the value is unset or not a whole number
+     */
     public int integer(String key) {
         Object o = values.get(key);
         if (o instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.intValue();
         throw new ScheduleException(className + ": config '" + key + "' must be an integer, got '" + o + "'");
     }
 
-    /** Boolean setting ({@code null} = false). */
+    /**
+     * Boolean setting ({@code null} = false).
+     *
+     * @param key a config key
+     * @return the value, {@code false} when unset
+     * @throws ScheduleException if the value is not a boolean
+     */
     public boolean bool(String key) {
         Object o = values.get(key);
         if (o == null) return false;
@@ -168,7 +214,13 @@ public final class DiffusersConfig {
         throw new ScheduleException(className + ": config '" + key + "' must be true or false, got '" + o + "'");
     }
 
-    /** A list-of-numbers setting or {@code null}. */
+    /**
+     * A list-of-numbers setting or {@code null}.
+     *
+     * @param key a config key
+     * @return the numbers, or {@code null} when unset
+     * @throws ScheduleException if the value is not a list
+     */
     public double[] doubles(String key) {
         Object o = values.get(key);
         if (o == null) return null;
@@ -184,8 +236,21 @@ public final class DiffusersConfig {
      *
      * @param clamp what the last alpha-bar becomes under zero-SNR (depends on the class)
      * @param allowed the beta schedules this class implements (diffusers raises NotImplementedError for others)
+     * @return the noise model the class samples
      */
     public DiscreteNoiseModel discreteModel(DiscreteNoiseModel.TerminalClamp clamp, List<BetaSchedule> allowed) {
+        Object[] last = lastDiscrete;
+        if (last != null && last[0] == clamp && last[1] == allowed) return (DiscreteNoiseModel) last[2];
+        DiscreteNoiseModel m = buildDiscreteModel(clamp, allowed);
+        // configs are immutable; trained betas come from the caller's array or list, so those are read every time
+        if (values.get("trained_betas") == null) lastDiscrete = new Object[] {clamp, allowed, m};
+        return m;
+    }
+
+    /** The last {@link #discreteModel} result and its arguments: {@code set_timesteps} asks for it once per call. */
+    private volatile Object[] lastDiscrete;
+
+    private DiscreteNoiseModel buildDiscreteModel(DiscreteNoiseModel.TerminalClamp clamp, List<BetaSchedule> allowed) {
         DiscreteNoiseModel.Builder b = DiscreteNoiseModel.builder().numTrainTimesteps(integer("num_train_timesteps"))
                 .zeroSnr(bool("rescale_betas_zero_snr")).terminalClamp(clamp);
         double[] trained = doubles("trained_betas");

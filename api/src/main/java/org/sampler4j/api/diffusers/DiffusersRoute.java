@@ -50,11 +50,31 @@ public record DiffusersRoute(String samplerId, Map<String, Object> options, Fram
         EDM
     }
 
+    /**
+     * Copies the options (the route is immutable).
+     *
+     * @param samplerId the sampler that steps
+     * @param options its options (copied)
+     * @param frame the frame it steps in
+     * @param prediction what the network predicts
+     * @param sigmaData EDM's {@code sigma_data}
+     * @param postprocess the denoiser's wrapper
+     * @param samplerSigmas the sigmas the sampler steps along, from the class's timesteps
+     */
     public DiffusersRoute {
         options = Map.copyOf(options);
     }
 
-    /** A route that steps along the schedule's sigmas ({@link #SCHEDULE_SIGMAS}). */
+    /**
+     * A route that steps along the schedule's sigmas ({@link #SCHEDULE_SIGMAS}).
+     *
+     * @param samplerId the sampler4j sampler that steps
+     * @param options its options
+     * @param frame the frame the sampler steps in
+     * @param prediction what the network predicts
+     * @param sigmaData EDM's {@code sigma_data} (ignored by other frames)
+     * @param postprocess what wraps the denoiser (clipping, thresholding), or the identity
+     */
     public DiffusersRoute(String samplerId, Map<String, Object> options, Frame frame, Prediction prediction, double sigmaData,
                           UnaryOperator<Denoiser> postprocess) {
         this(samplerId, options, frame, prediction, sigmaData, postprocess, SCHEDULE_SIGMAS);

@@ -46,7 +46,11 @@ public final class DiffusersSchedules {
      *     timesteps and sigmas that {@code set_timesteps(n)} gives in diffusers
      */
     public record Imported(DiffusersConfig config, NoiseModel model, IntFunction<ScheduleSpec> specForSteps) {
-        /** {@return the resolved schedule for {@code steps} steps} */
+        /**
+         * {@return the resolved schedule for {@code steps} steps}
+         *
+         * @param steps the number of inference steps, at least 1
+         */
         public Schedule resolve(int steps) {
             return specForSteps.apply(steps).resolve(model);
         }
@@ -90,6 +94,7 @@ public final class DiffusersSchedules {
     /**
      * Validates a config as the class's {@code __init__} would (the "error_in: __init__" cases).
      *
+     * @param cfg the config to check
      * @throws ScheduleException where diffusers raises
      */
     public static void checkInit(DiffusersConfig cfg) {
@@ -100,6 +105,8 @@ public final class DiffusersSchedules {
      * Imports a config (e.g. a model folder's {@code scheduler_config.json}, keys as there; {@code _class_name}
      * names the class) as a noise model and a schedule spec that give the schedule diffusers would.
      *
+     * @param json the config's keys and values, as parsed from {@code scheduler_config.json}
+     * @return the config, its noise model and its schedule spec for each step count
      * @throws ScheduleException for unknown classes, invalid settings, or classes not expressible as a spec
      */
     public static Imported importConfig(Map<String, ?> json) {
@@ -108,7 +115,13 @@ public final class DiffusersSchedules {
         return importConfig(DiffusersConfig.of(cls.toString(), json));
     }
 
-    /** Imports a config; see {@link #importConfig(Map)}. */
+    /**
+     * Imports a config; see {@link #importConfig(Map)}.
+     *
+     * @param cfg the config
+     * @return the config, its noise model and its schedule spec for each step count
+     * @throws ScheduleException for classes not expressible as a spec
+     */
     public static Imported importConfig(DiffusersConfig cfg) {
         Family f = family(cfg);
         f.checkInit(cfg);
@@ -117,7 +130,12 @@ public final class DiffusersSchedules {
         return new Imported(cfg, model, n -> f.spec(cfg, n));
     }
 
-    /** {@return the sampler route of a config ({@link DiffusersStepper} uses it)} */
+    /**
+     * {@return the sampler route of a config ({@link DiffusersStepper} uses it)}
+     *
+     * @param cfg the config
+     * @param stepKwargs the extra {@code step()} arguments ({@code eta}, {@code s_churn} ...)
+     */
     public static DiffusersRoute route(DiffusersConfig cfg, Map<String, Object> stepKwargs) {
         Family f = family(cfg);
         f.checkInit(cfg);
@@ -128,6 +146,11 @@ public final class DiffusersSchedules {
      * diffusers' pipeline helper {@code retrieve_timesteps}: custom {@code timesteps} or {@code sigmas} are only passed
      * on if the class's {@code set_timesteps} takes them; the step count returned is {@code len(timesteps)} then.
      *
+     * @param cfg the config
+     * @param steps the step count, or {@code null} with custom timesteps or sigmas
+     * @param timesteps custom timesteps, or {@code null}
+     * @param sigmas custom sigmas, or {@code null}
+     * @return what {@code set_timesteps} gives, with the step count {@code retrieve_timesteps} returns
      * @throws ScheduleException if both are given or the class does not take the one given
      */
     public static DiffusersTimesteps retrieveTimesteps(DiffusersConfig cfg, Integer steps, double[] timesteps, double[] sigmas) {
@@ -144,6 +167,9 @@ public final class DiffusersSchedules {
     /**
      * {@code set_timesteps(**args)} on a freshly constructed scheduler.
      *
+     * @param cfg the config
+     * @param args the arguments of {@code set_timesteps}
+     * @return the timesteps and sigmas, as diffusers holds them after the call
      * @throws ScheduleException where diffusers raises (message in sampler4j's words)
      */
     public static DiffusersTimesteps setTimesteps(DiffusersConfig cfg, SetTimesteps args) {

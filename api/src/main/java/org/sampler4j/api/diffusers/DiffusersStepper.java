@@ -70,15 +70,23 @@ public final class DiffusersStepper implements AutoCloseable {
     /**
      * {@code SchedulerClass(**config)}, before {@code set_timesteps}.
      *
+     * @param cfg the scheduler class and its config (diffusers' {@code scheduler_config.json})
      * @param stepKwargs the extra {@code step()} arguments ({@code eta}, {@code s_churn}, {@code order} ...), fixed for the run
      * @param noise diffusers' {@code generator}; {@code null} for classes that draw no noise
+     * @return a stepper without timesteps: call {@link #setTimesteps} before the loop
      * @throws ScheduleException where the class's {@code __init__} raises
      */
     public static DiffusersStepper create(DiffusersConfig cfg, Map<String, Object> stepKwargs, NoiseSource noise) {
         return new DiffusersStepper(cfg, stepKwargs, noise);
     }
 
-    /** {@code SchedulerClass(**config)} with no extra {@code step()} arguments. */
+    /**
+     * {@code SchedulerClass(**config)} with no extra {@code step()} arguments.
+     *
+     * @param cfg the scheduler class and its config (diffusers' {@code scheduler_config.json})
+     * @param noise diffusers' {@code generator}; {@code null} for classes that draw no noise
+     * @return a stepper without timesteps: call {@link #setTimesteps} before the loop
+     */
     public static DiffusersStepper create(DiffusersConfig cfg, NoiseSource noise) {
         return new DiffusersStepper(cfg, Map.of(), noise);
     }
@@ -86,8 +94,11 @@ public final class DiffusersStepper implements AutoCloseable {
     /**
      * {@code SchedulerClass(**config)} followed by {@code set_timesteps(**args)}.
      *
+     * @param cfg the scheduler class and its config (diffusers' {@code scheduler_config.json})
+     * @param args the arguments of {@code set_timesteps} (a step count, or explicit timesteps or sigmas)
      * @param stepKwargs the extra {@code step()} arguments ({@code eta}, {@code s_churn}, {@code order} ...)
      * @param noise the noise the scheduler draws (diffusers' {@code generator}); {@code null} for deterministic classes
+     * @return a stepper ready for its first {@link #step}
      */
     public static DiffusersStepper create(DiffusersConfig cfg, SetTimesteps args, Map<String, Object> stepKwargs, NoiseSource noise) {
         return new DiffusersStepper(cfg, stepKwargs, noise).setTimesteps(args);
@@ -96,22 +107,38 @@ public final class DiffusersStepper implements AutoCloseable {
     /**
      * diffusers' {@code NewClass.from_config(old.config)}: a stepper of {@code className} from another class's
      * config, keeping only the keys {@code className} knows (the others fall back to its defaults).
+     *
+     * @param className the diffusers class to switch to, e.g. {@code DPMSolverMultistepScheduler}
+     * @param config the other class's config; its keys unknown to {@code className} are dropped
+     * @param stepKwargs the extra {@code step()} arguments of the new class
+     * @param noise diffusers' {@code generator}; {@code null} for classes that draw no noise
+     * @return a stepper of {@code className} without timesteps
      */
     public static DiffusersStepper fromConfig(String className, DiffusersConfig config, Map<String, Object> stepKwargs, NoiseSource noise) {
         return new DiffusersStepper(config.forClass(className), stepKwargs, noise);
     }
 
-    /** The class and its effective settings ({@code scheduler.config}). */
+    /** {@return the class and its effective settings ({@code scheduler.config})} */
     public DiffusersConfig config() {
         return cfg;
     }
 
-    /** {@code set_timesteps(num_inference_steps)}; resets the step index and the class's state. */
+    /**
+     * {@code set_timesteps(num_inference_steps)}; resets the step index and the class's state.
+     *
+     * @param numInferenceSteps the number of denoising steps, at least 1
+     * @return this stepper, for chaining
+     */
     public DiffusersStepper setTimesteps(int numInferenceSteps) {
         return setTimesteps(SetTimesteps.steps(numInferenceSteps));
     }
 
-    /** {@code set_timesteps(**args)}; resets the step index, the begin index and the class's state, as diffusers does. */
+    /**
+     * {@code set_timesteps(**args)}; resets the step index, the begin index and the class's state, as diffusers does.
+     *
+     * @param args the step count or the explicit timesteps or sigmas, with diffusers' validation
+     * @return this stepper, for chaining
+     */
     public DiffusersStepper setTimesteps(SetTimesteps args) {
         DiffusersTimesteps ts = DiffusersSchedules.setTimesteps(cfg, args);
         close();
@@ -147,6 +174,8 @@ public final class DiffusersStepper implements AutoCloseable {
     /**
      * {@code scheduler.timesteps}: after {@link #setTimesteps}, the model calls' timesteps; before it, what the class's
      * {@code __init__} holds (the training timesteps, descending).
+     *
+     * @return a fresh copy of the timesteps, first model call first (model time units, 0 to {@code num_train_timesteps - 1} for discrete classes)
      */
     public double[] timesteps() {
         if (schedule != null) return schedule.timesteps();
@@ -159,22 +188,22 @@ public final class DiffusersStepper implements AutoCloseable {
         throw new IllegalStateException(cfg.className() + " has no timesteps before setTimesteps; call setTimesteps(n) first");
     }
 
-    /** {@code scheduler.sigmas} after {@link #setTimesteps}, or {@code null} for classes without sigmas (DDIM, PNDM ...). */
+    /** {@return {@code scheduler.sigmas} after {@link #setTimesteps}, or {@code null} for classes without sigmas (DDIM, PNDM ...)} */
     public double[] sigmas() {
         return schedule().sigmas();
     }
 
-    /** {@code scheduler.num_inference_steps}. */
+    /** {@return {@code scheduler.num_inference_steps}: the step count of the last {@link #setTimesteps}, or {@code null} when it was given timesteps only} */
     public Integer numInferenceSteps() {
         return schedule().numInferenceSteps();
     }
 
-    /** PNDM's {@code prk_timesteps} (empty with {@code skip_prk_steps}). */
+    /** {@return PNDM's {@code prk_timesteps} (empty with {@code skip_prk_steps})} */
     public double[] prkTimesteps() {
         return pndmArray("prk_timesteps");
     }
 
-    /** PNDM's {@code plms_timesteps}. */
+    /** {@return PNDM's {@code plms_timesteps}} */
     public double[] plmsTimesteps() {
         return pndmArray("plms_timesteps");
     }
@@ -184,27 +213,32 @@ public final class DiffusersStepper implements AutoCloseable {
         return schedule().extras().get(key).clone();
     }
 
-    /** The class attribute {@code order} (2 for Heun and KDPM2: two model calls per step in {@link #timesteps()}). */
+    /** {@return the class attribute {@code order}: model calls per step in {@link #timesteps()} (2 for Heun and KDPM2, else 1)} */
     public int order() {
         return cfg.order();
     }
 
-    /** {@code init_noise_sigma} (1 for VP and flow classes). */
+    /** {@return {@code init_noise_sigma}: the factor of the initial noise (1 for VP and flow classes)} */
     public double initNoiseSigma() {
         return schedule().initNoiseSigma() == null ? 1.0 : schedule().initNoiseSigma();
     }
 
-    /** The first sample: {@code latents * init_noise_sigma}. */
+    /**
+     * The first sample: {@code latents * init_noise_sigma}.
+     *
+     * @param latents unit-variance Gaussian noise of the sample's shape
+     * @return the first sample: {@code latents * init_noise_sigma}
+     */
     public Latent initialSample(Latent latents) {
         return Latents.scale(initNoiseSigma(), latents);
     }
 
-    /** {@code scheduler.begin_index}, or {@code null} when unset. */
+    /** {@return {@code scheduler.begin_index}, or {@code null} when unset} */
     public Integer beginIndex() {
         return beginIndex;
     }
 
-    /** {@code scheduler.step_index}: the next model call's index, or {@code null} before the first call. */
+    /** {@return {@code scheduler.step_index}: the next model call's index into {@link #timesteps()}, or {@code null} before the first call} */
     public Integer stepIndex() {
         return stepIndex;
     }
@@ -212,6 +246,8 @@ public final class DiffusersStepper implements AutoCloseable {
     /**
      * {@code set_begin_index(k)}: the loop starts at {@code timesteps()[k]} (img2img {@code strength}, a pipeline that
      * skips the first steps). Call it after {@link #setTimesteps}, before the first call.
+     *
+     * @param index the position in {@link #timesteps()} of the first model call, in {@code [0, timesteps().length)}
      */
     public void setBeginIndex(int index) {
         int n = schedule().timesteps().length;
@@ -248,7 +284,13 @@ public final class DiffusersStepper implements AutoCloseable {
         return stepIndex;
     }
 
-    /** {@code scheduler.scale_model_input(sample, t)}: the network's input at this model call. */
+    /**
+     * {@code scheduler.scale_model_input(sample, t)}: the network's input at this model call.
+     *
+     * @param sample the current sample
+     * @param t the model call's timestep, one of {@link #timesteps()}
+     * @return the network's input (the sample scaled by {@code c_in} for sigma-space classes, else the sample itself)
+     */
     public Latent scaleModelInput(Latent sample, double t) {
         return schedule() == null ? sample : steps.scaleModelInput(sample, t, index(t));
     }
@@ -256,6 +298,10 @@ public final class DiffusersStepper implements AutoCloseable {
     /**
      * {@code scheduler.step(model_output, t, sample).prev_sample}: one update from the given sample.
      *
+     * @param modelOutput the network's output for {@link #scaleModelInput}{@code (sample, t)} (in the config's {@code prediction_type})
+     * @param t the model call's timestep, one of {@link #timesteps()}
+     * @param sample the current sample
+     * @return the previous (less noisy) sample
      * @throws IllegalArgumentException if {@code t} is not one of {@link #timesteps()} on the first call
      */
     public Latent step(Latent modelOutput, double t, Latent sample) {
@@ -269,6 +315,11 @@ public final class DiffusersStepper implements AutoCloseable {
      * {@code UnCLIPScheduler.step(model_output, t, sample, prev_timestep=prev)}: one update from {@code t} to
      * {@code prevTimestep} (a pipeline that skips timesteps passes the next one; {@link #step} goes to {@code t - 1}).
      *
+     * @param modelOutput the network's output at {@code t}
+     * @param t the model call's timestep
+     * @param sample the current sample
+     * @param prevTimestep the timestep to step to, below {@code t}
+     * @return the sample at {@code prevTimestep}
      * @throws IllegalStateException for other classes (their step goes where the schedule says)
      */
     public Latent step(Latent modelOutput, double t, Latent sample, int prevTimestep) {
@@ -282,6 +333,11 @@ public final class DiffusersStepper implements AutoCloseable {
      * {@code DDIMParallelScheduler/DDPMParallelScheduler.batch_step_no_noise(model_output, timesteps, sample)}: each
      * batch item (first dimension) steps from its own timestep {@code t[b]} to {@code t[b] - N // n}, without noise and
      * without touching the step index (DDIM and DDPM configs only).
+     *
+     * @param modelOutput the network's outputs, one batch item per timestep
+     * @param t each batch item's timestep (integers, as diffusers' tensor)
+     * @param sample the current samples, batch first
+     * @return each item's previous sample, batch first
      */
     public Latent batchStepNoNoise(Latent modelOutput, int[] t, Latent sample) {
         schedule();
@@ -291,6 +347,11 @@ public final class DiffusersStepper implements AutoCloseable {
     /**
      * {@code scheduler.add_noise(original, noise, timesteps)} with one timestep for the whole batch; see
      * {@link #addNoise(Latent, Latent, double[])}.
+     *
+     * @param original the clean sample
+     * @param noise unit-variance Gaussian noise of the same shape
+     * @param t the timestep whose noise level is applied
+     * @return the noised sample {@code a * original + b * noise}
      */
     public Latent addNoise(Latent original, Latent noise, double t) {
         return addNoise(original, noise, new double[] {t});
@@ -301,6 +362,11 @@ public final class DiffusersStepper implements AutoCloseable {
      * one for all. The noise level follows the class: the sigma-space, multistep, EDM and flow classes take
      * {@code sigmas[index]} (the index is {@code index_for_timestep(t)} before {@link #setBeginIndex}, else the current
      * step index, else the begin index); DDIM, DDPM, PNDM, LCM and TCD take {@code alphas_cumprod[t]}.
+     *
+     * @param original the clean samples, batch first
+     * @param noise unit-variance Gaussian noise of the same shape
+     * @param t one timestep for all items, or one per item
+     * @return the noised samples {@code a * original + b * noise}
      */
     public Latent addNoise(Latent original, Latent noise, double[] t) {
         int batch = original.shape().length == 0 ? 1 : original.shape()[0];

@@ -19,13 +19,26 @@ import org.sampler4j.api.schedule.Schedule;
  */
 public record DiffusersTimesteps(double[] timesteps, String timestepsDtype, double[] sigmas, Double initNoiseSigma,
                                  Integer numInferenceSteps, Map<String, double[]> extras, Schedule schedule) {
+    /**
+     * Copies the arrays and the extras (the result is immutable).
+     *
+     * @param timesteps the timesteps (copied)
+     * @param timestepsDtype the dtype of diffusers' tensor
+     * @param sigmas the sigmas (copied), or {@code null}
+     * @param initNoiseSigma the initial noise scale, or {@code null}
+     * @param numInferenceSteps the step count attribute
+     * @param extras the class-specific arrays (copied; {@code null}: none)
+     * @param schedule the sampler4j schedule, or {@code null}
+     */
     public DiffusersTimesteps {
         timesteps = timesteps.clone();
         sigmas = sigmas == null ? null : sigmas.clone();
         extras = Collections.unmodifiableMap(new LinkedHashMap<>(extras == null ? Map.of() : extras));
     }
 
+    /** {@return a copy of {@code scheduler.timesteps}} */
     @Override public double[] timesteps() { return timesteps.clone(); }
 
+    /** {@return a copy of {@code scheduler.sigmas}, or {@code null} for classes without sigmas} */
     @Override public double[] sigmas() { return sigmas == null ? null : sigmas.clone(); }
 }

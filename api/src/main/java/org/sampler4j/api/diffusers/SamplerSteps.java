@@ -7,6 +7,7 @@ import org.sampler4j.api.math.Numerics;
 import org.sampler4j.api.model.Prediction;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.NoiseSource;
 import org.sampler4j.api.sampler.Sampler;
@@ -197,9 +198,9 @@ final class SamplerSteps implements ClassSteps {
         return a == 1 ? sample : Latents.scale(1 / a, sample);
     }
 
+    /** The class's sample: always a new latent (a request's {@code x} is the sampler's storage, {@link LatentRing}). */
     private Latent toFrame(Latent x, double sigma) {
-        double a = alpha(sigma);
-        return a == 1 ? x : Latents.scale(a, x);
+        return Latents.scale(alpha(sigma), x);
     }
 
     /** The scale of the class's sample relative to the sampler's VE {@code x} at the sampler's {@code sigma}. */

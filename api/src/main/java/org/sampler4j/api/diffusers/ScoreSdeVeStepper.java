@@ -26,7 +26,12 @@ import org.sampler4j.api.schedule.ScheduleException;
  * (reverse-diffusion predictor, Langevin corrector); diffusers {@code scheduling_sde_ve.py}.
  */
 public final class ScoreSdeVeStepper {
-    /** {@code step_pred}'s result: the sample with noise and its mean. */
+    /**
+     * {@code step_pred}'s result: the sample with noise and its mean.
+     *
+     * @param prevSample the sample at the next timestep, noise added
+     * @param prevSampleMean the same step without its noise
+     */
     public record Prediction(Latent prevSample, Latent prevSampleMean) {}
 
     private final DiffusersConfig cfg;
@@ -38,6 +43,7 @@ public final class ScoreSdeVeStepper {
     /**
      * {@code ScoreSdeVeScheduler(**config)}: the training timesteps and their sigmas.
      *
+     * @param cfg a {@code ScoreSdeVeScheduler} config
      * @param noise diffusers' {@code generator} (e.g. {@link org.sampler4j.api.noise.TorchGeneratorNoise#cpu})
      */
     public ScoreSdeVeStepper(DiffusersConfig cfg, NoiseSource noise) {
@@ -47,7 +53,11 @@ public final class ScoreSdeVeStepper {
         setSigmas(cfg.integer("num_train_timesteps"));
     }
 
-    /** {@code set_timesteps(n)}: {@code n} times from 1 down to {@code sampling_eps} (float32 {@code torch.linspace}). */
+    /**
+     * {@code set_timesteps(n)}: {@code n} times from 1 down to {@code sampling_eps} (float32 {@code torch.linspace}).
+     *
+     * @param n the number of timesteps, at least 1
+     */
     public void setTimesteps(int n) {
         if (n < 1) throw new ScheduleException("ScoreSdeVeScheduler: num_inference_steps must be >= 1, got " + n);
         timesteps = Numerics.torch2LinspaceF32(1, cfg.dbl("sampling_eps"), n);
@@ -56,6 +66,8 @@ public final class ScoreSdeVeStepper {
     /**
      * {@code set_sigmas(n)}: {@code sigma_min (sigma_max / sigma_min)^t} for the current timesteps (set to {@code n}
      * first if there are none), and {@code n} log-spaced {@code discrete_sigmas}.
+     *
+     * @param n the number of sigmas, at least 1
      */
     public void setSigmas(int n) {
         if (timesteps == null) setTimesteps(n);
@@ -69,29 +81,29 @@ public final class ScoreSdeVeStepper {
         for (int i = 0; i < n; i++) discreteSigmas[i] = (float) Math.exp(lin[i]);
     }
 
-    /** {@code scheduler.timesteps}. */
+    /** {@return {@code scheduler.timesteps}: from 1 down to {@code sampling_eps}, a fresh copy} */
     public double[] timesteps() {
         double[] t = new double[timesteps.length];
         for (int i = 0; i < t.length; i++) t[i] = timesteps[i];
         return t;
     }
 
-    /** {@code scheduler.sigmas} (one per timestep of the last {@link #setSigmas}). */
+    /** {@return {@code scheduler.sigmas}: one per timestep of the last {@link #setSigmas}} */
     public double[] sigmas() {
         return sigmas.clone();
     }
 
-    /** {@code scheduler.discrete_sigmas}. */
+    /** {@return {@code scheduler.discrete_sigmas}: the log-spaced sigmas the predictor steps between} */
     public double[] discreteSigmas() {
         return discreteSigmas.clone();
     }
 
-    /** {@code init_noise_sigma} = {@code sigma_max}. */
+    /** {@return {@code init_noise_sigma}, which is {@code sigma_max}} */
     public double initNoiseSigma() {
         return cfg.dbl("sigma_max");
     }
 
-    /** {@code config.correct_steps}. */
+    /** {@return {@code config.correct_steps}: corrector steps per predictor step} */
     public int correctSteps() {
         return cfg.integer("correct_steps");
     }
@@ -99,6 +111,11 @@ public final class ScoreSdeVeStepper {
     /**
      * {@code step_pred(score, t, sample)}: the reverse-diffusion predictor from {@code discrete_sigmas[int(t (n - 1))]}
      * to the one below it (0 at the bottom).
+     *
+     * @param score the network's score estimate at {@code t}
+     * @param t the current time, one of {@link #timesteps()}
+     * @param sample the current sample
+     * @return the next sample and its noise-free mean
      */
     public Prediction stepPred(Latent score, double t, Latent sample) {
         int idx = (int) (float) ((float) t * (timesteps.length - 1));
@@ -113,6 +130,10 @@ public final class ScoreSdeVeStepper {
     /**
      * {@code step_correct(score, sample)}: one Langevin step with the step size
      * {@code 2 (snr |z| / |score|)^2}, the norms per batch item, averaged over the batch.
+     *
+     * @param score the network's score estimate for {@code sample}
+     * @param sample the current sample, batch first
+     * @return the corrected sample
      */
     public Latent stepCorrect(Latent score, Latent sample) {
         Latent z = noise.noise(0, 0, sample);
@@ -137,7 +158,7 @@ public final class ScoreSdeVeStepper {
         return total / batch;
     }
 
-    /** The settings of the class ({@code scheduler.config}). */
+    /** {@return the settings of the class ({@code scheduler.config})} */
     public Map<String, Object> config() {
         return cfg.values();
     }

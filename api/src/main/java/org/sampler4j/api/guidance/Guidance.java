@@ -15,7 +15,13 @@ import org.sampler4j.api.sampler.Latents;
 public final class Guidance {
     private Guidance() {}
 
-    /** {@return {@code uncond + scale * (cond - uncond)}. At scale 1 this is {@code cond}} */
+    /**
+     * {@return {@code uncond + scale * (cond - uncond)}. At scale 1 this is {@code cond}}
+     *
+     * @param uncond the unconditional estimate
+     * @param cond the conditional estimate, same shape
+     * @param scale the guidance scale
+     */
     public static Latent cfg(Latent uncond, Latent cond, double scale) {
         return Latents.sum(1 - scale, uncond, scale, cond);
     }
@@ -23,6 +29,11 @@ public final class Guidance {
     /**
      * {@code phi * guided * (std(cond) / std(guided)) + (1 - phi) * guided}, standard deviations per batch item over
      * all other dimensions, unbiased ({@code n - 1}) as {@code torch.std}.
+     *
+     * @param guided the guided estimate, batch first
+     * @param cond the conditional estimate, same shape
+     * @param phi the rescale factor, in {@code [0, 1]} (0: no rescale)
+     * @return the rescaled estimate
      */
     public static Latent rescale(Latent guided, Latent cond, double phi) {
         if (!(phi >= 0 && phi <= 1)) throw new IllegalArgumentException("guidance_rescale must lie in [0, 1], got " + phi);
@@ -40,7 +51,14 @@ public final class Guidance {
         return guided.withValues(out);
     }
 
-    /** Unbiased standard deviation of {@code v[from, from+n)}. */
+    /**
+     * Unbiased standard deviation of {@code v[from, from+n)}.
+     *
+     * @param v the values
+     * @param from the first index
+     * @param n the number of values, at least 2
+     * @return the standard deviation
+     */
     public static double std(double[] v, int from, int n) {
         double mean = 0;
         for (int i = from; i < from + n; i++) mean += v[i];

@@ -29,6 +29,7 @@ public final class BetaDistribution {
      * @param p probability in [0, 1] ({@code NaN} gives {@code NaN})
      * @param a first shape parameter, {@code > 0}
      * @param b second shape parameter, {@code > 0}
+     * @return the quantile {@code x} in [0, 1]
      * @throws IllegalArgumentException if {@code p} lies outside [0, 1] or a shape parameter is not a positive finite number
      */
     public static double ppf(double p, double a, double b) {
@@ -62,7 +63,13 @@ public final class BetaDistribution {
         return x;
     }
 
-    /** {@return the regularized incomplete beta function {@code I_x(a, b)} (the CDF), for {@code x} in [0, 1]} */
+    /**
+     * {@return the regularized incomplete beta function {@code I_x(a, b)} (the CDF), for {@code x} in [0, 1]}
+     *
+     * @param x the point, in [0, 1]
+     * @param a the first shape parameter, {@code > 0}
+     * @param b the second shape parameter, {@code > 0}
+     */
     public static double cdf(double x, double a, double b) {
         checkShapes(a, b);
         if (Double.isNaN(x)) return Double.NaN;
@@ -71,7 +78,13 @@ public final class BetaDistribution {
         return cdfLog(x, a, b, logBeta(a, b));
     }
 
-    /** {@return {@code 1 - I_x(a, b)} computed without cancellation (the survival function)} */
+    /**
+     * {@return {@code 1 - I_x(a, b)} computed without cancellation (the survival function)}
+     *
+     * @param x the point, in [0, 1]
+     * @param a the first shape parameter, {@code > 0}
+     * @param b the second shape parameter, {@code > 0}
+     */
     public static double sf(double x, double a, double b) {
         checkShapes(a, b);
         if (Double.isNaN(x)) return Double.NaN;
@@ -80,7 +93,12 @@ public final class BetaDistribution {
         return sfLog(x, a, b, logBeta(a, b));
     }
 
-    /** {@return {@code ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b)}} */
+    /**
+     * {@return {@code ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b)}}
+     *
+     * @param a the first argument, {@code > 0}
+     * @param b the second argument, {@code > 0}
+     */
     public static double logBeta(double a, double b) {
         return logGamma(a) + logGamma(b) - logGamma(a + b);
     }
@@ -88,6 +106,9 @@ public final class BetaDistribution {
     /**
      * {@code ln Gamma(x)} for {@code x > 0}: Stirling's series with seven Bernoulli terms at {@code x >= 15}, the
      * recurrence {@code Gamma(x) = Gamma(x + k) / (x (x+1) ... (x+k-1))} below (absolute error about 1e-15).
+     *
+     * @param x the argument, {@code > 0}
+     * @return {@code ln Gamma(x)}
      */
     public static double logGamma(double x) {
         if (!(x > 0)) throw new IllegalArgumentException("logGamma needs x > 0, got " + x);

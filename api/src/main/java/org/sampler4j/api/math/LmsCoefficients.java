@@ -13,6 +13,10 @@ public final class LmsCoefficients {
     /**
      * {@code [c_0, ..., c_{order-1}]} for step {@code i}: {@code c_j} multiplies the derivative at {@code t[i - j]}.
      *
+     * @param t the sigmas (or times) of the schedule
+     * @param i the current step, {@code 0 <= i < t.length - 1}
+     * @param order the number of history terms, at least 1
+     * @return {@code order} coefficients
      * @throws IllegalArgumentException when {@code order - 1 > i} (not enough history)
      */
     public static double[] of(double[] t, int i, int order) {

@@ -17,6 +17,11 @@ public final class Numerics {
      * {@code fma(step, i, start)}, the others {@code fma(-step, n-1-i, end)}; but when {@code n >= 16} the first
      * {@code floor(n/16)*16} elements come in vectors of 8 whose element k is {@code base + fl(k*step)} with
      * {@code base} the scalar formula at the vector's first index. See {@link #torch2LinspaceF32} for torch 2.
+     *
+     * @param start the first value
+     * @param end the last value
+     * @param n the number of values, at least 0
+     * @return the {@code n} float32 values, bit for bit as torch 1.13 returns them
      */
     public static float[] torchLinspaceF32(double start, double end, int n) {
         return linspaceF32(start, end, n, true);
@@ -49,12 +54,23 @@ public final class Numerics {
      * {@code torch.linspace(start, end, n, dtype=float32)} as torch 2 computes it (checked bit for bit against
      * torch 2.11 by the diffusers golden data): {@code step} in float32; element {@code i < n/2} is
      * {@code fma(step, i, start)}, the others {@code fma(-step, n-1-i, end)}.
+     *
+     * @param start the first value
+     * @param end the last value
+     * @param n the number of values, at least 0
+     * @return the {@code n} float32 values, bit for bit as torch 2 returns them
      */
     public static float[] torch2LinspaceF32(double start, double end, int n) {
         return linspaceF32(start, end, n, false);
     }
 
-    /** {@return {@code torch.linspace(start, end, n, dtype=float64)} on torch 1.13 (vector width 4), see {@link #torchLinspaceF32}} */
+    /**
+     * {@return {@code torch.linspace(start, end, n, dtype=float64)} on torch 1.13 (vector width 4), see {@link #torchLinspaceF32}}
+     *
+     * @param start the first value
+     * @param end the last value
+     * @param n the number of values, at least 0
+     */
     public static double[] torchLinspaceF64(double start, double end, int n) {
         double[] out = new double[n];
         if (n == 0) return out;
@@ -76,6 +92,11 @@ public final class Numerics {
     /**
      * {@code np.linspace(start, stop, n)} (float64, endpoint included): {@code start + i*step} with
      * {@code step = (stop-start)/(n-1)}, last element exactly {@code stop}.
+     *
+     * @param start the first value
+     * @param stop the last value (included)
+     * @param n the number of values, at least 0
+     * @return the {@code n} values
      */
     public static double[] numpyLinspace(double start, double stop, int n) {
         double[] out = new double[n];
@@ -89,7 +110,13 @@ public final class Numerics {
         return out;
     }
 
-    /** {@return {@code np.arange(start, stop, step)} in float64 ({@code start + i*step}, length {@code ceil((stop-start)/step)})} */
+    /**
+     * {@return {@code np.arange(start, stop, step)} in float64 ({@code start + i*step}, length {@code ceil((stop-start)/step)})}
+     *
+     * @param start the first value
+     * @param stop the bound, excluded
+     * @param step the increment, non-zero
+     */
     public static double[] numpyArange(double start, double stop, double step) {
         int n = (int) Math.max(0, Math.ceil((stop - start) / step));
         double[] out = new double[n];
@@ -97,12 +124,21 @@ public final class Numerics {
         return out;
     }
 
-    /** NumPy/Python rounding: half to even ({@code np.round}, Python 3 {@code round}). */
+    /**
+     * NumPy/Python rounding: half to even ({@code np.round}, Python 3 {@code round}).
+     *
+     * @param x the value to round
+     * @return the nearest integer (as a double), ties to the even one
+     */
     public static double roundHalfEven(double x) {
         return Math.rint(x);
     }
 
-    /** {@return element-wise {@link #roundHalfEven}} */
+    /**
+     * {@return element-wise {@link #roundHalfEven}}
+     *
+     * @param xs the values to round (not changed)
+     */
     public static double[] roundHalfEven(double[] xs) {
         double[] out = new double[xs.length];
         for (int i = 0; i < xs.length; i++) out[i] = Math.rint(xs[i]);
@@ -113,6 +149,11 @@ public final class Numerics {
      * {@code np.interp(x, xp, fp)} for increasing {@code xp}: linear interpolation, clamped to the end values
      * outside the range. Evaluated in float64 as NumPy does: {@code slope*(x - xp[j]) + fp[j]}, or {@code fp[j]}
      * when {@code x == xp[j]}.
+     *
+     * @param x where to interpolate
+     * @param xp the sample points, increasing
+     * @param fp the values at {@code xp}, as many
+     * @return the interpolated value
      */
     public static double interp(double x, double[] xp, double[] fp) {
         int n = xp.length;
@@ -134,7 +175,13 @@ public final class Numerics {
         return r;
     }
 
-    /** {@return element-wise {@link #interp(double, double[], double[])}} */
+    /**
+     * {@return element-wise {@link #interp(double, double[], double[])}}
+     *
+     * @param x where to interpolate
+     * @param xp the sample points, increasing
+     * @param fp the values at {@code xp}, as many
+     */
     public static double[] interp(double[] x, double[] xp, double[] fp) {
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) out[i] = interp(x[i], xp, fp);
@@ -145,6 +192,9 @@ public final class Numerics {
      * {@code torch.cumprod} of a float32 CPU tensor: ATen accumulates in double ({@code acc_type<float>} on the CPU)
      * and rounds each prefix product to float32 (not a float32 running product, which differs in ~90% of 1000
      * alphas).
+     *
+     * @param xs the float32 values (not changed)
+     * @return the running products, each rounded to float32
      */
     public static float[] cumprodF32(float[] xs) {
         float[] out = new float[xs.length];
@@ -156,35 +206,60 @@ public final class Numerics {
         return out;
     }
 
-    /** {@return {@code 0..n-1} as doubles} */
+    /**
+     * {@return {@code 0..n-1} as doubles}
+     *
+     * @param n the number of values, at least 0
+     */
     public static double[] indices(int n) {
         double[] out = new double[n];
         for (int i = 0; i < n; i++) out[i] = i;
         return out;
     }
 
-    /** Widens float32 values to double (exactly). */
+    /**
+     * Widens float32 values to double (exactly).
+     *
+     * @param xs the float32 values
+     * @return the same values as doubles
+     */
     public static double[] widen(float[] xs) {
         double[] out = new double[xs.length];
         for (int i = 0; i < xs.length; i++) out[i] = xs[i];
         return out;
     }
 
-    /** Rounds every value to float32 and back (the effect of {@code .astype(np.float32)}). */
+    /**
+     * Rounds every value to float32 and back (the effect of {@code .astype(np.float32)}).
+     *
+     * @param xs the values (not changed)
+     * @return a new array of the values rounded to float32 (round half to even)
+     */
     public static double[] toF32(double[] xs) {
         double[] out = new double[xs.length];
         for (int i = 0; i < xs.length; i++) out[i] = (float) xs[i];
         return out;
     }
 
-    /** Reversed copy. */
+    /**
+     * Reversed copy.
+     *
+     * @param xs the values (not changed)
+     * @return a new array with the values in reverse order
+     */
     public static double[] reversed(double[] xs) {
         double[] out = new double[xs.length];
         for (int i = 0; i < xs.length; i++) out[i] = xs[xs.length - 1 - i];
         return out;
     }
 
-    /** Copy with {@code value} appended. */
+    /**
+     * Copy with {@code value} appended.
+     *
+     * @param xs the values (not changed)
+     * @param value the value to add at the end
+     * @return a new array, one longer
+     */
     public static double[] append(double[] xs, double value) {
         double[] out = java.util.Arrays.copyOf(xs, xs.length + 1);
         out[xs.length] = value;

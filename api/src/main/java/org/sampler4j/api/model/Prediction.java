@@ -2,7 +2,7 @@ package org.sampler4j.api.model;
 
 import java.util.Locale;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.schedule.Names;
 
 /**
@@ -31,7 +31,13 @@ public enum Prediction {
         return id;
     }
 
-    /** Parses a diffusers name ({@code epsilon}, {@code v_prediction}, {@code sample}, {@code flow_prediction}; also {@code eps}, {@code v}, {@code x0}, {@code flow}). */
+    /**
+     * Parses a diffusers name ({@code epsilon}, {@code v_prediction}, {@code sample}, {@code flow_prediction}; also {@code eps}, {@code v}, {@code x0}, {@code flow}).
+     *
+     * @param s the name
+     * @return the prediction type
+     * @throws IllegalArgumentException for other names, with a "did you mean"
+     */
     public static Prediction parse(String s) {
         String k = s.toLowerCase(Locale.ROOT);
         for (Prediction p : values()) if (p.id.equals(k)) return p;
@@ -50,16 +56,30 @@ public enum Prediction {
      * @param x the noisy latent in this prediction's frame (VE; flow frame for {@link #FLOW})
      * @param sigma its noise level
      * @param out the network output
+     * @return the estimate of the clean sample {@code x0}, in the same frame as {@code x}
      */
     public Latent denoised(Latent x, double sigma, Latent out) {
+        return denoised(x, sigma, out, LatentRing.none());
+    }
+
+    /**
+     * As {@link #denoised(Latent, double, Latent)}, computed into {@code into} (storage the calling sampler owns,
+     * {@link LatentRing}); {@link #SAMPLE} returns {@code out} itself.
+     *
+     * @param x the noisy latent in this prediction's frame
+     * @param sigma its noise level
+     * @param out the network output
+     * @param into the ring for the result
+     */
+    public Latent denoised(Latent x, double sigma, Latent out, LatentRing into) {
         switch (this) {
             case EPSILON:
             case FLOW:
-                return Latents.sum(1, x, -sigma, out);
+                return into.sum(1, x, -sigma, out);
             case V_PREDICTION: {
                 double cSkip = 1 / (sigma * sigma + 1);
                 double cOut = -sigma / Math.sqrt(sigma * sigma + 1);
-                return Latents.sum(cSkip, x, cOut, out);
+                return into.sum(cSkip, x, cOut, out);
             }
             default:
                 return out;

@@ -69,7 +69,13 @@ public final class BrownianTreeNoise implements NoiseSource {
     };
     private int cachedNumel = -1;
 
-    /** One Brownian motion per element from {@code seed} over {@code [sigmaMin, sigmaMax]}, default tolerance. */
+    /**
+     * One Brownian motion per element from {@code seed} over {@code [sigmaMin, sigmaMax]}, default tolerance.
+     *
+     * @param seed the seed of the tree
+     * @param sigmaMin the lower end of the range, positive
+     * @param sigmaMax the upper end, above {@code sigmaMin}
+     */
     public BrownianTreeNoise(long seed, double sigmaMin, double sigmaMax) {
         this(new long[] {seed}, sigmaMin, sigmaMax, DEFAULT_TOLERANCE);
     }
@@ -98,7 +104,13 @@ public final class BrownianTreeNoise implements NoiseSource {
         this.depth = (int) Math.max(0, Math.min(MAX_DEPTH, levels));
     }
 
-    /** k-diffusion's default range for a schedule: {@code [min of the positive sigmas, max sigma]}. */
+    /**
+     * k-diffusion's default range for a schedule: {@code [min of the positive sigmas, max sigma]}.
+     *
+     * @param seed the seed of the tree
+     * @param sigmas the schedule's sigmas
+     * @return the noise source over the schedule's range
+     */
     public static BrownianTreeNoise forSchedule(long seed, double[] sigmas) {
         double min = Double.POSITIVE_INFINITY;
         double max = 0;
@@ -128,6 +140,10 @@ public final class BrownianTreeNoise implements NoiseSource {
     /**
      * {@code (W(sigmaNext) - W(sigma)) / sqrt|sigmaNext - sigma|}, shaped and rounded like {@code like}.
      *
+     * @param sigma the current noise level, in the range
+     * @param sigmaNext the next noise level, in the range
+     * @param like the latent whose shape and precision the noise takes
+     * @return unit-variance noise, correlated across calls as a Brownian motion
      * @throws IllegalArgumentException if the sigmas are equal or outside the range
      */
     @Override

@@ -78,6 +78,7 @@ public final class NumpySeedSequence {
     /**
      * {@code generate_state(n)} as uint32 words.
      *
+     * @param n the number of words, at least 0
      * @return {@code n} words; read each with {@link Integer#toUnsignedLong}
      */
     public int[] generateState(int n) {

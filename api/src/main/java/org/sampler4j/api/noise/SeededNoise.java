@@ -29,12 +29,18 @@ public final class SeededNoise {
         /** {@code torch.Generator('cuda')} (diffusers pipelines on a GPU). */
         TORCH_CUDA;
 
-        /** DSL/recipe name: {@code torch-cpu}, {@code torch-cuda}. */
+        /** {@return the DSL and recipe name: {@code torch-cpu} or {@code torch-cuda}} */
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
-        /** Parses {@code torch-cpu} or {@code torch-cuda}. */
+        /**
+         * Parses {@code torch-cpu} or {@code torch-cuda}.
+         *
+         * @param s the name
+         * @return the generator kind
+         * @throws IllegalArgumentException for other names, with a "did you mean"
+         */
         public static Rng parse(String s) {
             for (Rng r : values()) if (r.id().equals(s)) return r;
             if (TorchsdeBrownianNoise.ID.equals(s)) {
@@ -84,6 +90,12 @@ public final class SeededNoise {
     /**
      * Standard normal initial noise of shape {@code [seeds.length, itemShape...]}: item {@code b} is
      * {@code torch.randn(itemShape)} from a generator seeded with {@code seeds[b]}.
+     *
+     * @param rng the generator kind
+     * @param seeds one seed per batch item
+     * @param precision float32 or float64 values
+     * @param itemShape the shape of one item, e.g. {@code [4, 64, 64]}
+     * @return the batch of noise, batch first
      */
     public static Latent initial(Rng rng, long[] seeds, Latent.Precision precision, int... itemShape) {
         int per = 1;
@@ -99,6 +111,10 @@ public final class SeededNoise {
     /**
      * The per-step noise stream: each call draws one item's worth of noise from each item's generator (seeded with
      * {@code seeds[b] + 1}) and stacks them. Latents must have the batch as first dimension.
+     *
+     * @param rng the generator kind
+     * @param seeds the items' seeds (each stream is seeded with {@code seeds[b] + 1})
+     * @return the noise source of the sampler's steps
      */
     public static NoiseSource steps(Rng rng, long[] seeds) {
         Gen[] gens = new Gen[seeds.length];

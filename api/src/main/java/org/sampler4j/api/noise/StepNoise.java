@@ -16,7 +16,7 @@ import org.sampler4j.api.schedule.Names;
 public final class StepNoise {
     private StepNoise() {}
 
-    /** Every per-step noise name. */
+    /** {@return every per-step noise name} */
     public static List<String> ids() {
         List<String> ids = new ArrayList<>();
         for (SeededNoise.Rng r : SeededNoise.Rng.values()) ids.add(r.id());
@@ -27,6 +27,7 @@ public final class StepNoise {
     /**
      * Checks a per-step noise name.
      *
+     * @param id a per-step noise name
      * @return {@code id}
      * @throws IllegalArgumentException naming the known ones (and the closest)
      */
@@ -40,6 +41,12 @@ public final class StepNoise {
      * from {@code seeds[b] + 1} ({@link SeededNoise#steps}); the Brownian tree of item {@code b} has entropy
      * {@code seeds[b]} (ComfyUI passes the run's seed) over the schedule's positive sigma range
      * ({@link TorchsdeBrownianNoise#forSchedule}).
+     *
+     * @param id a per-step noise name ({@link #ids()})
+     * @param seeds one seed per batch item
+     * @param sigmas the schedule's sigmas (the Brownian tree's range)
+     * @param precision the latent's precision
+     * @return the noise source of the run
      */
     public static NoiseSource create(String id, long[] seeds, double[] sigmas, Latent.Precision precision) {
         if (TorchsdeBrownianNoise.ID.equals(check(id))) return TorchsdeBrownianNoise.forSchedule(seeds, sigmas, precision);

@@ -25,27 +25,54 @@ public final class TorchGeneratorNoise implements NoiseSource {
         this.cuda = cuda;
     }
 
-    /** {@code torch.Generator('cpu').manual_seed(seed)} (also what {@code torch.manual_seed(seed)} returns). */
+    /**
+     * {@code torch.Generator('cpu').manual_seed(seed)} (also what {@code torch.manual_seed(seed)} returns).
+     *
+     * @param seed the seed, as given to {@code manual_seed}
+     * @return a noise source drawing from a fresh generator
+     */
     public static TorchGeneratorNoise cpu(long seed) {
         return new TorchGeneratorNoise(new TorchCpuGenerator(seed), null);
     }
 
-    /** Draws from the given CPU generator (its state advances as torch's would). */
+    /**
+     * Draws from the given CPU generator (its state advances as torch's would).
+     *
+     * @param generator the generator to draw from (shared, not copied)
+     * @return a noise source drawing from {@code generator}
+     */
     public static TorchGeneratorNoise of(TorchCpuGenerator generator) {
         return new TorchGeneratorNoise(Objects.requireNonNull(generator, "generator"), null);
     }
 
-    /** {@code torch.Generator('cuda').manual_seed(seed)}, with the H200/H100 launch geometry of {@link TorchCudaGenerator}. */
+    /**
+     * {@code torch.Generator('cuda').manual_seed(seed)}, with the H200/H100 launch geometry of {@link TorchCudaGenerator}.
+     *
+     * @param seed the seed, as given to {@code manual_seed}
+     * @return a noise source drawing from a fresh generator
+     */
     public static TorchGeneratorNoise cuda(long seed) {
         return new TorchGeneratorNoise(null, new TorchCudaGenerator(seed));
     }
 
-    /** Draws from the given CUDA generator. */
+    /**
+     * Draws from the given CUDA generator.
+     *
+     * @param generator the generator to draw from (shared, not copied)
+     * @return a noise source drawing from {@code generator}
+     */
     public static TorchGeneratorNoise of(TorchCudaGenerator generator) {
         return new TorchGeneratorNoise(null, Objects.requireNonNull(generator, "generator"));
     }
 
-    /** {@code torch.randn(like.shape, generator=g, dtype=like.dtype)}; the sigmas are ignored (i.i.d. draws). */
+    /**
+     * {@code torch.randn(like.shape, generator=g, dtype=like.dtype)}; the sigmas are ignored (i.i.d. draws).
+     *
+     * @param sigma the current sigma (ignored)
+     * @param sigmaNext the next sigma (ignored)
+     * @param like the latent whose shape and precision the noise takes
+     * @return standard normal noise, the generator advanced past it
+     */
     @Override
     public Latent noise(double sigma, double sigmaNext, Latent like) {
         int n = like.size();

@@ -45,12 +45,26 @@ public final class TorchsdeBrownianNoise implements NoiseSource {
         this.sigmaMax = Math.max(sigmaMin, sigmaMax);
     }
 
-    /** {@code BrownianTreeNoiseSampler(x, sigmaMin, sigmaMax, seed=seed)}: one tree for the whole latent. */
+    /**
+     * {@code BrownianTreeNoiseSampler(x, sigmaMin, sigmaMax, seed=seed)}: one tree for the whole latent.
+     *
+     * @param seed the tree's entropy
+     * @param sigmaMin the lower end of the tree's time range, positive
+     * @param sigmaMax the upper end, above {@code sigmaMin}
+     * @return the noise source
+     */
     public static TorchsdeBrownianNoise of(long seed, double sigmaMin, double sigmaMax) {
         return new TorchsdeBrownianNoise(new long[] {seed}, false, sigmaMin, sigmaMax);
     }
 
-    /** {@code BrownianTreeNoiseSampler(x, sigmaMin, sigmaMax, seed=[seeds...])}: one tree per batch item. */
+    /**
+     * {@code BrownianTreeNoiseSampler(x, sigmaMin, sigmaMax, seed=[seeds...])}: one tree per batch item.
+     *
+     * @param seeds one entropy per batch item
+     * @param sigmaMin the lower end of the trees' time range, positive
+     * @param sigmaMax the upper end, above {@code sigmaMin}
+     * @return the noise source
+     */
     public static TorchsdeBrownianNoise perItem(long[] seeds, double sigmaMin, double sigmaMax) {
         return new TorchsdeBrownianNoise(seeds, true, sigmaMin, sigmaMax);
     }
@@ -59,6 +73,11 @@ public final class TorchsdeBrownianNoise implements NoiseSource {
      * The noise ComfyUI's and k-diffusion's SDE samplers make for a schedule: the range is
      * {@code [min of the positive sigmas, max sigma]} ({@code sigmas[sigmas > 0].min(), sigmas.max()}), rounded to float32
      * when the latent is float32 (the sigmas tensor's dtype); one tree per item seed.
+     *
+     * @param seeds one entropy per batch item
+     * @param sigmas the schedule's sigmas
+     * @param precision the latent's precision (float32 rounds the range as torch does)
+     * @return the noise source
      */
     public static TorchsdeBrownianNoise forSchedule(long[] seeds, double[] sigmas, Latent.Precision precision) {
         double min = Double.POSITIVE_INFINITY;

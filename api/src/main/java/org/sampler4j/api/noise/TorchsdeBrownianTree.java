@@ -84,6 +84,10 @@ public final class TorchsdeBrownianTree {
      * {@code torchsde.BrownianTree(t0, w0, t1, entropy=entropy)} for a {@code w0} of {@code numel} elements and the
      * given dtype.
      *
+     * @param t0 the start of the time interval
+     * @param t1 the end of the time interval, above {@code t0}
+     * @param numel the number of values per sample of {@code W}
+     * @param dtype the precision of the values (float32 or float64, as the torch tensor)
      * @param entropy the seed, read as an unsigned 64-bit value
      */
     public TorchsdeBrownianTree(double t0, double t1, int numel, Latent.Precision dtype, long entropy) {
@@ -120,12 +124,12 @@ public final class TorchsdeBrownianTree {
         this.rootW = z;
     }
 
-    /** The (rounded) start of the tree. */
+    /** {@return the start of the tree, rounded as torchsde rounds it} */
     public double t0() {
         return root.start;
     }
 
-    /** The (rounded) end of the tree. */
+    /** {@return the end of the tree, rounded as torchsde rounds it} */
     public double t1() {
         return root.end;
     }
@@ -133,6 +137,9 @@ public final class TorchsdeBrownianTree {
     /**
      * {@code tree(ta, tb)}: the increment {@code W(tb) - W(ta)}, each value representable in the tree's dtype.
      *
+     * @param ta the earlier time, in {@code [t0, t1]}
+     * @param tb the later time, in {@code [t0, t1]}
+     * @return {@code numel} values
      * @throws IllegalArgumentException if {@code ta > tb} (after clamping into {@code [t0, t1]})
      */
     public synchronized double[] increment(double ta, double tb) {

@@ -13,20 +13,36 @@ public record Budget(int maxEvaluations, double seconds, Progress progress) {
     /** Progress of a search. */
     @FunctionalInterface
     public interface Progress {
-        /** Called with the evaluations so far and the best objective value so far. */
+        /**
+         * Called with the evaluations so far and the best objective value so far.
+         *
+         * @param evaluations objective evaluations so far
+         * @param best the lowest objective value so far
+         */
         void update(int evaluations, double best);
 
         /** Reports nothing. */
         Progress NONE = (e, b) -> { };
     }
 
+    /**
+     * Checks the limits; a {@code null} progress reports nothing.
+     *
+     * @param maxEvaluations at least 1
+     * @param seconds positive (infinity for no time limit)
+     * @param progress the progress callback, or {@code null} for none
+     */
     public Budget {
         if (maxEvaluations < 1) throw new IllegalArgumentException("maxEvaluations must be >= 1, got " + maxEvaluations);
         if (!(seconds > 0)) throw new IllegalArgumentException("seconds must be > 0, got " + seconds);
         if (progress == null) progress = Progress.NONE;
     }
 
-    /** A clock started now against this budget. */
+    /**
+     * A clock started now against this budget.
+     *
+     * @return a clock whose time starts now
+     */
     public Clock start() {
         return new Clock(this, System.nanoTime());
     }
@@ -43,24 +59,28 @@ public record Budget(int maxEvaluations, double seconds, Progress progress) {
             this.t0 = t0;
         }
 
-        /** Whether the budget is spent. */
+        /** {@return whether the evaluations or the time allowed are spent} */
         public boolean exhausted() {
             return evaluations >= budget.maxEvaluations() || (System.nanoTime() - t0) / 1e9 >= budget.seconds();
         }
 
-        /** Records one evaluation with value {@code f}. */
+        /**
+         * Records one evaluation with value {@code f}.
+         *
+         * @param f the objective value just computed
+         */
         public void count(double f) {
             evaluations++;
             if (f < best) best = f;
             budget.progress().update(evaluations, best);
         }
 
-        /** Evaluations so far. */
+        /** {@return the evaluations so far} */
         public int evaluations() {
             return evaluations;
         }
 
-        /** Seconds since the start. */
+        /** {@return the seconds since the start} */
         public double seconds() {
             return (System.nanoTime() - t0) / 1e9;
         }

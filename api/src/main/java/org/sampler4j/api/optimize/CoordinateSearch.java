@@ -16,7 +16,13 @@ public final class CoordinateSearch {
     /** The cost of one interval from {@code hi} down to {@code lo}. */
     @FunctionalInterface
     public interface IntervalCost {
-        /** The cost of the step from sigma {@code hi} to sigma {@code lo < hi}. */
+        /**
+         * The cost of the step from sigma {@code hi} to sigma {@code lo < hi}.
+         *
+         * @param hi the higher sigma
+         * @param lo the lower sigma
+         * @return the cost, finite and non-negative
+         */
         double cost(double hi, double lo);
     }
 
@@ -46,7 +52,14 @@ public final class CoordinateSearch {
         return t;
     }
 
-    /** {@code n + 1} points from {@code hi} to {@code lo}, uniform in log. */
+    /**
+     * {@code n + 1} points from {@code hi} to {@code lo}, uniform in log.
+     *
+     * @param hi the first point, positive
+     * @param lo the last point, positive
+     * @param n the number of intervals, at least 1
+     * @return the points, from {@code hi} to {@code lo}
+     */
     public static double[] logUniform(double hi, double lo, int n) {
         double[] t = new double[n + 1];
         for (int k = 0; k <= n; k++) t[k] = Math.exp(Math.log(hi) + (Math.log(lo) - Math.log(hi)) * k / n);
@@ -55,7 +68,12 @@ public final class CoordinateSearch {
         return t;
     }
 
-    /** The points with the geometric midpoint of every interval inserted ({@code 2n + 1} points). */
+    /**
+     * The points with the geometric midpoint of every interval inserted ({@code 2n + 1} points).
+     *
+     * @param t the points, {@code n + 1} of them
+     * @return the {@code 2n + 1} points
+     */
     public static double[] subdivide(double[] t) {
         double[] out = new double[2 * t.length - 1];
         for (int k = 0; k < t.length; k++) {

@@ -14,18 +14,31 @@ package org.sampler4j.api.optimize;
  * @param steps n
  */
 public record LogSigmaPositions(double sigmaMax, double sigmaMin, double finalSigma, int steps) {
+    /**
+     * Checks {@code steps >= 1} and {@code 0 <= finalSigma <= sigmaMin < sigmaMax}.
+     *
+     * @param sigmaMax above {@code sigmaMin}
+     * @param sigmaMin positive
+     * @param finalSigma in {@code [0, sigmaMin]}
+     * @param steps at least 1
+     */
     public LogSigmaPositions {
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (!(sigmaMin > 0 && sigmaMax > sigmaMin)) throw new IllegalArgumentException("need 0 < sigmaMin < sigmaMax, got " + sigmaMin + ", " + sigmaMax);
         if (!(finalSigma >= 0 && finalSigma <= sigmaMin)) throw new IllegalArgumentException("the final sigma must lie in [0, sigmaMin], got " + finalSigma);
     }
 
-    /** Number of free parameters, {@code steps - 1}. */
+    /** {@return the number of free parameters, {@code steps - 1}} */
     public int dimension() {
         return steps - 1;
     }
 
-    /** The schedule ({@code steps + 1} sigmas) of parameters {@code z}. */
+    /**
+     * The schedule ({@code steps + 1} sigmas) of parameters {@code z}.
+     *
+     * @param z the parameters, {@link #dimension()} of them: each step's share of the log-sigma range is {@code softmax(z, 0)}
+     * @return the {@code steps + 1} sigmas, strictly decreasing to {@code finalSigma}
+     */
     public double[] sigmas(double[] z) {
         if (z.length != dimension()) throw new IllegalArgumentException("expected " + dimension() + " parameters, got " + z.length);
         double max = 0;
@@ -52,6 +65,9 @@ public record LogSigmaPositions(double sigmaMax, double sigmaMin, double finalSi
     /**
      * The parameters of a schedule: its {@code steps - 1} interior sigmas, clamped to at least {@code (1 + 1e-6) * sigmaMin}
      * (a schedule whose last positive sigma is {@code sigmaMin} itself has no finite parameters).
+     *
+     * @param sigmas a schedule of {@code steps + 1} sigmas
+     * @return the {@code steps - 1} parameters
      */
     public double[] parameters(double[] sigmas) {
         if (sigmas.length != steps + 1) throw new IllegalArgumentException("expected " + (steps + 1) + " sigmas, got " + sigmas.length);
@@ -68,7 +84,12 @@ public record LogSigmaPositions(double sigmaMax, double sigmaMin, double finalSi
         return z;
     }
 
-    /** Whether {@code sigmas} starts at {@link #sigmaMax}, ends at {@link #finalSigma} and has its interior inside the bounds. */
+    /**
+     * Whether {@code sigmas} starts at {@link #sigmaMax}, ends at {@link #finalSigma} and has its interior inside the bounds.
+     *
+     * @param sigmas a schedule
+     * @return whether it is one of this search space's schedules
+     */
     public boolean admits(double[] sigmas) {
         if (sigmas.length != steps + 1 || sigmas[0] != sigmaMax || sigmas[steps] != finalSigma) return false;
         for (int k = 1; k < steps; k++) if (!(sigmas[k] < sigmas[k - 1] && sigmas[k] >= sigmaMin * (1 - 1e-12))) return false;

@@ -29,6 +29,7 @@ public final class NelderMead {
      * @param x0 the start, length {@code >= 1}
      * @param step the initial simplex edge along each axis
      * @param clock the budget being spent
+     * @return the best point found, its value and the evaluations spent
      */
     public static Result minimize(ToDoubleFunction<double[]> f, double[] x0, double step, Budget.Clock clock) {
         int n = x0.length;

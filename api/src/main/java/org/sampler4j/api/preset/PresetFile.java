@@ -41,7 +41,13 @@ public final class PresetFile {
         this.document = document;
     }
 
-    /** Reads a preset file; errors name the file, the problem and the fix. */
+    /**
+     * Reads a preset file; errors name the file, the problem and the fix.
+     *
+     * @param file the preset file (JSON, as {@code sampler4j optimize} writes it)
+     * @return the preset file's contents
+     * @throws org.sampler4j.api.schedule.ScheduleException if the file cannot be read or is not a valid preset file
+     */
     public static PresetFile read(Path file) {
         String text;
         try {
@@ -54,7 +60,14 @@ public final class PresetFile {
         return parse(text, file.toString());
     }
 
-    /** Reads a preset file shipped as a class's resource (how a packed preset plugin finds its table). */
+    /**
+     * Reads a preset file shipped as a class's resource (how a packed preset plugin finds its table).
+     *
+     * @param owner the class whose loader and package resolve {@code name}
+     * @param name the resource name, relative to {@code owner}'s package unless it starts with {@code /}
+     * @return the preset file's contents
+     * @throws org.sampler4j.api.schedule.ScheduleException if the resource is missing or not a valid preset file
+     */
     public static PresetFile resource(Class<?> owner, String name) {
         try (InputStream in = owner.getResourceAsStream(name)) {
             if (in == null) throw new ScheduleException(owner.getName() + ": resource " + name + " is missing; rebuild the preset plugin with 'sampler4j optimize --plugin-jar'");
@@ -64,7 +77,14 @@ public final class PresetFile {
         }
     }
 
-    /** Parses the JSON text of a preset file; {@code source} names it in errors. */
+    /**
+     * Parses the JSON text of a preset file; {@code source} names it in errors.
+     *
+     * @param json the file's text
+     * @param source the file's name for error messages
+     * @return the preset file's contents
+     * @throws org.sampler4j.api.schedule.ScheduleException naming {@code source} and the problem
+     */
     @SuppressWarnings("unchecked")
     public static PresetFile parse(String json, String source) {
         Object root = Json.parse(json, source);
@@ -98,27 +118,27 @@ public final class PresetFile {
         return o instanceof String str ? "\"" + str + "\"" : String.valueOf(o);
     }
 
-    /** The preset id recorded in the file, or {@code null}. */
+    /** {@return the preset id recorded in the file, or {@code null} when it records none} */
     public String id() {
         return id;
     }
 
-    /** The noise model the sigmas are for, as {@link org.sampler4j.api.schedule.NoiseModel#describe()} writes it. */
+    /** {@return the noise model the sigmas are for, as {@link org.sampler4j.api.schedule.NoiseModel#describe()} writes it} */
     public String noiseModel() {
         return noiseModel;
     }
 
-    /** The step count the sigmas were made for. */
+    /** {@return the step count the sigmas were made for} */
     public int steps() {
         return sigmas.length - 1;
     }
 
-    /** The stored sigmas ({@link #steps()} + 1 values). */
+    /** {@return a copy of the stored sigmas ({@link #steps()} + 1 values, noisiest first)} */
     public double[] sigmas() {
         return sigmas.clone();
     }
 
-    /** The whole document (provenance: model, sampler, method, objective, seeds, ...), read-only. */
+    /** {@return the whole document (provenance: model, sampler, method, objective, seeds, ...), read-only} */
     public Map<String, Object> document() {
         return document;
     }
@@ -127,6 +147,9 @@ public final class PresetFile {
      * The schedule at {@code steps} steps: the stored sigmas at the stored count; otherwise its positive sigmas
      * log-linearly interpolated to {@code steps} values ({@link LogLinear#interp}, Align Your Steps' rule, so the first
      * and the last positive sigma are kept) followed by the stored final sigma. One step is the first sigma, then the final one.
+     *
+     * @param steps the number of steps wanted, at least 1
+     * @return {@code steps + 1} sigmas, noisiest first
      */
     public double[] sigmas(int steps) {
         if (steps < 1) throw new ScheduleException("steps must be >= 1, got " + steps);

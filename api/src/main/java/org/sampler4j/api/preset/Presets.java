@@ -20,7 +20,11 @@ public final class Presets {
         return REGISTRY;
     }
 
-    /** Replaces the registry's presets. Ids and aliases must be unique. */
+    /**
+     * Replaces the registry's presets. Ids and aliases must be unique.
+     *
+     * @param presets the presets, with unique ids and aliases; empty for the built-ins only
+     */
     public static void install(List<SchedulePreset> presets) {
         REGISTRY.install(presets);
     }
@@ -33,6 +37,10 @@ public final class Presets {
     /**
      * Finds a preset by id or alias, or fails with a "did you mean". An id {@code file:PATH} reads a preset file
      * ({@link PresetFile}, e.g. written by {@code sampler4j optimize}) as a {@link TablePreset}.
+     *
+     * @param id a preset id or alias, or {@code file:PATH}
+     * @return the preset
+     * @throws ScheduleException for an unknown id or an unreadable preset file
      */
     public static SchedulePreset get(String id) {
         if (id.startsWith(PresetFile.FILE_PREFIX)) {

@@ -14,7 +14,7 @@ import org.sampler4j.api.schedule.NoiseModel;
  * {@code META-INF/services/org.sampler4j.api.preset.SchedulePreset}.
  */
 public interface SchedulePreset extends ExtensionPoint {
-    /** Stable id used in the DSL, e.g. {@code ays}. */
+    /** {@return the stable id used in the DSL, e.g. {@code ays}} */
     String id();
 
     /** {@return other accepted names} */
@@ -22,7 +22,7 @@ public interface SchedulePreset extends ExtensionPoint {
         return List.of();
     }
 
-    /** One-line description, with the paper it comes from. */
+    /** {@return a one-line description, with the paper it comes from} */
     String description();
 
     /** {@return the option names this preset accepts (for validation and "did you mean")} */

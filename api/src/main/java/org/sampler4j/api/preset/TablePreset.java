@@ -18,7 +18,12 @@ public class TablePreset implements SchedulePreset {
     private final String id;
     private final PresetFile table;
 
-    /** A preset named {@code id} over {@code table}. */
+    /**
+     * A preset named {@code id} over {@code table}.
+     *
+     * @param id the DSL id of the preset
+     * @param table the stored schedule
+     */
     public TablePreset(String id, PresetFile table) {
         if (id == null || id.isBlank()) throw new ScheduleException("a table preset needs an id; give the preset file an \"id\"");
         this.id = id;
@@ -28,6 +33,9 @@ public class TablePreset implements SchedulePreset {
     /**
      * The preset of a table resource next to {@code owner} (read with {@code owner.getResourceAsStream(resource)}),
      * named by the file's {@code id}. Packed preset plugins call this from their no-argument constructor.
+     *
+     * @param owner the class next to whose file the resource lies (the plugin's preset class)
+     * @param resource the resource name, relative to {@code owner}'s package unless it starts with {@code /}
      */
     protected TablePreset(Class<?> owner, String resource) {
         this(PresetFile.resource(owner, resource));
@@ -53,7 +61,7 @@ public class TablePreset implements SchedulePreset {
         return OPTIONS;
     }
 
-    /** The table. */
+    /** {@return the table behind this preset} */
     public PresetFile table() {
         return table;
     }

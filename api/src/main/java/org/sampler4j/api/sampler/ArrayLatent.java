@@ -28,24 +28,44 @@ public final class ArrayLatent implements Latent {
         if (n != len) throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n + " elements, data has " + len);
     }
 
-    /** {@return a float32 latent (the array is copied)} */
+    /**
+     * {@return a float32 latent (the array is copied)}
+     *
+     * @param data the values, row-major
+     * @param shape the dimensions; their product is {@code data.length}
+     */
     public static ArrayLatent ofFloats(float[] data, int... shape) {
         return new ArrayLatent(shape, data.clone(), null);
     }
 
-    /** {@return a float64 latent (the array is copied)} */
+    /**
+     * {@return a float64 latent (the array is copied)}
+     *
+     * @param data the values, row-major
+     * @param shape the dimensions; their product is {@code data.length}
+     */
     public static ArrayLatent ofDoubles(double[] data, int... shape) {
         return new ArrayLatent(shape, null, data.clone());
     }
 
-    /** {@return a latent of zeros} */
+    /**
+     * {@return a latent of zeros}
+     *
+     * @param p float32 or float64
+     * @param shape the dimensions
+     */
     public static ArrayLatent zeros(Precision p, int... shape) {
         int n = 1;
         for (int s : shape) n *= s;
         return p == Precision.FLOAT32 ? new ArrayLatent(shape, new float[n], null) : new ArrayLatent(shape, null, new double[n]);
     }
 
-    /** Converts any latent to an array latent of the same precision. */
+    /**
+     * Converts any latent to an array latent of the same precision.
+     *
+     * @param x any latent
+     * @return {@code x} itself when it is an array latent, else a copy
+     */
     public static ArrayLatent of(Latent x) {
         if (x instanceof ArrayLatent a) return a;
         double[] v = x.toDoubleArray();
@@ -74,7 +94,11 @@ public final class ArrayLatent implements Latent {
         return f != null ? Precision.FLOAT32 : Precision.FLOAT64;
     }
 
-    /** {@return element {@code i} (row-major)} */
+    /**
+     * {@return element {@code i} (row-major)}
+     *
+     * @param i the row-major index, {@code 0 <= i < size()}
+     */
     public double get(int i) {
         return f != null ? f[i] : d[i];
     }
@@ -101,7 +125,12 @@ public final class ArrayLatent implements Latent {
         return fromDoubles(values.clone(), shape, precision());
     }
 
-    /** A float32 latent keeps {@code values} as its storage (no copy): the caller must not change the array afterwards. */
+    /**
+     * A float32 latent keeps {@code values} as its storage (no copy): the caller must not change the array afterwards.
+     *
+     * @param values the new values, row-major, {@code size()} of them
+     * @return a latent of this shape holding {@code values}
+     */
     @Override
     public Latent withFloatValues(float[] values) {
         if (values.length != size()) throw new IllegalArgumentException("expected " + size() + " values, got " + values.length);
@@ -110,26 +139,18 @@ public final class ArrayLatent implements Latent {
 
     @Override
     public Latent linearCombination(double[] coeffs, Latent[] terms) {
-        int n = size();
-        ArrayLatent[] t = new ArrayLatent[terms.length];
-        boolean allFloat = true;
-        boolean allDouble = true;
-        for (int k = 0; k < terms.length; k++) {
-            t[k] = of(terms[k]);
-            if (t[k].size() != n) throw new IllegalArgumentException("shape mismatch: " + Arrays.toString(shape) + " vs " + Arrays.toString(t[k].shape));
-            allFloat &= t[k].f != null;
-            allDouble &= t[k].d != null;
-        }
-        if (f != null && allFloat) {
-            float[] o = new float[n];
-            Parallel.forRange(n, FusedLoops.GRAIN, (from, to) -> FusedLoops.float32(coeffs, t, o, from, to));
+        ArrayLatent[] t = arrayTerms(terms);
+        if (f != null && allFloat(t)) {
+            float[] o = new float[f.length];
+            Parallel.forRange(o.length, FusedLoops.GRAIN, (from, to) -> FusedLoops.float32(coeffs, t, o, from, to));
             return out(null, o);
         }
-        if (d != null && allDouble) {
-            double[] o = new double[n];
-            Parallel.forRange(n, FusedLoops.GRAIN, (from, to) -> FusedLoops.float64(coeffs, t, o, from, to));
+        if (d != null && allDouble(t)) {
+            double[] o = new double[d.length];
+            Parallel.forRange(o.length, FusedLoops.GRAIN, (from, to) -> FusedLoops.float64(coeffs, t, o, from, to));
             return out(o, null);
         }
+        int n = size();
         double[] acc = new double[n];
         for (int k = 0; k < t.length; k++) {
             double c = coeffs[k];
@@ -137,6 +158,55 @@ public final class ArrayLatent implements Latent {
             for (int i = 0; i < n; i++) acc[i] += c * x.get(i);
         }
         return fromDoubles(acc, shape, precision());
+    }
+
+    /**
+     * Writes the fused sum into this latent's array when all terms are array latents of this precision and
+     * {@code terms[0]} has this shape (the loops of {@link #linearCombination}, identical bits). The caller (a
+     * {@link LatentRing}) has checked that no term shares this latent's array.
+     */
+    @Override
+    public boolean overwriteWith(double[] coeffs, Latent[] terms) {
+        if (!(terms[0] instanceof ArrayLatent first) || first.precision() != precision() || !Arrays.equals(first.shape, shape)) return false;
+        for (Latent term : terms) if (!(term instanceof ArrayLatent)) return false;
+        ArrayLatent[] t = arrayTerms(terms);
+        if (f != null && allFloat(t)) {
+            Parallel.forRange(f.length, FusedLoops.GRAIN, (from, to) -> FusedLoops.float32(coeffs, t, f, from, to));
+            return true;
+        }
+        if (d != null && allDouble(t)) {
+            Parallel.forRange(d.length, FusedLoops.GRAIN, (from, to) -> FusedLoops.float64(coeffs, t, d, from, to));
+            return true;
+        }
+        return false;
+    }
+
+    /** Array latents share storage when they hold the same array. */
+    @Override
+    public boolean sharesStorage(Latent other) {
+        if (this == other) return true;
+        if (!(other instanceof ArrayLatent a)) return false; // another kind of latent cannot hold a Java array of ours
+        return f != null ? f == a.f : d == a.d;
+    }
+
+    private ArrayLatent[] arrayTerms(Latent[] terms) {
+        int n = size();
+        ArrayLatent[] t = new ArrayLatent[terms.length];
+        for (int k = 0; k < terms.length; k++) {
+            t[k] = of(terms[k]);
+            if (t[k].size() != n) throw new IllegalArgumentException("shape mismatch: " + Arrays.toString(shape) + " vs " + Arrays.toString(t[k].shape));
+        }
+        return t;
+    }
+
+    private static boolean allFloat(ArrayLatent[] t) {
+        for (ArrayLatent a : t) if (a.f == null) return false;
+        return true;
+    }
+
+    private static boolean allDouble(ArrayLatent[] t) {
+        for (ArrayLatent a : t) if (a.d == null) return false;
+        return true;
     }
 
     /**

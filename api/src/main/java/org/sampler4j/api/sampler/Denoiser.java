@@ -14,4 +14,19 @@ public interface Denoiser {
      * @return the denoised estimate, same shape
      */
     Latent denoise(Latent x, double sigma);
+
+    /**
+     * As {@link #denoise(Latent, double)}, where the result may be written into {@code into}, storage the calling
+     * sampler owns ({@link LatentRing}; the result is then valid as that ring's contract says). Model adapters
+     * ({@code org.sampler4j.api.model.Denoisers}) override it to save a full-size allocation per call; the default
+     * ignores {@code into}. Either way {@code x} is valid during the call only: copy it to keep it.
+     *
+     * @param x     the noisy latent
+     * @param sigma its noise level ({@code > 0})
+     * @param into  a ring for the result ({@link LatentRing#none()}: allocate)
+     * @return the denoised estimate, same shape
+     */
+    default Latent denoise(Latent x, double sigma, LatentRing into) {
+        return denoise(x, sigma);
+    }
 }

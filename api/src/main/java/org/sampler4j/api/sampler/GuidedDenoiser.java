@@ -18,7 +18,12 @@ public interface GuidedDenoiser extends Denoiser {
      */
     record Estimates(Latent guided, Latent unconditional) {}
 
-    /** {@return the guided and unconditional estimates at {@code (x, sigma)}} */
+    /**
+     * {@return the guided and unconditional estimates at {@code (x, sigma)}}
+     *
+     * @param x the sample
+     * @param sigma its noise level
+     */
     Estimates denoiseBoth(Latent x, double sigma);
 
     @Override
@@ -29,6 +34,11 @@ public interface GuidedDenoiser extends Denoiser {
     /**
      * Classifier-free guidance on denoised estimates (equivalent to guidance on eps or v: the estimate is affine in
      * the prediction with the same coefficients for both).
+     *
+     * @param conditional the denoiser with the condition
+     * @param unconditional the denoiser without it (or with the negative prompt)
+     * @param scale the guidance scale (1: the conditional estimate)
+     * @return the guided denoiser
      */
     static GuidedDenoiser of(Denoiser conditional, Denoiser unconditional, double scale) {
         return (x, sigma) -> {
@@ -38,7 +48,12 @@ public interface GuidedDenoiser extends Denoiser {
         };
     }
 
-    /** {@return the model as a guided denoiser, or an error naming the sampler when the caller passed a plain one} */
+    /**
+     * {@return the model as a guided denoiser, or an error naming the sampler when the caller passed a plain one}
+     *
+     * @param model the denoiser the caller passed
+     * @param sampler the sampler that needs the unconditional estimate
+     */
     static GuidedDenoiser require(Denoiser model, SamplerInfo sampler) {
         if (model instanceof GuidedDenoiser g) return g;
         throw new ScheduleException("sampler '" + sampler.id() + "' needs the unconditional prediction: pass a GuidedDenoiser"

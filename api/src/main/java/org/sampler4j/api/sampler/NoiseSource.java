@@ -11,6 +11,7 @@ public interface NoiseSource {
      * @param sigma the current noise level
      * @param sigmaNext the next noise level
      * @param like a latent with the wanted shape and precision
+     * @return unit-variance noise of {@code like}'s shape and precision
      */
     Latent noise(double sigma, double sigmaNext, Latent like);
 }

@@ -9,7 +9,7 @@ import org.pf4j.ExtensionPoint;
  * {@link #sample}, and the host may create a new instance per use.
  */
 public interface Sampler extends ExtensionPoint {
-    /** Id, aliases, options and capabilities. */
+    /** {@return the id, aliases, options and capabilities} */
     SamplerInfo info();
 
     /**
@@ -29,12 +29,21 @@ public interface Sampler extends ExtensionPoint {
      * {@link org.sampler4j.api.noise.StepNoise} name, or {@code null} for i.i.d. normals from the run's generator. A host
      * uses it when the user names no per-step noise: k-diffusion's and ComfyUI's SDE DPM-Solver++ samplers answer
      * {@code brownian-torchsde}.
+     *
+     * @param options the validated options
+     * @return a per-step noise name, or {@code null}
      */
     default String referenceNoise(SamplerOptions options) {
         return null;
     }
 
-    /** Validates options for this sampler (defaults filled in). */
+    /**
+     * Validates options for this sampler (defaults filled in).
+     *
+     * @param given the values by name; options not given take their defaults
+     * @return the validated options
+     * @throws IllegalArgumentException naming the option and the fix
+     */
     default SamplerOptions options(Map<String, ?> given) {
         return SamplerOptions.of(info().id(), info().options(), given);
     }

@@ -16,6 +16,16 @@ import java.util.Set;
  */
 public record SamplerInfo(String id, List<String> aliases, String description, String provenance, List<OptionSpec> options,
                           Capabilities capabilities) {
+    /**
+     * Checks that id and capabilities are given; copies the aliases and options.
+     *
+     * @param id not null
+     * @param aliases the other names (copied)
+     * @param description the one-line description
+     * @param provenance the paper and reference function
+     * @param options the option specs (copied)
+     * @param capabilities not null
+     */
     public SamplerInfo {
         Objects.requireNonNull(id);
         aliases = List.copyOf(aliases);
@@ -24,7 +34,14 @@ public record SamplerInfo(String id, List<String> aliases, String description, S
     }
 
     /** Noise-model kinds a sampler supports. */
-    public enum ModelKind { DISCRETE, FLOW, EDM }
+    public enum ModelKind {
+        /** Discrete-time models trained on a beta schedule (Stable Diffusion 1.x/2.x, SDXL). */
+        DISCRETE,
+        /** Rectified-flow models (SD3, FLUX). */
+        FLOW,
+        /** Continuous-sigma models in the EDM (variance-exploding) parameterization. */
+        EDM
+    }
 
     /**
      * @param stochastic whether it draws noise
@@ -33,16 +50,32 @@ public record SamplerInfo(String id, List<String> aliases, String description, S
      * @param needsUnconditional whether it needs the unconditional prediction separately (CFG++)
      */
     public record Capabilities(boolean stochastic, int modelCallsPerStep, Set<ModelKind> modelKinds, boolean needsUnconditional) {
+        /**
+         * Copies the model kinds.
+         *
+         * @param stochastic whether it draws noise
+         * @param modelCallsPerStep denoiser calls per step
+         * @param modelKinds the supported kinds (copied)
+         * @param needsUnconditional whether it needs the unconditional estimate separately
+         */
         public Capabilities {
             modelKinds = Set.copyOf(modelKinds);
         }
 
-        /** {@return a deterministic sampler for every noise model} */
+        /**
+         * {@return a deterministic sampler for every noise model}
+         *
+         * @param callsPerStep denoiser calls per step, at least 1
+         */
         public static Capabilities deterministic(int callsPerStep) {
             return new Capabilities(false, callsPerStep, Set.of(ModelKind.values()), false);
         }
 
-        /** {@return a stochastic sampler for every noise model} */
+        /**
+         * {@return a stochastic sampler for every noise model}
+         *
+         * @param callsPerStep denoiser calls per step, at least 1
+         */
         public static Capabilities stochastic(int callsPerStep) {
             return new Capabilities(true, callsPerStep, Set.of(ModelKind.values()), false);
         }

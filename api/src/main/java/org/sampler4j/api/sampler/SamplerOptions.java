@@ -20,6 +20,10 @@ public final class SamplerOptions {
     /**
      * Validates {@code given} (numbers, booleans or strings; strings are parsed) against {@code specs}.
      *
+     * @param samplerId the sampler's id, for error messages
+     * @param specs the options the sampler declares
+     * @param given the values given by name; options not given take their defaults
+     * @return the validated options, every declared option with a value
      * @throws IllegalArgumentException naming the option and the fix
      */
     public static SamplerOptions of(String samplerId, List<OptionSpec> specs, Map<String, ?> given) {
@@ -39,7 +43,11 @@ public final class SamplerOptions {
         return new SamplerOptions(v);
     }
 
-    /** {@return all defaults} */
+    /**
+     * {@return all defaults}
+     *
+     * @param specs the options a sampler declares
+     */
     public static SamplerOptions defaults(List<OptionSpec> specs) {
         return of("?", specs, Map.of());
     }
@@ -81,27 +89,47 @@ public final class SamplerOptions {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    /** {@return a number option} */
+    /**
+     * {@return a number option}
+     *
+     * @param name a declared number option
+     */
     public double number(String name) {
         return ((Number) get(name)).doubleValue();
     }
 
-    /** {@return an integer option} */
+    /**
+     * {@return an integer option}
+     *
+     * @param name a declared integer option
+     */
     public int integer(String name) {
         return ((Number) get(name)).intValue();
     }
 
-    /** {@return a boolean option} */
+    /**
+     * {@return a boolean option}
+     *
+     * @param name a declared boolean option
+     */
     public boolean bool(String name) {
         return (Boolean) get(name);
     }
 
-    /** {@return a choice option} */
+    /**
+     * {@return a choice option}
+     *
+     * @param name a declared choice option
+     */
     public String choice(String name) {
         return (String) get(name);
     }
 
-    /** {@return a string option} */
+    /**
+     * {@return a string option}
+     *
+     * @param name a declared string option
+     */
     public String string(String name) {
         return (String) get(name);
     }

@@ -17,10 +17,17 @@ import java.util.concurrent.SynchronousQueue;
  *     Latent result = st.result();
  * }
  * }</pre>
- * Not thread-safe: one caller drives one stepper.
+ * Not thread-safe: one caller drives one stepper. A request's {@code x} may be the sampler's own storage
+ * ({@link LatentRing}): it is valid until the request is answered; copy it to keep it.
  */
 public final class SamplerStepper implements AutoCloseable {
-    /** A model evaluation the sampler asks for: {@code D(x; sigma)}. */
+    /**
+     * A model evaluation the sampler asks for: {@code D(x; sigma)}.
+     *
+     * @param index the evaluation's position, from 0
+     * @param x the sample to denoise (valid until {@link #respond}: it may be the sampler's own storage)
+     * @param sigma its noise level
+     */
     public record Request(int index, Latent x, double sigma) {}
 
     private sealed interface Message permits Ask, Done, Failed {}
@@ -108,7 +115,11 @@ public final class SamplerStepper implements AutoCloseable {
         return null;
     }
 
-    /** Answers the pending request with the denoised estimate. */
+    /**
+     * Answers the pending request with the denoised estimate.
+     *
+     * @param denoised {@code D(x; sigma)} for the pending request's {@code x} and {@code sigma}
+     */
     public void respond(Latent denoised) {
         if (!awaitingResponse) throw new IllegalStateException("no pending request; call next() first");
         awaitingResponse = false;

@@ -22,7 +22,11 @@ public final class Samplers {
         return REGISTRY;
     }
 
-    /** Replaces the registry's samplers (ids and aliases must be unique). */
+    /**
+     * Replaces the registry's samplers (ids and aliases must be unique).
+     *
+     * @param samplers the samplers, with unique ids and aliases
+     */
     public static void install(List<Sampler> samplers) {
         REGISTRY.install(samplers);
     }
@@ -32,7 +36,11 @@ public final class Samplers {
         return REGISTRY.all();
     }
 
-    /** {@return a sampler by id or alias, or a "did you mean"} */
+    /**
+     * {@return a sampler by id or alias, or a "did you mean"}
+     *
+     * @param id a sampler id or alias
+     */
     public static Sampler get(String id) {
         return REGISTRY.get(id);
     }

@@ -9,12 +9,22 @@ import java.util.Objects;
  * @param listener called after every step
  */
 public record SamplingContext(NoiseSource noise, StepListener listener) {
+    /**
+     * Checks that the noise source and the listener are given.
+     *
+     * @param noise not null
+     * @param listener not null ({@link StepListener#NONE} for none)
+     */
     public SamplingContext {
         Objects.requireNonNull(noise, "noise");
         Objects.requireNonNull(listener, "listener");
     }
 
-    /** {@return a context with a noise source and no listener} */
+    /**
+     * {@return a context with a noise source and no listener}
+     *
+     * @param noise the per-step noise of stochastic samplers
+     */
     public static SamplingContext of(NoiseSource noise) {
         return new SamplingContext(noise, StepListener.NONE);
     }
@@ -26,7 +36,14 @@ public record SamplingContext(NoiseSource noise, StepListener listener) {
         });
     }
 
-    /** Reports a finished step to the listener. */
+    /**
+     * Reports a finished step to the listener.
+     *
+     * @param index the step just finished, from 0
+     * @param sigmas the schedule's sigmas
+     * @param x the sample after the step
+     * @param denoised the last denoised estimate of the step
+     */
     public void step(int index, double[] sigmas, Latent x, Latent denoised) {
         listener.onStep(new StepListener.Step(index, sigmas.length - 1, sigmas[index], sigmas[index + 1], x, denoised));
     }

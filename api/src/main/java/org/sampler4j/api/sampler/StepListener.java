@@ -2,13 +2,19 @@ package org.sampler4j.api.sampler;
 
 /**
  * Called after every sampler step: progress bars, previews, cancellation (throw {@link SamplingCancelledException}).
+ * The step's latents may be the sampler's own storage ({@link LatentRing}), which its next steps overwrite: they are
+ * valid during {@link #onStep} only; a listener that keeps one (a preview, a recorded trajectory) copies it.
  */
 @FunctionalInterface
 public interface StepListener {
     /** Does nothing. */
     StepListener NONE = s -> { };
 
-    /** Called once per step, after the update. */
+    /**
+     * Called once per step, after the update.
+     *
+     * @param step the finished step: its index, sigmas, sample and estimate
+     */
     void onStep(Step step);
 
     /**

@@ -30,7 +30,12 @@ public enum BetaSchedule {
         return id;
     }
 
-    /** Parses a diffusers name; unknown names get a "did you mean". */
+    /**
+     * Parses a diffusers name; unknown names get a "did you mean".
+     *
+     * @param name the diffusers name, e.g. {@code scaled_linear}
+     * @return the beta schedule
+     */
     public static BetaSchedule parse(String name) {
         for (BetaSchedule b : values()) if (b.id.equals(name.toLowerCase(Locale.ROOT))) return b;
         List<String> known = Arrays.stream(values()).map(BetaSchedule::id).toList();

@@ -92,8 +92,19 @@ public final class ComfyRemaps {
         @Override public double[] apply(RemapContext c) { return steps(ComfySchedulers.ddimUniform(table(name(), c), c.steps())); }
     }
 
-    /** ComfyUI {@code beta}: beta-quantile table indices, repeats dropped ({@link ComfySchedulers#beta}); may return fewer steps. */
+    /**
+     * ComfyUI {@code beta}: beta-quantile table indices, repeats dropped ({@link ComfySchedulers#beta}); may return fewer steps.
+     *
+     * @param alpha the first shape parameter of the Beta distribution, positive (ComfyUI's default 0.6)
+     * @param beta the second shape parameter, positive (ComfyUI's default 0.6)
+     */
     public record ComfyBeta(double alpha, double beta) implements SigmaRemap {
+        /**
+         * Checks that both shape parameters are positive and finite.
+         *
+         * @param alpha positive and finite
+         * @param beta positive and finite
+         */
         public ComfyBeta {
             if (!(alpha > 0) || !(beta > 0) || Double.isInfinite(alpha) || Double.isInfinite(beta)) {
                 throw new ScheduleException("comfy_beta(alpha, beta) needs positive finite alpha and beta, got " + alpha + ", " + beta);
@@ -110,8 +121,21 @@ public final class ComfyRemaps {
         @Override public double[] apply(RemapContext c) { return steps(ComfySchedulers.beta(table(name(), c), c.steps(), alpha, beta)); }
     }
 
-    /** ComfyUI {@code linear_quadratic} (Mochi): linear then quadratic in {@code 1 - sigma/sigma_max} ({@link ComfySchedulers#linearQuadratic}). */
+    /**
+     * ComfyUI {@code linear_quadratic} (Mochi): linear then quadratic in {@code 1 - sigma/sigma_max} ({@link ComfySchedulers#linearQuadratic}).
+     *
+     * @param thresholdNoise where the linear part ends, in {@code [0, 1)} (ComfyUI's default 0.025)
+     * @param linearSteps the steps of the linear part, or {@code null} for half the steps
+     * @param sigmaMax the largest sigma, or {@code null} for the base schedule's
+     */
     public record LinearQuadratic(double thresholdNoise, Integer linearSteps, Double sigmaMax) implements SigmaRemap {
+        /**
+         * Checks that {@code thresholdNoise} lies in {@code [0, 1)}.
+         *
+         * @param thresholdNoise in {@code [0, 1)}
+         * @param linearSteps the linear part's steps, or {@code null}
+         * @param sigmaMax the largest sigma, or {@code null}
+         */
         public LinearQuadratic {
             if (!(thresholdNoise >= 0 && thresholdNoise < 1)) {
                 throw new ScheduleException("linear_quadratic threshold_noise must lie in [0, 1), got " + thresholdNoise);
@@ -132,7 +156,12 @@ public final class ComfyRemaps {
         }
     }
 
-    /** The KL-optimal schedule, {@code tan} of evenly spaced {@code atan(sigma)} ({@link ComfySchedulers#klOptimal}). */
+    /**
+     * The KL-optimal schedule, {@code tan} of evenly spaced {@code atan(sigma)} ({@link ComfySchedulers#klOptimal}).
+     *
+     * @param sigmaMin the smallest sigma, or {@code null} for the base schedule's
+     * @param sigmaMax the largest sigma, or {@code null} for the base schedule's
+     */
     public record KlOptimal(Double sigmaMin, Double sigmaMax) implements SigmaRemap {
         @Override public String name() { return "kl_optimal"; }
         @Override public Map<String, Object> nonDefaultParams() { return Remaps.params("sigma_min", sigmaMin, "sigma_max", sigmaMax); }
@@ -143,7 +172,13 @@ public final class ComfyRemaps {
         }
     }
 
-    /** k-diffusion's continuous VP schedule, float64, independent of the endpoints ({@link KDiffusionSigmas#vp}). */
+    /**
+     * k-diffusion's continuous VP schedule, float64, independent of the endpoints ({@link KDiffusionSigmas#vp}).
+     *
+     * @param betaD the slope of beta over time ({@code beta_d}, k-diffusion's default 19.9)
+     * @param betaMin beta at time 0 ({@code beta_min}, default 0.1)
+     * @param epsS the last time, positive ({@code eps_s}, default 1e-3)
+     */
     public record Vp(double betaD, double betaMin, double epsS) implements SigmaRemap {
         /** k-diffusion's default beta_d. */
         public static final double DEFAULT_BETA_D = 19.9;
@@ -152,6 +187,13 @@ public final class ComfyRemaps {
         /** k-diffusion's default eps_s. */
         public static final double DEFAULT_EPS_S = 1e-3;
 
+        /**
+         * Checks that {@code epsS} lies in {@code (0, 1)}.
+         *
+         * @param betaD the slope of beta
+         * @param betaMin beta at time 0
+         * @param epsS in {@code (0, 1)}
+         */
         public Vp {
             if (!(epsS > 0 && epsS < 1)) throw new ScheduleException("vp eps_s must lie in (0, 1), got " + epsS);
         }
@@ -170,11 +212,26 @@ public final class ComfyRemaps {
         }
     }
 
-    /** ComfyUI's Laplace schedule, float64 ({@link KDiffusionSigmas#laplace}); its n values are the step sigmas. */
+    /**
+     * ComfyUI's Laplace schedule, float64 ({@link KDiffusionSigmas#laplace}); its n values are the step sigmas.
+     *
+     * @param mu the location of the Laplace distribution in {@code log(sigma)} (ComfyUI's default 0)
+     * @param beta its scale, positive (ComfyUI's default 0.5)
+     * @param sigmaMin the smallest sigma, or {@code null} for the base schedule's
+     * @param sigmaMax the largest sigma, or {@code null} for the base schedule's
+     */
     public record Laplace(double mu, double beta, Double sigmaMin, Double sigmaMax) implements SigmaRemap {
         /** ComfyUI's default beta. */
         public static final double DEFAULT_BETA = 0.5;
 
+        /**
+         * Checks that {@code beta} is positive and finite.
+         *
+         * @param mu the location
+         * @param beta positive and finite
+         * @param sigmaMin the lower clamp, or {@code null}
+         * @param sigmaMax the upper clamp, or {@code null}
+         */
         public Laplace {
             if (!(beta > 0) || Double.isInfinite(beta)) throw new ScheduleException("laplace beta must be a positive number, got " + beta);
         }

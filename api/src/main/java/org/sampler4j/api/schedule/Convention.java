@@ -20,12 +20,23 @@ public record Convention(boolean extraPoint, boolean roundLinspace, TimestepRoun
     /** sampler4j's default: {@code n} points, fractional timesteps, clamped zero-SNR, at most {@code N} steps. */
     public static final Convention NATIVE = new Convention(false, false, TimestepRounding.KEEP, DiscreteNoiseModel.TerminalClamp.CLAMP, false);
 
-    /** A convention that rejects more steps than training timesteps. */
+    /**
+     * A convention that rejects more steps than training timesteps.
+     *
+     * @param extraPoint whether {@code n+1} timesteps are spaced and the last dropped (diffusers' DPM-Solver, DEIS, UniPC, SA-Solver)
+     * @param roundLinspace whether {@code linspace} timesteps are rounded to integers
+     * @param remapTimesteps what happens to the timesteps mapped back from remapped sigmas
+     * @param terminalClamp under zero-SNR, whether the last alpha-bar becomes 2^-24 or stays 0
+     */
     public Convention(boolean extraPoint, boolean roundLinspace, TimestepRounding remapTimesteps, DiscreteNoiseModel.TerminalClamp terminalClamp) {
         this(extraPoint, roundLinspace, remapTimesteps, terminalClamp, false);
     }
 
-    /** {@return this convention with {@code lenientSteps} set} */
+    /**
+     * {@return this convention with {@code lenientSteps} set}
+     *
+     * @param lenient whether more steps than training timesteps are accepted
+     */
     public Convention lenient(boolean lenient) {
         return new Convention(extraPoint, roundLinspace, remapTimesteps, terminalClamp, lenient);
     }
@@ -53,6 +64,15 @@ public record Convention(boolean extraPoint, boolean roundLinspace, TimestepRoun
         }
     }
 
+    /**
+     * Checks that the rounding and the clamp are given.
+     *
+     * @param extraPoint the extra-point rule
+     * @param roundLinspace the linspace rounding rule
+     * @param remapTimesteps not null
+     * @param terminalClamp not null
+     * @param lenientSteps the step-count rule
+     */
     public Convention {
         java.util.Objects.requireNonNull(remapTimesteps);
         java.util.Objects.requireNonNull(terminalClamp);

@@ -195,7 +195,7 @@ public final class DiscreteNoiseModel implements NoiseModel {
         return terminalClamp;
     }
 
-    /** Trained betas given explicitly, or {@code null}. */
+    /** {@return the trained betas given explicitly ({@code trained_betas}), or {@code null} when the betas come from the beta schedule} */
     public float[] trainedBetas() {
         return trainedBetas == null ? null : trainedBetas.clone();
     }
@@ -210,7 +210,11 @@ public final class DiscreteNoiseModel implements NoiseModel {
         return alphasCumprod.clone();
     }
 
-    /** {@return {@code alphas_cumprod[t]}} */
+    /**
+     * {@return {@code alphas_cumprod[t]}}
+     *
+     * @param t the training timestep, {@code 0 <= t < numTrainTimesteps()}
+     */
     public float alphaCumprod(int t) {
         return alphasCumprod[t];
     }
@@ -229,8 +233,15 @@ public final class DiscreteNoiseModel implements NoiseModel {
         return logSigmas;
     }
 
-    /** sigma at a (possibly fractional) timestep: linear interpolation of the training sigmas ({@code np.interp}). */
+    /**
+     * sigma at a (possibly fractional) timestep: linear interpolation of the training sigmas ({@code np.interp}).
+     *
+     * @param t the timestep in model time units, in {@code [0, N-1]}; fractional values interpolate
+     * @return the sigma there
+     */
     public double sigmaAt(double t) {
+        int i = (int) t;
+        if (i == t && i >= 0 && i < sigmas.length) return sigmas[i]; // a training timestep: np.interp's value at a node
         return Numerics.interp(t, timestepIndex(), sigmas);
     }
 
@@ -245,6 +256,9 @@ public final class DiscreteNoiseModel implements NoiseModel {
     /**
      * The (fractional) timestep of a sigma: linear interpolation in log-sigma between neighbouring training
      * timesteps, clamped to {@code [0, N-1]} (diffusers' {@code _sigma_to_t}, k-diffusion's {@code sigma_to_t}).
+     *
+     * @param sigma a noise level, positive
+     * @return the fractional timestep in {@code [0, N-1]}
      */
     public double sigmaToT(double sigma) {
         double logSigma = Math.log(Math.max(sigma, 1e-10));
@@ -306,24 +320,61 @@ public final class DiscreteNoiseModel implements NoiseModel {
 
         private Builder() {}
 
-        /** {@return the beta schedule} */
+        /**
+         * Sets the beta schedule ({@code beta_schedule}).
+         *
+         * @param v how the betas run from {@code beta_start} to {@code beta_end}
+         * @return this builder
+         */
         public Builder betaSchedule(BetaSchedule v) { this.betaSchedule = Objects.requireNonNull(v); return this; }
-        /** {@return {@code num_train_timesteps}} */
+        /**
+         * Sets {@code num_train_timesteps}.
+         *
+         * @param v the number of training timesteps, at least 1 (1000 for Stable Diffusion)
+         * @return this builder
+         */
         public Builder numTrainTimesteps(int v) { this.numTrainTimesteps = v; return this; }
-        /** {@return {@code beta_start}} */
+        /**
+         * Sets {@code beta_start}.
+         *
+         * @param v the first beta, in {@code (0, 1)} (0.00085 for Stable Diffusion)
+         * @return this builder
+         */
         public Builder betaStart(double v) { this.betaStart = v; return this; }
-        /** {@return {@code beta_end}} */
+        /**
+         * Sets {@code beta_end}.
+         *
+         * @param v the last beta, in {@code (0, 1)} (0.012 for Stable Diffusion)
+         * @return this builder
+         */
         public Builder betaEnd(double v) { this.betaEnd = v; return this; }
-        /** Explicit betas ({@code trained_betas}); overrides schedule, start, end and N. */
+        /**
+         * Explicit betas ({@code trained_betas}); overrides schedule, start, end and N.
+         *
+         * @param v the betas, one per training timestep, each in {@code (0, 1)}
+         * @return this builder
+         */
         public Builder trainedBetas(float[] v) { this.trainedBetas = v == null ? null : v.clone(); return this; }
-        /** Rescale to zero terminal SNR. */
+        /**
+         * Rescale to zero terminal SNR.
+         *
+         * @param v whether to rescale the betas to zero terminal SNR (diffusers' {@code rescale_betas_zero_snr})
+         * @return this builder
+         */
         public Builder zeroSnr(boolean v) { this.zeroSnr = v; return this; }
-        /** {@return what the last alpha-bar becomes under zero-SNR} */
+        /**
+         * Sets what the last alpha-bar becomes under zero-SNR.
+         *
+         * @param v clamp it to a tiny positive value, or keep it 0 (depends on the class)
+         * @return this builder
+         */
         public Builder terminalClamp(TerminalClamp v) { this.terminalClamp = Objects.requireNonNull(v); return this; }
         /**
          * Builds and validates. Models are immutable and their 1,000-entry tables depend only on these settings, so
          * a model built before with the same settings is returned (a small cache: schedule resolution no longer
          * recomputes the tables every time).
+         *
+         * @return the noise model (shared with earlier builds of the same settings)
          */
         public DiscreteNoiseModel build() {
             Key key = new Key(betaSchedule, numTrainTimesteps, betaStart, betaEnd, trainedBetas == null ? null : trainedBetas.clone(), zeroSnr, terminalClamp);

@@ -46,13 +46,22 @@ public final class DslArgs {
         return call;
     }
 
-    /** {@return a number argument, or {@code def} when absent} */
+    /**
+     * {@return a number argument, or {@code def} when absent}
+     *
+     * @param name the parameter's name
+     * @param def the value when absent
+     */
     public double dbl(String name, double def) {
         Double v = optDbl(name);
         return v == null ? def : v;
     }
 
-    /** {@return a number argument or {@code null}} */
+    /**
+     * {@return a number argument or {@code null}}
+     *
+     * @param name the parameter's name
+     */
     public Double optDbl(String name) {
         String v = named.get(name);
         if (v == null) return null;
@@ -65,7 +74,11 @@ public final class DslArgs {
         }
     }
 
-    /** {@return an integer argument (required)} */
+    /**
+     * {@return an integer argument (required)}
+     *
+     * @param name the parameter's name
+     */
     public int integer(String name) {
         String v = named.get(name);
         if (v == null) throw new ScheduleException(call + "(...) needs the argument '" + name + "'");
@@ -76,7 +89,12 @@ public final class DslArgs {
         }
     }
 
-    /** {@return a word argument or {@code def}} */
+    /**
+     * {@return a word argument or {@code def}}
+     *
+     * @param name the parameter's name
+     * @param def the value when absent
+     */
     public String word(String name, String def) {
         return named.getOrDefault(name, def);
     }

@@ -41,7 +41,12 @@ public final class EdmNoiseModel implements NoiseModel {
     /** {@return the data standard deviation} */
     public double sigmaData() { return sigmaData; }
 
-    /** EDM's noise conditioning {@code 0.25 * log(sigma)}. */
+    /**
+     * EDM's noise conditioning {@code 0.25 * log(sigma)}.
+     *
+     * @param sigma the noise level, positive
+     * @return the network's noise conditioning {@code 0.25 * ln(sigma)}
+     */
     public double timestepOf(double sigma) {
         return 0.25 * Math.log(sigma);
     }

@@ -15,7 +15,13 @@ public enum FinalSigma {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code zero} or {@code sigma_min}. */
+    /**
+     * Parses {@code zero} or {@code sigma_min}.
+     *
+     * @param s the name
+     * @return the final sigma rule
+     * @throws ScheduleException for other names, with a "did you mean"
+     */
     public static FinalSigma parse(String s) {
         for (FinalSigma v : values()) if (v.id().equals(s.toLowerCase(Locale.ROOT))) return v;
         throw new ScheduleException(Names.unknown("final sigma", s, Arrays.stream(values()).map(FinalSigma::id).toList()));

@@ -18,7 +18,13 @@ public final class FlowNoiseModel implements NoiseModel {
         /** {@code mu / (mu + (1/t - 1))}. */
         LINEAR;
 
-        /** Parses {@code exponential} / {@code linear}. */
+        /**
+         * Parses {@code exponential} / {@code linear}.
+         *
+         * @param s the name as in diffusers' {@code time_shift_type}
+         * @return the time shift
+         * @throws ScheduleException for other names, with a "did you mean"
+         */
         public static TimeShift parse(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
                 case "exponential" -> EXPONENTIAL;
@@ -75,12 +81,23 @@ public final class FlowNoiseModel implements NoiseModel {
     /**
      * FLUX/SD3's {@code calculate_shift}: {@code mu} for an image of {@code imageSeqLen} latent tokens, linear
      * between ({@code baseImageSeqLen}, {@code baseShift}) and ({@code maxImageSeqLen}, {@code maxShift}).
+     *
+     * @param imageSeqLen the number of latent tokens of the image (patches), positive
+     * @return the shift exponent {@code mu}
      */
     public double calculateShift(int imageSeqLen) {
         return calculateShift(imageSeqLen, baseImageSeqLen, maxImageSeqLen, baseShift, maxShift);
     }
 
-    /** {@return {@code calculate_shift} with explicit parameters (Python-float arithmetic)} */
+    /**
+     * {@return {@code calculate_shift} with explicit parameters (Python-float arithmetic)}
+     *
+     * @param imageSeqLen the number of latent tokens of the image
+     * @param baseSeqLen the token count at which the shift is {@code baseShift}
+     * @param maxSeqLen the token count at which the shift is {@code maxShift}
+     * @param baseShift {@code mu} at {@code baseSeqLen}
+     * @param maxShift {@code mu} at {@code maxSeqLen}
+     */
     public static double calculateShift(double imageSeqLen, double baseSeqLen, double maxSeqLen, double baseShift, double maxShift) {
         double m = (maxShift - baseShift) / (maxSeqLen - baseSeqLen);
         double b = baseShift - m * baseSeqLen;
@@ -89,7 +106,7 @@ public final class FlowNoiseModel implements NoiseModel {
 
     /** {@return {@code N}} */
     public int numTrainTimesteps() { return numTrainTimesteps; }
-    /** Static shift. */
+    /** {@return the static shift (1 for none)} */
     public double shift() { return shift; }
     /** {@return whether sigmas are shifted by a per-call {@code mu}} */
     public boolean dynamicShifting() { return dynamicShifting; }
@@ -106,7 +123,12 @@ public final class FlowNoiseModel implements NoiseModel {
     /** {@return {@code shift_terminal}, or {@code null}} */
     public Double shiftTerminal() { return shiftTerminal; }
 
-    /** {@return the static shift applied to one sigma: {@code s*sigma / (1 + (s-1)*sigma)}} */
+    /**
+     * {@return the static shift applied to one sigma: {@code s*sigma / (1 + (s-1)*sigma)}}
+     *
+     * @param shift the shift factor, positive
+     * @param sigma a flow sigma in {@code [0, 1]}
+     */
     public static double shiftSigma(double shift, double sigma) {
         return shift * sigma / (1 + (shift - 1) * sigma);
     }
@@ -159,25 +181,75 @@ public final class FlowNoiseModel implements NoiseModel {
 
         private Builder() {}
 
-        /** {@return {@code num_train_timesteps}} */
+        /**
+         * Sets {@code num_train_timesteps}.
+         *
+         * @param v the number of training timesteps, at least 1 (1000 for SD3 and FLUX)
+         * @return this builder
+         */
         public Builder numTrainTimesteps(int v) { numTrainTimesteps = v; return this; }
-        /** Static {@code shift}. */
+        /**
+         * Sets the static {@code shift}.
+         *
+         * @param v the shift factor, positive (1: no shift)
+         * @return this builder
+         */
         public Builder shift(double v) { shift = v; return this; }
-        /** {@return {@code use_dynamic_shifting}} */
+        /**
+         * Sets {@code use_dynamic_shifting}.
+         *
+         * @param v whether the shift depends on the image size ({@link #calculateShift(int)})
+         * @return this builder
+         */
         public Builder dynamicShifting(boolean v) { dynamicShifting = v; return this; }
-        /** {@return {@code base_shift}} */
+        /**
+         * Sets {@code base_shift}.
+         *
+         * @param v {@code mu} at {@code base_image_seq_len} tokens
+         * @return this builder
+         */
         public Builder baseShift(double v) { baseShift = v; return this; }
-        /** {@return {@code max_shift}} */
+        /**
+         * Sets {@code max_shift}.
+         *
+         * @param v {@code mu} at {@code max_image_seq_len} tokens
+         * @return this builder
+         */
         public Builder maxShift(double v) { maxShift = v; return this; }
-        /** {@return {@code base_image_seq_len}} */
+        /**
+         * Sets {@code base_image_seq_len}.
+         *
+         * @param v the token count of the base shift
+         * @return this builder
+         */
         public Builder baseImageSeqLen(int v) { baseImageSeqLen = v; return this; }
-        /** {@return {@code max_image_seq_len}} */
+        /**
+         * Sets {@code max_image_seq_len}.
+         *
+         * @param v the token count of the maximum shift
+         * @return this builder
+         */
         public Builder maxImageSeqLen(int v) { maxImageSeqLen = v; return this; }
-        /** {@return {@code time_shift_type}} */
+        /**
+         * Sets {@code time_shift_type}.
+         *
+         * @param v exponential or linear
+         * @return this builder
+         */
         public Builder timeShift(TimeShift v) { timeShift = Objects.requireNonNull(v); return this; }
-        /** {@return {@code shift_terminal} (or {@code null})} */
+        /**
+         * Sets {@code shift_terminal}.
+         *
+         * @param v the sigma the shifted schedule is stretched to end at, or {@code null} for none
+         * @return this builder
+         */
         public Builder shiftTerminal(Double v) { shiftTerminal = v; return this; }
-        /** Builds and validates. */
+        /**
+         * Builds and validates.
+         *
+         * @return the noise model
+         * @throws ScheduleException for settings out of range
+         */
         public FlowNoiseModel build() { return new FlowNoiseModel(this); }
     }
 }

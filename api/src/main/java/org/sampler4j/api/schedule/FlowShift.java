@@ -24,6 +24,14 @@ public record FlowShift(double shift, Double mu, FlowNoiseModel.TimeShift timeSh
     /** DSL name. */
     public static final String NAME = "flowShift";
 
+    /**
+     * Checks the shift (positive, finite), {@code mu} (finite) and the terminal (in {@code (0, 1)}).
+     *
+     * @param shift positive and finite
+     * @param mu finite, or {@code null} for a static shift
+     * @param timeShift not null
+     * @param terminal in {@code (0, 1)}, or {@code null}
+     */
     public FlowShift {
         Objects.requireNonNull(timeShift, "timeShift");
         if (!(shift > 0) || !Double.isFinite(shift)) throw new ScheduleException("flowShift shift must be a positive number, got " + shift);
@@ -33,17 +41,30 @@ public record FlowShift(double shift, Double mu, FlowNoiseModel.TimeShift timeSh
         }
     }
 
-    /** {@return the static shift {@code s}} */
+    /**
+     * {@return the static shift {@code s}}
+     *
+     * @param shift the shift factor, positive (1: no shift)
+     */
     public static FlowShift ofShift(double shift) {
         return new FlowShift(shift, null, FlowNoiseModel.TimeShift.EXPONENTIAL, null);
     }
 
-    /** {@return the dynamic shift with {@code mu}} */
+    /**
+     * {@return the dynamic shift with {@code mu}}
+     *
+     * @param mu the shift exponent (e.g. from {@link FlowNoiseModel#calculateShift(int)})
+     * @param type how {@code mu} shifts a sigma: exponential or linear
+     */
     public static FlowShift ofMu(double mu, FlowNoiseModel.TimeShift type) {
         return new FlowShift(1.0, mu, type, null);
     }
 
-    /** {@return this shift, then stretched to end at {@code terminal} ({@code null}: no stretch)} */
+    /**
+     * {@return this shift, then stretched to end at {@code terminal} ({@code null}: no stretch)}
+     *
+     * @param terminal the last shifted sigma wanted, in {@code (0, 1)}, or {@code null}
+     */
     public FlowShift withTerminal(Double terminal) {
         return new FlowShift(shift, mu, timeShift, terminal);
     }
@@ -60,7 +81,11 @@ public record FlowShift(double shift, Double mu, FlowNoiseModel.TimeShift timeSh
                 "terminal", terminal);
     }
 
-    /** {@return the shift (static or dynamic, without the terminal stretch) of one sigma} */
+    /**
+     * {@return the shift (static or dynamic, without the terminal stretch) of one sigma}
+     *
+     * @param sigma a flow sigma in {@code [0, 1]}
+     */
     public double shiftOne(double sigma) {
         if (mu == null) return FlowNoiseModel.shiftSigma(shift, sigma);
         double x = 1 / sigma - 1;
@@ -71,7 +96,12 @@ public record FlowShift(double shift, Double mu, FlowNoiseModel.TimeShift timeSh
         return mu / (mu + x);
     }
 
-    /** Shifts every sigma, then applies the terminal stretch; works on any array (also empty or non-decreasing). */
+    /**
+     * Shifts every sigma, then applies the terminal stretch; works on any array (also empty or non-decreasing).
+     *
+     * @param sigmas flow sigmas in {@code [0, 1]} (not changed)
+     * @return a new array of the shifted sigmas
+     */
     public double[] shiftAll(double[] sigmas) {
         double[] out = new double[sigmas.length];
         for (int i = 0; i < out.length; i++) out[i] = shiftOne(sigmas[i]);

@@ -14,7 +14,9 @@ public final class LogSnrClip {
      * {@code lambda_t} is below {@code lambdaMin}, with {@code lambda_t} in float32 as diffusers computes it
      * ({@code searchsorted(flip(lambda_t), lambda_min_clipped)} in {@code set_timesteps}).
      *
+     * @param model the discrete noise model
      * @param lambdaMin the threshold; {@code -infinity} keeps every timestep
+     * @return the number of timesteps kept, {@code 0..N}
      */
     public static int rangeEnd(DiscreteNoiseModel model, double lambdaMin) {
         if (Double.isNaN(lambdaMin)) throw new ScheduleException("lambda_min_clipped is NaN; give a number or -inf to keep every timestep");
@@ -36,10 +38,13 @@ public final class LogSnrClip {
      * {@code rangeEnd - 1}, {@code leading} steps by {@code rangeEnd // points}, {@code trailing} starts at
      * {@code rangeEnd - 1} and keeps its step {@code N/n} (diffusers {@code DPMSolverMultistepScheduler.set_timesteps}).
      *
+     * @param spacing {@code leading}, {@code linspace} or {@code trailing}
+     * @param n the number of steps, at least 1
      * @param numTrain the model's {@code N}
      * @param rangeEnd from {@link #rangeEnd}; {@code N} gives the ordinary spacing
      * @param offset {@code steps_offset}
      * @param conv the convention (extra point, linspace rounding)
+     * @return {@code n} timesteps (one more with the convention's extra point), descending
      */
     public static double[] spacedTimesteps(Spacing spacing, int n, int numTrain, int rangeEnd, int offset, Convention conv) {
         if (n < 1) throw new ScheduleException("steps must be >= 1, got " + n);

@@ -14,7 +14,7 @@ import org.pf4j.ExtensionPoint;
  * on a plain classpath they are found through PF4J's extension index ({@code META-INF/extensions.idx}) or {@code META-INF/services/org.sampler4j.api.schedule.NamedNoiseModel}.
  */
 public interface NamedNoiseModel extends ExtensionPoint {
-    /** Name, e.g. {@code sd15}. */
+    /** {@return the name, e.g. {@code sd15}} */
     String id();
 
     /** {@return other accepted names} */

@@ -2,14 +2,22 @@ package org.sampler4j.api.schedule;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /** "Did you mean" suggestions for unknown names (Damerau-free Levenshtein distance, case- and separator-insensitive). */
 public final class Names {
     private Names() {}
 
-    /** {@return the closest known name, if it is close enough to be a plausible typo} */
+    /**
+     * {@return the closest known name, if it is close enough to be a plausible typo}
+     *
+     * @param name the unknown name
+     * @param known the names that exist
+     */
     public static Optional<String> closest(String name, Collection<String> known) {
         String n = normalise(name);
         return known.stream()
@@ -20,11 +28,35 @@ public final class Names {
     /**
      * A message for an unknown name: {@code unknown KIND 'x' — did you mean 'y'?}, or the list of known names
      * when nothing is close.
+     *
+     * @param kind what the name names, e.g. {@code sampler}
+     * @param name the unknown name
+     * @param known the names that exist
+     * @return the one-line message
      */
     public static String unknown(String kind, String name, Collection<String> known) {
         Optional<String> best = closest(name, known);
         if (best.isPresent()) return "unknown " + kind + " '" + name + "' — did you mean '" + best.get() + "'?";
         return "unknown " + kind + " '" + name + "'; known: " + String.join(", ", known.stream().sorted().toList());
+    }
+
+    /**
+     * A message for an unknown name among ids and their aliases: as {@link #unknown(String, String, Collection)},
+     * but the suggestion is the canonical id of the closest name, so that a typo near an alias points to the id
+     * ({@code dpmpp2m} gets {@code dpmpp_2m}, not its alias {@code dpm++2m}); when only the alias is close, it is
+     * named too ({@code did you mean 'euler' (alias 'EulerDiscreteScheduler')?}). Nothing close: the ids are listed.
+     *
+     * @param kind what the name names, e.g. {@code sampler}
+     * @param name the unknown name
+     * @param canonical every known name (ids and aliases) mapped to its id
+     * @return the one-line message
+     */
+    public static String unknown(String kind, String name, Map<String, String> canonical) {
+        Optional<String> best = closest(name, canonical.keySet());
+        if (best.isEmpty()) return unknown(kind, name, new TreeSet<>(canonical.values()));
+        String id = canonical.get(best.get());
+        boolean idIsClose = id.equals(best.get()) || closest(name, List.of(id)).isPresent();
+        return "unknown " + kind + " '" + name + "' — did you mean '" + id + "'" + (idIsClose ? "" : " (alias '" + best.get() + "')") + "?";
     }
 
     private static String normalise(String s) {

@@ -50,12 +50,16 @@ public final class NoiseModels {
         return REGISTRY;
     }
 
-    /** {@return the noise model of that name; unknown names get a "did you mean"} */
+    /**
+     * {@return the noise model of that name; unknown names get a "did you mean"}
+     *
+     * @param name a noise model name or alias, e.g. {@code sd15}
+     */
     public static NoiseModel named(String name) {
         return REGISTRY.get(name).create();
     }
 
-    /** Name to one-line description, in display order (built-ins first, then plugins'). */
+    /** {@return name to one-line description, in display order (built-ins first, then plugins')} */
     public static Map<String, String> descriptions() {
         Map<String, String> m = new LinkedHashMap<>();
         for (ExtensionRegistry.Entry<NamedNoiseModel> e : REGISTRY.entries()) m.put(e.id(), e.extension().description());

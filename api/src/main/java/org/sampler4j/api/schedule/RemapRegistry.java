@@ -16,7 +16,12 @@ public final class RemapRegistry {
     /** Builds a remap from DSL arguments. */
     @FunctionalInterface
     public interface Factory {
-        /** @param args the call's arguments (positional ones under their declared names) */
+        /**
+         * Builds the remap of one DSL call.
+         *
+         * @param args the call's arguments (positional ones under their declared names)
+         * @return the remap
+         */
         SigmaRemap create(DslArgs args);
     }
 

@@ -34,11 +34,22 @@ public final class Remaps {
     /**
      * Karras et al. 2022, eq. 5: {@code (max^(1/rho) + ramp (min^(1/rho) - max^(1/rho)))^rho}, float64
      * (diffusers {@code _convert_to_karras}, k-diffusion {@code get_sigmas_karras}).
+     *
+     * @param rho the exponent, positive (7 in the paper)
+     * @param sigmaMin the smallest sigma, or {@code null} for the base schedule's
+     * @param sigmaMax the largest sigma, or {@code null} for the base schedule's
      */
     public record Karras(double rho, Double sigmaMin, Double sigmaMax) implements SigmaRemap {
         /** Default rho 7. */
         public static final double DEFAULT_RHO = 7.0;
 
+        /**
+         * Checks that {@code rho} is positive.
+         *
+         * @param rho positive
+         * @param sigmaMin the smallest sigma, or {@code null}
+         * @param sigmaMax the largest sigma, or {@code null}
+         */
         public Karras {
             if (!(rho > 0)) throw new ScheduleException("karras rho must be > 0, got " + rho);
         }
@@ -55,12 +66,26 @@ public final class Remaps {
             return karras(c.steps(), lo(sigmaMin, c), hi(sigmaMax, c), rho);
         }
 
-        /** {@return the Karras sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}} */
+        /**
+         * {@return the Karras sequence of {@code n} sigmas from {@code sigmaMax} down to {@code sigmaMin}}
+         *
+         * @param n the number of sigmas, at least 1
+         * @param sigmaMin the last sigma, positive
+         * @param sigmaMax the first sigma
+         * @param rho the exponent, positive (7 in the paper)
+         */
         public static double[] karras(int n, double sigmaMin, double sigmaMax, double rho) {
             return karrasAt(ramp(n), sigmaMin, sigmaMax, rho);
         }
 
-        /** {@return the Karras formula at given ramp positions (0 gives {@code sigmaMax}, 1 gives {@code sigmaMin})} */
+        /**
+         * {@return the Karras formula at given ramp positions (0 gives {@code sigmaMax}, 1 gives {@code sigmaMin})}
+         *
+         * @param ramp positions in {@code [0, 1]}
+         * @param sigmaMin the sigma at ramp 1, positive
+         * @param sigmaMax the sigma at ramp 0
+         * @param rho the exponent, positive
+         */
         public static double[] karrasAt(double[] ramp, double sigmaMin, double sigmaMax, double rho) {
             double minInv = Math.pow(sigmaMin, 1 / rho);
             double maxInv = Math.pow(sigmaMax, 1 / rho);
@@ -70,7 +95,12 @@ public final class Remaps {
         }
     }
 
-    /** Log-linear sigmas: {@code exp(linspace(log max, log min, n))} (diffusers {@code _convert_to_exponential}). */
+    /**
+     * Log-linear sigmas: {@code exp(linspace(log max, log min, n))} (diffusers {@code _convert_to_exponential}).
+     *
+     * @param sigmaMin the smallest sigma, or {@code null} for the base schedule's
+     * @param sigmaMax the largest sigma, or {@code null} for the base schedule's
+     */
     public record Exponential(Double sigmaMin, Double sigmaMax) implements SigmaRemap {
         @Override public String name() { return "exponential"; }
 
@@ -90,11 +120,24 @@ public final class Remaps {
     /**
      * Beta-distribution sigmas of Lee et al. 2024, "Beta Sampling is All You Need": {@code min + ppf(1 - ramp; a, b) (max - min)}
      * (diffusers {@code _convert_to_beta}, default alpha = beta = 0.6).
+     *
+     * @param alpha the first shape parameter, positive
+     * @param beta the second shape parameter, positive
+     * @param sigmaMin the smallest sigma, or {@code null} for the base schedule's
+     * @param sigmaMax the largest sigma, or {@code null} for the base schedule's
      */
     public record Beta(double alpha, double beta, Double sigmaMin, Double sigmaMax) implements SigmaRemap {
         /** Default alpha and beta 0.6. */
         public static final double DEFAULT = 0.6;
 
+        /**
+         * Checks that both shape parameters are positive.
+         *
+         * @param alpha positive
+         * @param beta positive
+         * @param sigmaMin the smallest sigma, or {@code null}
+         * @param sigmaMax the largest sigma, or {@code null}
+         */
         public Beta {
             if (!(alpha > 0) || !(beta > 0)) throw new ScheduleException("beta(alpha, beta) needs alpha > 0 and beta > 0, got " + alpha + ", " + beta);
         }
@@ -117,7 +160,13 @@ public final class Remaps {
         }
     }
 
-    /** k-diffusion {@code get_sigmas_polyexponential}: {@code exp(ramp^rho (log max - log min) + log min)}, ramp from 1 to 0. */
+    /**
+     * k-diffusion {@code get_sigmas_polyexponential}: {@code exp(ramp^rho (log max - log min) + log min)}, ramp from 1 to 0.
+     *
+     * @param rho the exponent of the ramp, positive (1 is log-linear)
+     * @param sigmaMin the smallest sigma, or {@code null} for the base schedule's
+     * @param sigmaMax the largest sigma, or {@code null} for the base schedule's
+     */
     public record PolyExponential(double rho, Double sigmaMin, Double sigmaMax) implements SigmaRemap {
         @Override public String name() { return "polyexponential"; }
 

@@ -28,16 +28,36 @@ public final class ScheduleSpec {
     /** Where the timesteps/sigmas of stage 3 come from. */
     public sealed interface Base permits Spaced, Timesteps, Sigmas, Preset {}
 
-    /** {@code steps} timesteps spaced by {@code spacing}. */
+    /**
+     * {@code steps} timesteps spaced by {@code spacing}.
+     *
+     * @param spacing how the timesteps are spread over the training range
+     * @param steps the number of steps, at least 1
+     */
     public record Spaced(Spacing spacing, int steps) implements Base {
+        /**
+         * Checks that the spacing is given and the step count is at least 1.
+         *
+         * @param spacing not null
+         * @param steps at least 1
+         */
         public Spaced {
             Objects.requireNonNull(spacing);
             if (steps < 1) throw new ScheduleException("steps must be >= 1, got " + steps);
         }
     }
 
-    /** Explicit timesteps, strictly decreasing. */
+    /**
+     * Explicit timesteps, strictly decreasing.
+     *
+     * @param values the timesteps in model time units (0 to {@code num_train_timesteps - 1} for a discrete model), noisiest first
+     */
     public record Timesteps(double[] values) implements Base {
+        /**
+         * Copies the values and checks them: at least one, finite, non-negative, strictly decreasing.
+         *
+         * @param values the timesteps (copied)
+         */
         public Timesteps {
             values = values.clone();
             if (values.length < 1) throw new ScheduleException("timesteps(...) needs at least one value");
@@ -51,14 +71,24 @@ public final class ScheduleSpec {
             }
         }
 
+        /** {@return a copy of the timesteps} */
         @Override public double[] values() { return values.clone(); }
         @Override public boolean equals(Object o) { return o instanceof Timesteps t && Arrays.equals(values, t.values); }
         @Override public int hashCode() { return Arrays.hashCode(values); }
         @Override public String toString() { return "Timesteps" + Arrays.toString(values); }
     }
 
-    /** Explicit sigmas including the final one ({@code n+1} values), strictly decreasing. */
+    /**
+     * Explicit sigmas including the final one ({@code n+1} values), strictly decreasing.
+     *
+     * @param values the sigmas, noisiest first, the last one the sigma after the final step (usually 0)
+     */
     public record Sigmas(double[] values) implements Base {
+        /**
+         * Copies the values and checks them: at least two, finite, non-negative, strictly decreasing.
+         *
+         * @param values the sigmas (copied)
+         */
         public Sigmas {
             values = values.clone();
             if (values.length < 2) throw new ScheduleException("sigmas(...) needs at least two values (n steps need n+1 sigmas, the last usually 0)");
@@ -72,14 +102,28 @@ public final class ScheduleSpec {
             }
         }
 
+        /** {@return a copy of the sigmas} */
         @Override public double[] values() { return values.clone(); }
         @Override public boolean equals(Object o) { return o instanceof Sigmas t && Arrays.equals(values, t.values); }
         @Override public int hashCode() { return Arrays.hashCode(values); }
         @Override public String toString() { return "Sigmas" + Arrays.toString(values); }
     }
 
-    /** A named preset (an extension) at {@code steps} steps with options. */
+    /**
+     * A named preset (an extension) at {@code steps} steps with options.
+     *
+     * @param id the preset's id or alias ({@code ays}, {@code gits}, {@code file:PATH} ...)
+     * @param steps the number of steps, at least 1
+     * @param options the preset's named options as written in the DSL (e.g. {@code model=sdxl}); empty for none
+     */
     public record Preset(String id, int steps, Map<String, String> options) implements Base {
+        /**
+         * Checks the id and the step count; copies the options.
+         *
+         * @param id not null
+         * @param steps at least 1
+         * @param options the named options (copied)
+         */
         public Preset {
             Objects.requireNonNull(id);
             if (steps < 1) throw new ScheduleException("steps must be >= 1, got " + steps);
@@ -118,19 +162,33 @@ public final class ScheduleSpec {
         return new ScheduleSpec(b, off, z, sh, r, f, t, d, c);
     }
 
-    /** Adds {@code k} to every spaced timestep (diffusers' {@code steps_offset}, used with {@code leading}). */
+    /**
+     * Adds {@code k} to every spaced timestep (diffusers' {@code steps_offset}, used with {@code leading}).
+     *
+     * @param k the offset in timestep units, at least 0 (diffusers' configs use 0 or 1)
+     * @return a new spec with the offset
+     */
     public ScheduleSpec stepsOffset(int k) {
         if (k < 0) throw new ScheduleException("stepsOffset must be >= 0, got " + k);
         if (!(base instanceof Spaced)) throw new ScheduleException("stepsOffset applies to spaced schedules (leading/linspace/trailing) only");
         return with(base, k, zeroSnr, shift, remap, finalSigma, truncate, denoise, convention);
     }
 
-    /** Rescales the model's betas to zero terminal SNR (Lin et al. 2023); pair with {@code trailing} spacing. */
+    /**
+     * Rescales the model's betas to zero terminal SNR (Lin et al. 2023); pair with {@code trailing} spacing.
+     *
+     * @return a new spec whose noise model is rescaled to zero terminal SNR
+     */
     public ScheduleSpec zeroSnr() {
         return with(base, stepsOffset, true, shift, remap, finalSigma, truncate, denoise, convention);
     }
 
-    /** Sets a flow model's static shift {@code s*sigma / (1 + (s-1) sigma)}. */
+    /**
+     * Sets a flow model's static shift {@code s*sigma / (1 + (s-1) sigma)}.
+     *
+     * @param s the shift factor, positive (1 leaves the sigmas unchanged; SD3 uses 3)
+     * @return a new spec with the shift
+     */
     public ScheduleSpec shift(double s) {
         if (!(s > 0) || !Double.isFinite(s)) throw new ScheduleException("shift must be a positive number, got " + s);
         return with(base, stepsOffset, zeroSnr, s, remap, finalSigma, truncate, denoise, convention);
@@ -141,65 +199,114 @@ public final class ScheduleSpec {
         return karras(Remaps.Karras.DEFAULT_RHO);
     }
 
-    /** {@return Karras sigmas (Karras et al. 2022, eq. 5) with the given rho} */
+    /**
+     * {@return Karras sigmas (Karras et al. 2022, eq. 5) with the given rho}
+     *
+     * @param rho the exponent of the interpolation in {@code sigma^(1/rho)}, positive (7 in the paper)
+     */
     public ScheduleSpec karras(double rho) {
         return remap(new Remaps.Karras(rho, null, null));
     }
 
-    /** Log-linear ("exponential") sigmas. */
+    /**
+     * Log-linear ("exponential") sigmas.
+     *
+     * @return a new spec with sigmas spaced evenly in {@code log(sigma)} between the base's endpoints
+     */
     public ScheduleSpec exponential() {
         return remap(new Remaps.Exponential(null, null));
     }
 
-    /** Beta-distribution sigmas (Lee et al. 2024). */
+    /**
+     * Beta-distribution sigmas (Lee et al. 2024).
+     *
+     * @param alpha the first shape parameter of the Beta distribution, positive (0.6 in the paper)
+     * @param beta the second shape parameter, positive (0.6 in the paper)
+     * @return a new spec with sigmas at the Beta distribution's quantiles of the training timesteps
+     */
     public ScheduleSpec beta(double alpha, double beta) {
         return remap(new Remaps.Beta(alpha, beta, null, null));
     }
 
-    /** k-diffusion's polyexponential sigmas. */
+    /**
+     * k-diffusion's polyexponential sigmas.
+     *
+     * @param rho the exponent of the polynomial in {@code log(sigma)}, positive (1 is log-linear)
+     * @return a new spec with polyexponential sigmas between the base's endpoints
+     */
     public ScheduleSpec polyexponential(double rho) {
         return remap(new Remaps.PolyExponential(rho, null, null));
     }
 
-    /** Any remap (also from plugins). Replaces a previous remap. */
+    /**
+     * Any remap (also from plugins). Replaces a previous remap.
+     *
+     * @param r the remap, applied to the base's sigmas
+     * @return a new spec with {@code r} as its remap
+     */
     public ScheduleSpec remap(SigmaRemap r) {
         return with(base, stepsOffset, zeroSnr, shift, Objects.requireNonNull(r), finalSigma, truncate, denoise, convention);
     }
 
-    /** {@return the sigma after the last step} */
+    /**
+     * {@return the sigma after the last step}
+     *
+     * @param f {@code zero} (the default) or the model's smallest sigma
+     */
     public ScheduleSpec finalSigma(FinalSigma f) {
         return with(base, stepsOffset, zeroSnr, shift, remap, Objects.requireNonNull(f), truncate, denoise, convention);
     }
 
-    /** img2img cut, diffusers-style: keep the last {@code int(n * strength)} steps. */
+    /**
+     * img2img cut, diffusers-style: keep the last {@code int(n * strength)} steps.
+     *
+     * @param strength the share of the steps to keep, in {@code (0, 1]}
+     * @return a new spec that keeps the last {@code int(n * strength)} steps
+     */
     public ScheduleSpec truncate(double strength) {
         if (!(strength > 0 && strength <= 1)) throw new ScheduleException("truncate strength must lie in (0, 1], got " + strength);
         return with(base, stepsOffset, zeroSnr, shift, remap, finalSigma, strength, denoise, convention);
     }
 
-    /** ComfyUI-style denoise: compute {@code int(n / d)} steps and keep the last {@code n}. */
+    /**
+     * ComfyUI-style denoise: compute {@code int(n / d)} steps and keep the last {@code n}.
+     *
+     * @param d the denoise strength, in {@code (0, 1]} (1 keeps the whole schedule)
+     * @return a new spec with the ComfyUI denoise cut
+     */
     public ScheduleSpec denoise(double d) {
         if (!(d > 0 && d <= 1)) throw new ScheduleException("denoise must lie in (0, 1], got " + d);
         return with(base, stepsOffset, zeroSnr, shift, remap, finalSigma, truncate, d, convention);
     }
 
-    /** Sets the implementation convention (see {@link Convention}); diffusers imports use this. */
+    /**
+     * Sets the implementation convention (see {@link Convention}); diffusers imports use this.
+     *
+     * @param c the convention: extra points, rounding, terminal clamping
+     * @return a new spec with {@code c}
+     */
     public ScheduleSpec convention(Convention c) {
         return with(base, stepsOffset, zeroSnr, shift, remap, finalSigma, truncate, denoise, c);
     }
 
-    /** Resolves this spec against a noise model; see the class comment for the stage order. */
+    /**
+     * Resolves this spec against a noise model; see the class comment for the stage order.
+     *
+     * @param model the noise model of the network to sample (its sigmas and timesteps)
+     * @return the resolved schedule: its sigmas (with the final one) and the timesteps of the model calls
+     * @throws ScheduleException if the spec does not fit the model (e.g. a spacing longer than the training range)
+     */
     public Schedule resolve(NoiseModel model) {
         return ScheduleResolver.resolve(this, Objects.requireNonNull(model, "noise model"));
     }
 
     /** {@return the base stage} */
     public Base base() { return base; }
-    /** steps offset. */
+    /** {@return the steps offset (0 unless {@link #stepsOffset(int)} set one)} */
     public int stepsOffset() { return stepsOffset; }
     /** {@return whether zero-SNR rescaling is on} */
     public boolean isZeroSnr() { return zeroSnr; }
-    /** Flow shift or {@code null}. */
+    /** {@return the flow shift, or {@code null} when none is set} */
     public Double shiftValue() { return shift; }
     /** {@return the remap or {@code null}} */
     public SigmaRemap remapValue() { return remap; }
@@ -212,7 +319,11 @@ public final class ScheduleSpec {
     /** {@return the convention} */
     public Convention conventionValue() { return convention; }
 
-    /** The canonical DSL text; {@code Schedule.parse(spec.toString())} gives an equal spec. */
+    /**
+     * The canonical DSL text; {@code Schedule.parse(spec.toString())} gives an equal spec.
+     *
+     * @return the DSL text, e.g. {@code trailing(10).karras()}
+     */
     @Override
     public String toString() {
         return ScheduleText.print(this);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The schedule DSL's text form: a chain of calls, {@code base(...).modifier(...)...}.
@@ -27,7 +26,13 @@ public final class ScheduleText {
 
     private ScheduleText() {}
 
-    /** Parses DSL text; errors name the column and the fix. */
+    /**
+     * Parses DSL text; errors name the column and the fix.
+     *
+     * @param text the DSL text, e.g. {@code trailing(10).karras()}
+     * @return the spec
+     * @throws ScheduleException naming the column and the fix
+     */
     public static ScheduleSpec parse(String text) {
         if (text == null || text.isBlank()) throw new ScheduleException("empty schedule; write for example trailing(10).karras()");
         List<Call> calls = new Lexer(text).calls();
@@ -129,8 +134,9 @@ public final class ScheduleText {
             default:
                 if (RemapRegistry.has(c.name)) return spec.remap(RemapRegistry.create(c.name, DslArgs.bind(c.name, c.args, RemapRegistry.paramNames(c.name))));
                 if (BASES.contains(c.name)) throw new ScheduleException("'" + c.name + "' is a base and must come first; a schedule has one base");
-                TreeSet<String> known = new TreeSet<>(MODIFIERS);
-                known.addAll(RemapRegistry.names());
+                java.util.Map<String, String> known = new java.util.TreeMap<>();
+                MODIFIERS.forEach(m -> known.put(m, m));
+                RemapRegistry.names().forEach(n -> known.put(n, RemapRegistry.registry().entry(n).id()));
                 throw new ScheduleException(Names.unknown("schedule modifier", c.name, known));
         }
     }
@@ -142,7 +148,11 @@ public final class ScheduleText {
         throw new ScheduleException("convention " + name + " must be true or false, got '" + v + "'");
     }
 
-    /** {@return the canonical text of a spec (stage order)} */
+    /**
+     * {@return the canonical text of a spec (stage order)}
+     *
+     * @param s the spec
+     */
     public static String print(ScheduleSpec s) {
         StringBuilder b = new StringBuilder();
         ScheduleSpec.Base base = s.base;

@@ -27,7 +27,7 @@ public interface SigmaGenerator extends ExtensionPoint {
     /** {@return one line, with the paper or tool it comes from} */
     String description();
 
-    /** Parameter names in positional order ({@code karras(7)} binds 7 to the first). */
+    /** {@return the parameter names in positional order ({@code karras(7)} binds 7 to the first)} */
     default List<String> paramNames() {
         return List.of();
     }
@@ -36,6 +36,7 @@ public interface SigmaGenerator extends ExtensionPoint {
      * Builds the remap.
      *
      * @param args the call's arguments, validated against {@link #paramNames()}
+     * @return the remap, whose {@code name()} is this generator's name
      * @throws ScheduleException if an argument is out of range
      */
     SigmaRemap create(DslArgs args);

@@ -17,7 +17,12 @@ public interface SigmaRemap {
     /** {@return parameters in DSL order, only those that differ from the defaults (used to print the spec)} */
     Map<String, Object> nonDefaultParams();
 
-    /** Computes the step sigmas. */
+    /**
+     * Computes the step sigmas.
+     *
+     * @param ctx the step count, the base schedule's endpoints and the noise model
+     * @return the step sigmas, noisiest first, without the final sigma
+     */
     double[] apply(RemapContext ctx);
 
     /**

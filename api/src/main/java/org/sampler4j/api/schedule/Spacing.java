@@ -20,7 +20,13 @@ public enum Spacing {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code leading}, {@code linspace} or {@code trailing}. */
+    /**
+     * Parses {@code leading}, {@code linspace} or {@code trailing}.
+     *
+     * @param s the name
+     * @return the spacing
+     * @throws ScheduleException for other names, with a "did you mean"
+     */
     public static Spacing parse(String s) {
         for (Spacing v : values()) if (v.id().equals(s.toLowerCase(Locale.ROOT))) return v;
         throw new ScheduleException(Names.unknown("timestep_spacing", s, Arrays.stream(values()).map(Spacing::id).toList()));

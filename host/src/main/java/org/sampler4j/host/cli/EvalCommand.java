@@ -19,6 +19,7 @@ import org.sampler4j.host.model.DiffusionModel;
 import org.sampler4j.host.model.Models;
 import org.sampler4j.host.run.Outputs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sampler4j eval}: sample quality against model evaluations for sampler × schedule × step-count cases. */
@@ -57,18 +58,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of item 0; item i uses seed + i (default 0).")
     long seed;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1).")
-    double guidance = 1;
+    @Mixin
+    SharedOptions.Guidance guidance;
 
-    @Option(names = "--allow-negative-guidance", description = "Accept a negative --guidance (it steers away from the condition).")
-    boolean allowNegativeGuidance;
-
-    @Option(names = "--guidance-rescale", paramLabel = "PHI", description = "diffusers' guidance_rescale in [0, 1] (default 0).")
-    double guidanceRescale;
-
-    @Option(names = {"-O", "--option"}, paramLabel = "[SAMPLER.]KEY=VALUE", description = {"A sampler option: KEY=VALUE for every sampler that has it,",
-            "SAMPLER.KEY=VALUE for one, e.g. -O euler_ancestral.eta=0.5."})
-    Map<String, String> options = new LinkedHashMap<>();
+    @Mixin
+    SharedOptions.SamplerOptions options;
 
     @Option(names = "--rng", paramLabel = "RNG", description = "Noise generator: torch-cpu (default) or torch-cuda.")
     String rng = "torch-cpu";
@@ -98,11 +92,11 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = cmd.commandLine().getOut();
         PrintWriter err = cmd.commandLine().getErr();
-        Checks.guidance(guidance, guidanceRescale, allowNegativeGuidance);
+        guidance.check();
         for (int n : steps) Checks.atLeast("--steps", n, 1);
         if (!(bar >= 0 && bar <= 1)) throw new Main.UserException("--bar is an accuracy between 0 and 1, got " + bar);
         if (plot != null) Outputs.checkFile(plot, "--plot");
-        Evaluation.Settings settings = new Evaluation.Settings(perClass, seed, guidance, guidanceRescale, new LinkedHashMap<>(options), rng, referenceSteps);
+        Evaluation.Settings settings = new Evaluation.Settings(perClass, seed, guidance.scale, guidance.rescale, new LinkedHashMap<>(options.values), rng, referenceSteps);
         Evaluation.Report report;
         java.util.function.Consumer<String> progress = line -> {
             if (!quiet) {
@@ -110,21 +104,23 @@ final class EvalCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-        try (DiffusionModel m = Models.open(model); Classifier c = classifier(); org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet)) {
+        try (DiffusionModel m = Models.open(model); Classifier c = classifier()) {
             List<Evaluation.Case> cases = cases(m);
-            Evaluation.Plan plan = Evaluation.plan(m, cases, settings);
-            if (!quiet) {
-                err.println("eval: " + plan.describe() + (c != null ? ", plus the classifier" : ""));
-                err.flush();
+            Evaluation.Plan plan = Evaluation.plan(m, cases, settings);   // every case checked before a cluster starts
+            try (org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet)) {
+                if (!quiet) {
+                    err.println("eval: " + plan.describe() + (c != null ? ", plus the classifier" : ""));
+                    err.flush();
+                }
+                Interruption.activity = "evaluating " + plan.cases() + " case(s)";
+                report = cluster != null ? cluster.evaluate(m, c, cases, settings, Cluster.plugins(), progress) : Evaluation.run(m, c, cases, settings, progress);
             }
-            Interruption.activity = "evaluating " + plan.cases() + " case(s)";
-            report = cluster != null ? cluster.evaluate(m, c, cases, settings, Cluster.plugins(), progress) : Evaluation.run(m, c, cases, settings, progress);
         }
         Optional<Evaluation.Row> best = report.cheapestReaching(bar);
         if (plot != null) {
             Path parent = plot.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Pngs.write(plot, report.plot("sampler4j eval  " + model + "  guidance " + guidance + (guidanceRescale > 0 ? "  rescale " + guidanceRescale : "")
+            Pngs.write(plot, report.plot("sampler4j eval  " + model + "  guidance " + guidance.scale + (guidance.rescale > 0 ? "  rescale " + guidance.rescale : "")
                     + "  " + perClass + " per class"), Map.of());
         }
         if (json) {

@@ -22,6 +22,7 @@ import org.sampler4j.host.optimize.PresetJar;
 import org.sampler4j.host.optimize.ScheduleOptimizer;
 import org.sampler4j.host.optimize.Target;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sampler4j optimize}: fit an n-step schedule to a model and a sampler and write it as a preset file (and plugin). */
@@ -78,11 +79,8 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--grid", paramLabel = "G", description = "gits: points of the fine grid (default max(40, 6 N)).")
     Integer grid;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1).")
-    double guidance = 1;
-
-    @Option(names = "--guidance-rescale", paramLabel = "PHI", description = "diffusers' guidance_rescale in [0, 1] (default 0).")
-    double guidanceRescale;
+    @Mixin
+    SharedOptions.Guidance guidance;
 
     @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE", description = "A sampler option, e.g. -O eta=0.5.")
     Map<String, String> options = new LinkedHashMap<>();
@@ -115,6 +113,7 @@ final class OptimizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = cmd.commandLine().getOut();
         PrintWriter err = cmd.commandLine().getErr();
+        guidance.check();
         ScheduleOptimizer.Method m = ScheduleOptimizer.Method.parse(method);
         String presetId = PresetJar.checkId(id != null ? id : defaultId(output));
         if (!output.getFileName().toString().endsWith(".json")) throw new Main.UserException("-o must name a .json file, got " + output);
@@ -124,7 +123,7 @@ final class OptimizeCommand implements Callable<Integer> {
         try (DiffusionModel dm = Models.open(model)) {
             String spec = RunCommand.withSteps(template != null ? template : dm.defaultSchedule().orElse("trailing(20)"), steps);
             int refSteps = referenceSteps != null ? referenceSteps : (org.sampler4j.host.model.AnalyticModel.matches(model) ? 2000 : 200);
-            t = Target.of(dm, sampler, new LinkedHashMap<>(options), spec, samples, seed, guidance, guidanceRescale, refSteps);
+            t = Target.of(dm, sampler, new LinkedHashMap<>(options), spec, samples, seed, guidance.scale, guidance.rescale, refSteps);
             Progress p = new Progress(err, m.id() + " " + t.sampler().info().id() + " " + steps + " steps", req, quiet);
             try (Classifier c = m == ScheduleOptimizer.Method.FRECHET ? classifier() : null) {
                 r = ScheduleOptimizer.run(t, req, c == null ? null : new FrechetMetric(dm, c), p);
@@ -132,7 +131,7 @@ final class OptimizeCommand implements Callable<Integer> {
             p.done();
         }
         String fileRef = PresetFile.FILE_PREFIX + output;
-        Map<String, Object> doc = PresetDocument.of(presetId, model, t, sampler, options, guidance, guidanceRescale, seed, r, fileRef);
+        Map<String, Object> doc = PresetDocument.of(presetId, model, t, sampler, options, guidance.scale, guidance.rescale, seed, r, fileRef);
         String json = PresetDocument.json(doc);
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);

@@ -31,6 +31,7 @@ import org.sampler4j.host.recipe.RecipeException;
 import org.sampler4j.host.recipe.RecipeRunner;
 import org.sampler4j.host.recipe.Recipes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -74,9 +75,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Step count: replaces the count in SPEC (leading/linspace/trailing/preset bases).")
     Integer steps;
 
-    @Option(names = {"-O", "--option"}, paramLabel = "[SAMPLER.]KEY=VALUE", description = {"A sampler option: KEY=VALUE applies to every selected sampler that has it,",
-            "SAMPLER.KEY=VALUE to that sampler only, e.g. -O euler_ancestral.eta=0.5 (see 'sampler4j samplers ID')."})
-    Map<String, String> options = new LinkedHashMap<>();
+    @Mixin
+    SharedOptions.SamplerOptions options;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the first item; item i uses seed + i (default 0).")
     long seed;
@@ -92,14 +92,8 @@ final class RunCommand implements Callable<Integer> {
             + " dpmpp_sde, dpmpp_2m_sde and dpmpp_3m_sde (unless -O reference=diffusers), else the --rng generator.")
     String stepRng;
 
-    @Option(names = {"-g", "--guidance"}, paramLabel = "SCALE", description = "Classifier-free guidance scale (default 1 = none; the unconditional pass is skipped).")
-    double guidance = 1;
-
-    @Option(names = "--allow-negative-guidance", description = "Accept a negative --guidance (it steers away from the condition).")
-    boolean allowNegativeGuidance;
-
-    @Option(names = "--guidance-rescale", paramLabel = "PHI", description = "diffusers' guidance_rescale in [0, 1] (default 0).")
-    double guidanceRescale;
+    @Mixin
+    SharedOptions.Guidance guidance;
 
     @Option(names = "--class", split = ",", paramLabel = "LABEL", description = "Class label(s) for class-conditional models: one for all items or one per item (comma-separated).")
     List<Integer> classLabels;
@@ -186,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
         RunSettings base = from != null ? fromImage(from) : null;
         if (base == null && model == null) throw new Main.UserException("give --model (a model folder or gmm), or --from IMAGE.png");
         if (batch < 1) throw new Main.UserException("--batch must be >= 1, got " + batch);
-        Checks.guidance(guidance, guidanceRescale, allowNegativeGuidance);
+        guidance.check();
         Outputs.checkFile(output, "-o");
         long t0 = System.nanoTime();
         String modelRef = matched("--model") || base == null ? model : base.model();
@@ -318,6 +312,10 @@ final class RunCommand implements Callable<Integer> {
         if (!problems.isEmpty()) throw new RecipeException(problems);
         if (resume && spark == null) throw new Main.UserException("--resume applies with --spark MASTER");
         for (LoadedRecipe lr : loaded) Outputs.checkFolder(RecipeRunner.folder(lr, outDir), outDir != null ? "--out-dir" : "outputs.folder of " + lr.source());
+        // every cell of every recipe is checked before the first file is written (a lone local recipe checks itself as it opens its model)
+        if (spark != null || loaded.size() > 1) {
+            for (LoadedRecipe lr : loaded) RecipeRunner.check(lr, outDir, noGrid);
+        }
         List<Object> results = new ArrayList<>();
         try (org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet || json)) {
             for (LoadedRecipe lr : loaded) {
@@ -378,7 +376,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> specs = !schedules.isEmpty() ? schedules
                 : List.of(base != null ? base.schedule() : m.defaultSchedule().orElse("trailing(20)"));
         List<RunSettings> out = new ArrayList<>();
-        SamplerOptionSets.Assigned assigned = samplerOptions(ss, base != null && !matched("--option") ? base.samplerOptions() : options, "-O");
+        SamplerOptionSets.Assigned assigned = samplerOptions(ss, base != null && !matched("--option") ? base.samplerOptions() : options.values, "-O");
         RunSettings.Text text = text(base);
         for (String sampler : ss) {
             for (String spec : specs) {
@@ -388,8 +386,8 @@ final class RunCommand implements Callable<Integer> {
                         pick("--seed", seed, base == null ? null : base.seed()),
                         pick("--batch", batch, base == null ? null : base.batch()),
                         pick("--rng", rng, base == null ? null : base.rng()),
-                        pick("--guidance", guidance, base == null ? null : base.guidance()),
-                        pick("--guidance-rescale", guidanceRescale, base == null ? null : base.guidanceRescale()),
+                        pick("--guidance", guidance.scale, base == null ? null : base.guidance()),
+                        pick("--guidance-rescale", guidance.rescale, base == null ? null : base.guidanceRescale()),
                         pick("--class", classLabels, base == null ? null : base.classLabels()),
                         embedding != null ? embedding.toString() : base == null ? null : base.embedding(),
                         embedding != null ? Embeddings.sha256(embedding) : base == null ? null : base.embeddingSha256(),

@@ -217,20 +217,21 @@ public final class Evaluation {
      * @param cases cases
      * @param samples samples per case
      * @param nfe model evaluations per sample, summed over the cases (an upper bound: steps × calls per step)
-     * @param seconds estimated sampling time (from timing one batched model call), NaN when unknown
+     * @param seconds estimated sampling time (from timed short runs of the first case), NaN when unknown
      */
     public record Plan(int cases, int samples, long nfe, double seconds) {
-        /** One line: {@code 8 cases x 100 samples, 460 NFE per sample in all; about 1m20s of sampling}. */
+        /** One line: {@code 8 cases x 100 samples, 460 NFE per sample in all; about 1m20s of sampling (an estimate)}. */
         public String describe() {
             String eta = Double.isNaN(seconds) ? "" : "; about " + (seconds < 60 ? String.format(Locale.ROOT, "%.0fs", Math.max(1, seconds))
-                    : String.format(Locale.ROOT, "%dm%02ds", (int) seconds / 60, (int) seconds % 60)) + " of sampling";
+                    : String.format(Locale.ROOT, "%dm%02ds", (int) seconds / 60, (int) seconds % 60)) + " of sampling (an estimate)";
             return cases + " case(s) x " + samples + " samples, " + nfe + " model evaluations per sample in all" + eta;
         }
     }
 
     /**
-     * Checks every case (sampler, options, schedule, conditioning) and estimates the time: one batched model call is
-     * timed (after a warm-up call) and scaled by the cases' steps and calls per step.
+     * Checks every case (sampler, options, schedule, conditioning) and estimates the time: the sampling time per
+     * model evaluation of a chunk, timed on short runs of the first case ({@link #secondsPerEvaluation}), times the
+     * evaluations of all cases (and of the analytic model's reference solve) and the number of chunks.
      *
      * @throws org.sampler4j.host.UserInputException or another user error for the first case that cannot run
      */
@@ -249,21 +250,53 @@ public final class Evaluation {
         }
         double seconds = Double.NaN;
         try {
-            double sigma = Schedule.parse(cases.get(0).schedule()).resolve(model.noiseModel()).sigma(0);
-            RunSettings one = settings(model, "euler", Map.of(), "sigmas(" + sigma + ", 0)", l, 0, b, s);
-            RunSettings five = settings(model, "euler", Map.of(), "sigmas(" + sigma + ", " + sigma / 2 + ", " + sigma / 4 + ", " + sigma / 8 + ", " + sigma / 16 + ", 0)", l, 0, b, s);
-            Generator.run(model, five, StepListener.NONE);                                   // warm-up
-            double t1 = Math.min(Generator.run(model, one, StepListener.NONE).seconds(), Generator.run(model, one, StepListener.NONE).seconds());
-            double t5 = Generator.run(model, five, StepListener.NONE).seconds();
-            double call = Math.max(0, (t5 - t1) / 4);                                     // one model call
-            double overhead = Math.max(0, t1 - call);                                     // per run: noise, schedule
             long reference = model instanceof AnalyticModel ? 2L * s.referenceSteps() : 0;
-            double runs = Math.ceil((double) n / CHUNK);
-            seconds = (call * (nfe + reference) + overhead * (cases.size() + (reference > 0 ? 1 : 0))) * runs * ((double) n / (runs * b));
+            Case first = cases.get(0);
+            seconds = secondsPerEvaluation(model, first, opts.of(first.sampler()), l, b, s) * (nfe + reference) * ((double) n / b);
         } catch (RuntimeException e) {
             // no estimate: the plan is still right
         }
         return new Plan(cases.size(), n, nfe, seconds);
+    }
+
+    /** The estimate's warm-up: runs until this long has passed (one run at least). */
+    static final double WARM_UP_SECONDS = 0.2;
+    /** The estimate's timed runs: at least this many ... */
+    static final int PROBE_RUNS = 5;
+    /** ... and this long, unless they pass {@link #PROBE_MAX_SECONDS} first (a slow model: two runs then). */
+    static final double PROBE_SECONDS = 0.3;
+    /** The longest the timed runs may take (after at least two of them). */
+    static final double PROBE_MAX_SECONDS = 2;
+
+    /**
+     * The sampling time per model evaluation of a chunk of {@code b} items, measured on the real configuration: the
+     * first case's sampler, options, guidance and items, on the first (up to 3) steps of its schedule. Runs for
+     * {@link #WARM_UP_SECONDS} warm up (model, JIT, caches) and are not counted; then the run is repeated
+     * ({@link #PROBE_RUNS} times and {@link #PROBE_SECONDS} at least, {@link #PROBE_MAX_SECONDS} at most) and the
+     * fastest run counts: the one least slowed by compilation, garbage collection or other processes, as the
+     * evaluation's many runs are on the whole (a cheap model such as gmm is still being compiled while it is timed).
+     */
+    static double secondsPerEvaluation(DiffusionModel model, Case c, Map<String, Object> options, List<Integer> labels, int b, Settings s) {
+        Schedule full = Schedule.parse(c.schedule()).resolve(model.noiseModel());
+        int k = Math.min(3, full.steps());
+        double[] sig = new double[k + 1];
+        for (int i = 0; i < k; i++) sig[i] = full.sigma(i);
+        RunSettings probe = settings(model, c.sampler(), options, Schedule.sigmas(sig).toString(), labels, 0, b, s);
+        long warm = System.nanoTime();
+        do {
+            Generator.run(model, probe, StepListener.NONE);
+        } while (System.nanoTime() - warm < WARM_UP_SECONDS * 1e9);
+        double fastest = Double.POSITIVE_INFINITY;
+        int runs = 0;
+        long start = System.nanoTime();
+        double elapsed;
+        do {
+            Generator.Result r = Generator.run(model, probe, StepListener.NONE);
+            fastest = Math.min(fastest, r.seconds() / Math.max(1, r.evaluations()));
+            runs++;
+            elapsed = (System.nanoTime() - start) / 1e9;
+        } while (runs < 2 || elapsed < PROBE_MAX_SECONDS && (runs < PROBE_RUNS || elapsed < PROBE_SECONDS));
+        return fastest;
     }
 
     private static SamplerOptionSets.Assigned options(List<Case> cases, Settings s) {

@@ -281,15 +281,62 @@ public record RecipePlan(String model, List<Cell> cells, String rowKey, List<Str
         return "{recipe}" + (sweep ? "_{cell}" : "") + (batch ? "_seed{seed}" : "") + ".png";
     }
 
+    /** Marks a placeholder whose value is empty while a file name is put together. */
+    private static final String EMPTY = "\u0000";
+
     /** The file name of item {@code item} of {@code cell}. */
     static String fileName(String pattern, String recipe, Cell cell, int item) {
         Matcher m = PLACEHOLDER.matcher(pattern);
         StringBuilder b = new StringBuilder();
         boolean withSeed = pattern.contains("{seed}");
-        while (m.find()) m.appendReplacement(b, Matcher.quoteReplacement(placeholder(m.group(1), recipe, cell, item, withSeed)));
+        while (m.find()) {
+            String value = placeholder(m.group(1), recipe, cell, item, withSeed);
+            m.appendReplacement(b, Matcher.quoteReplacement(value.isEmpty() ? EMPTY : value));
+        }
         m.appendTail(b);
-        String name = b.toString();
+        // an empty value takes one separator with it: {recipe}_{cell}_seed{seed} with only the seed swept is r_seed0, not r__seed0
+        String name = b.toString().replace("_" + EMPTY, "").replace(EMPTY + "_", "").replace(EMPTY, "");
         return name.toLowerCase(Locale.ROOT).endsWith(".png") ? name : name + ".png";
+    }
+
+    /**
+     * The file names of every image of this plan under {@code pattern}: one list per cell, one name per item. A name
+     * the pattern gives to two images (two cells that run the same settings, e.g. a swept {@code trailing(10)} and
+     * {@code trailing(20)} that a recipe's {@code steps: 10} both turns into {@code trailing(10)}) gets its cell's
+     * index before the extension ({@code _cell3}, and the item too if it repeats within the cell), so that no image
+     * overwrites another. The names depend on the recipe alone: a rerun or a resumed run finds the same files.
+     *
+     * @param pattern the file name pattern ({@link #fileName})
+     * @param recipe the recipe's name
+     * @return the names, by cell index and item
+     */
+    public List<List<String>> fileNames(String pattern, String recipe) {
+        List<List<String>> names = new ArrayList<>();
+        Map<String, Integer> uses = new java.util.HashMap<>();
+        for (Cell c : cells) {
+            List<String> mine = new ArrayList<>();
+            for (int i = 0; i < c.settings().batch(); i++) {
+                String f = fileName(pattern, recipe, c, i);
+                mine.add(f);
+                uses.merge(f, 1, Integer::sum);
+            }
+            names.add(mine);
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (Cell c : cells) {
+            List<String> mine = names.get(c.index());
+            List<String> unique = new ArrayList<>();
+            for (int i = 0; i < mine.size(); i++) {
+                String f = mine.get(i);
+                if (uses.get(f) > 1) {
+                    String suffix = "_cell" + c.index() + (java.util.Collections.frequency(mine, f) > 1 ? "_" + i : "");
+                    f = f.substring(0, f.length() - ".png".length()) + suffix + ".png";
+                }
+                unique.add(f);
+            }
+            out.add(List.copyOf(unique));
+        }
+        return List.copyOf(out);
     }
 
     /** The recipe of one settings: a single run, no sweep, no outputs (what a PNG embeds). */

@@ -55,9 +55,9 @@ public final class RecipeRunner {
             return new Layout(RecipeRunner.folder(lr, outRoot), o != null && o.name() != null ? o.name() : RecipePlan.defaultName(lr.recipe()), lr.name());
         }
 
-        /** The file of item {@code item} of {@code cell}, relative to the folder. */
-        public String fileName(RecipePlan.Cell cell, int item) {
-            return RecipePlan.fileName(pattern, name, cell, item);
+        /** {@return the files of every image of {@code plan}, relative to the folder, by cell index and item; all different} */
+        public List<List<String>> fileNames(RecipePlan plan) {
+            return plan.fileNames(pattern, name);
         }
     }
 
@@ -77,12 +77,15 @@ public final class RecipeRunner {
                            RunSettings settings) implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        /** The work of {@code cell} written by {@code layout}. */
-        public static CellWork of(RecipePlan.Cell cell, Layout layout) {
-            List<String> files = new ArrayList<>();
-            for (int i = 0; i < cell.settings().batch(); i++) files.add(layout.fileName(cell, i));
-            return new CellWork(cell.index(), cell.row(), cell.column(), new LinkedHashMap<>(cell.labels()), cell.label(), layout.folder().toString(), files,
-                    cell.settings());
+        /** {@return the work of every cell of {@code plan} written by {@code layout}, in plan order} */
+        public static List<CellWork> all(RecipePlan plan, Layout layout) {
+            List<List<String>> files = layout.fileNames(plan);
+            List<CellWork> out = new ArrayList<>();
+            for (RecipePlan.Cell cell : plan.cells()) {
+                out.add(new CellWork(cell.index(), cell.row(), cell.column(), new LinkedHashMap<>(cell.labels()), cell.label(), layout.folder().toString(),
+                        files.get(cell.index()), cell.settings()));
+            }
+            return out;
         }
 
         /** The output folder. */
@@ -138,8 +141,7 @@ public final class RecipeRunner {
             RecipePlan plan = RecipePlan.of(lr, m.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE));
             check(lr, plan, layout, m, noGrid);
             List<CellOutput> outputs = new ArrayList<>();
-            for (RecipePlan.Cell cell : plan.cells()) {
-                CellWork w = CellWork.of(cell, layout);
+            for (CellWork w : CellWork.all(plan, layout)) {
                 outputs.add(runCell(m, w, progress.apply(w.label().isEmpty() ? m.name() : w.label()), log));
             }
             return assemble(lr, plan, layout, m.name(), outputs, noGrid, log);
@@ -153,13 +155,28 @@ public final class RecipeRunner {
      * @throws RuntimeException a user error naming the problem and the fix
      */
     public static void check(LoadedRecipe lr, RecipePlan plan, Layout layout, DiffusionModel m, boolean noGrid) {
+        List<List<String>> names = layout.fileNames(plan);
         for (RecipePlan.Cell cell : plan.cells()) {
             Generator.check(m, cell.settings());
-            for (int i = 0; i < cell.settings().batch(); i++) Outputs.checkFile(layout.folder().resolve(layout.fileName(cell, i)), "output");
+            for (String f : names.get(cell.index())) Outputs.checkFile(layout.folder().resolve(f), "output");
         }
         List<String> files = new ArrayList<>(List.of("index.json", "index.csv"));
         if (wantGrid(lr, plan, noGrid)) files.add("grid.png");
         for (String f : files) Outputs.checkFile(layout.folder().resolve(f), "output");
+    }
+
+    /**
+     * Checks a recipe as {@link #run} does before its first file, without running it: for a run whose cells go
+     * elsewhere (a cluster), and for the later recipes of a command that runs several. Opens the recipe's model.
+     *
+     * @param outRoot replaces the recipe's output folder by {@code outRoot/NAME} when not null
+     * @param noGrid never write the contact sheet
+     * @throws RuntimeException a user error naming the problem and the fix
+     */
+    public static void check(LoadedRecipe lr, Path outRoot, boolean noGrid) {
+        try (DiffusionModel m = Models.open(RecipePlan.modelRef(lr))) {
+            check(lr, RecipePlan.of(lr, m.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE)), Layout.of(lr, outRoot), m, noGrid);
+        }
     }
 
     private static boolean wantGrid(LoadedRecipe lr, RecipePlan plan, boolean noGrid) {

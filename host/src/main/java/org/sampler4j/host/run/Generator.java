@@ -60,10 +60,9 @@ public final class Generator {
      * @throws ModelException or another user error naming the problem and the fix
      */
     public static void check(DiffusionModel model, RunSettings s) {
-        if (model instanceof org.sampler4j.host.sd.SdModel) {
-            Sampler sampler = Samplers.get(s.sampler());
-            options(sampler, s);
-            org.sampler4j.api.schedule.Schedule.parse(s.schedule()).resolve(model.noiseModel());
+        if (model instanceof org.sampler4j.host.sd.SdModel sd) {
+            if (s.batch() < 1) throw new ModelException("batch must be >= 1, got " + s.batch());
+            org.sampler4j.host.sd.SdPipeline.check(sd, org.sampler4j.host.sd.SdRunner.request(s));
             return;
         }
         prepare(model, s);
@@ -120,8 +119,17 @@ public final class Generator {
 
     /** The settings' options validated against {@code sampler}. */
     private static SamplerOptions options(Sampler sampler, RunSettings s) {
+        return options(sampler, s.samplerOptions());
+    }
+
+    /**
+     * Options validated against {@code sampler}, defaults filled in.
+     *
+     * @throws UserInputException naming the option, the fix and where the sampler's options are listed
+     */
+    public static SamplerOptions options(Sampler sampler, java.util.Map<String, ?> given) {
         try {
-            return sampler.options(s.samplerOptions());
+            return sampler.options(given);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage() + " (see 'sampler4j samplers " + sampler.info().id() + "')");
         }

@@ -20,6 +20,7 @@ import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.NoiseSource;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
+import org.sampler4j.api.sampler.SamplerOptions;
 import org.sampler4j.api.sampler.Samplers;
 import org.sampler4j.api.sampler.SamplingContext;
 import org.sampler4j.api.sampler.StepListener;
@@ -59,8 +60,23 @@ public final class SdPipeline {
      */
     public record Result(Latent latents, PixelBatch pixels, double[] timesteps, int steps, long evaluations, boolean unconditionalPass, double seconds) {}
 
-    /** Runs a request. */
-    public static Result run(SdModel model, SdRequest r, StepListener progress) {
+    /** What a request runs with, all checked before a network runs. */
+    private record Checked(int height, int width, DiffusionModel sized, Plan plan, Sampler sampler, SamplerOptions options) {}
+
+    /**
+     * Checks a request without running a network, so that a command can refuse it before it writes anything: the
+     * image size, the prompt lists, SDXL's sizes, the init image's size, the strength against the step count, the
+     * schedule, the sampler (and that it supports the model), its options.
+     *
+     * @param model the model the request is for
+     * @param r the request
+     * @throws ModelException or another user error naming the problem and the fix
+     */
+    public static void check(SdModel model, SdRequest r) {
+        checked(model, r);
+    }
+
+    private static Checked checked(SdModel model, SdRequest r) {
         int sf = model.vaeScaleFactor();
         int[] item = model.itemShape();
         int height = r.height() != null ? r.height() : (r.init() != null ? r.init().height() : item[1] * sf);
@@ -70,7 +86,32 @@ public final class SdPipeline {
         }
         if (r.prompts().isEmpty()) throw new ModelException("give at least one prompt");
         if (r.imagesPerPrompt() < 1) throw new ModelException("images per prompt must be >= 1, got " + r.imagesPerPrompt());
+        if (r.clipSkip() < 0) throw new ModelException("clip skip must be >= 0, got " + r.clipSkip());
+        int p = r.prompts().size();
+        expand(r.negativePrompts(), p, "negative prompts");
+        expand(r.prompts2(), p, "second prompts (prompt_2)");
+        expand(r.negativePrompts2(), p, "second negative prompts (negative_prompt_2)");
+        timeIds(model, r.micro(), height, width);
+        if (r.init() != null && (r.init().height() != height || r.init().width() != width)) {
+            throw new ModelException("the init image is " + r.init().width() + "x" + r.init().height() + " but the output is " + width + "x" + height + ": resize the image or drop --width/--height");
+        }
         DiffusionModel sized = model.at(height / sf, width / sf);
+        Plan plan = r.sampling() instanceof SdRequest.Diffusers d ? diffusersPlan(sized, d, r) : dslPlan(sized, (SdRequest.Dsl) r.sampling(), r);
+        Sampler sampler = Samplers.get(plan.samplerId);
+        SamplerInfo info = sampler.info();
+        SamplerInfo.ModelKind kind = Generator.kind(model.noiseModel());
+        if (!info.capabilities().modelKinds().contains(kind)) {
+            throw new ModelException("sampler '" + info.id() + "' does not support " + kind.name().toLowerCase(java.util.Locale.ROOT) + " models; see 'sampler4j samplers'");
+        }
+        return new Checked(height, width, sized, plan, sampler, Generator.options(sampler, plan.options));
+    }
+
+    /** Runs a request. */
+    public static Result run(SdModel model, SdRequest r, StepListener progress) {
+        Checked checked = checked(model, r);
+        int height = checked.height();
+        int width = checked.width();
+        DiffusionModel sized = checked.sized();
         int[] shape = sized.itemShape();
         int per = shape[0] * shape[1] * shape[2];
         int batch = r.prompts().size() * r.imagesPerPrompt();
@@ -80,21 +121,11 @@ public final class SdPipeline {
         Conditions[] conds = conditions(model, r, height, width, cfg);
 
         Draws draws = new Draws(r, batch);
-        float[] init = null;
-        if (r.init() != null) {
-            if (r.init().height() != height || r.init().width() != width) {
-                throw new ModelException("the init image is " + r.init().width() + "x" + r.init().height() + " but the output is " + width + "x" + height + ": resize the image or drop --width/--height");
-            }
-            init = initLatents(model, r.init(), batch, per, draws);
-        }
+        float[] init = r.init() == null ? null : initLatents(model, r.init(), batch, per, draws);
 
-        Plan plan = r.sampling() instanceof SdRequest.Diffusers d ? diffusersPlan(sized, d, r) : dslPlan(sized, (SdRequest.Dsl) r.sampling(), r);
-        Sampler sampler = Samplers.get(plan.samplerId);
+        Plan plan = checked.plan();
+        Sampler sampler = checked.sampler();
         SamplerInfo info = sampler.info();
-        SamplerInfo.ModelKind kind = Generator.kind(model.noiseModel());
-        if (!info.capabilities().modelKinds().contains(kind)) {
-            throw new ModelException("sampler '" + info.id() + "' does not support " + kind.name().toLowerCase(java.util.Locale.ROOT) + " models; see 'sampler4j samplers'");
-        }
         double sigma0 = plan.sigmas[0];
         Latent x;
         float[] noise = draws.initial(per);
@@ -111,7 +142,7 @@ public final class SdPipeline {
         Denoiser den = plan.postprocess == null ? md : plan.postprocess.apply(md);
         SamplingContext ctx = new SamplingContext(draws.steps(), md.tracker(plan.steps, progress));
         long t0 = System.nanoTime();
-        Latent out = sampler.sample(den, x, plan.sigmas, sampler.options(plan.options), ctx);
+        Latent out = sampler.sample(den, x, plan.sigmas, checked.options(), ctx);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Latent latents = plan.finalScale == 1 ? out : Latents.scale(plan.finalScale, out);
         float[] lat = ArrayLatent.of(latents).toFloatArray();

@@ -39,6 +39,8 @@ class BadInputTest {
         Files.writeString(dir.resolve("blocked.yaml"), "recipe: 1\nmodel: gmm:3x8x8\nschedule: linspace(3)\noutputs: {folder: " + dir.resolve("afile/sub") + "}\n");
         Files.writeString(dir.resolve("other.json"), "{\"hello\": 1}");
         Files.createDirectories(dir.resolve("cmp-grid.png"));
+        org.sampler4j.host.sd.SdFixtures.folder("tiny-sd", dir);
+        org.sampler4j.host.image.Pngs.write(dir.resolve("init32.png"), new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB), java.util.Map.of());
         Path truncated = dir.resolve("truncated");
         Files.createDirectories(truncated);
         try (Stream<Path> files = Files.list(Fixtures.model("tiny-unet"))) {
@@ -81,6 +83,8 @@ class BadInputTest {
                 c("sampler 'euler_ancestral' is not selected", "run", "--model", "gmm", "-s", "euler", "-O", "euler_ancestral.eta=0.5", "-o", "D/a.png"),
                 c("unknown sampler 'nosampler'", "run", "--model", "gmm", "-O", "nosampler.eta=1", "-o", "D/a.png"),
                 c("did you mean 'euler'", "run", "--model", "gmm", "-s", "eulr", "-o", "D/a.png"),
+                c("unknown sampler 'dpmpp2m' — did you mean 'dpmpp_2m'?", "run", "--model", "gmm", "-s", "dpmpp2m", "-o", "D/a.png"),
+                c("did you mean 'euler_ancestral' (alias 'EulerAncestralDiscreteScheduler')?", "run", "--model", "gmm", "-s", "EulerAncestralDiscreteSchedular", "-o", "D/a.png"),
                 c("must be a number", "run", "--model", "gmm", "-s", "euler", "-s", "euler_a", "--steps", "3", "-O", "euler_a.eta=x", "-o", "D/cmp.png"),
                 // run: outputs
                 c("is a file, not a folder", "run", "--model", "gmm", "-o", "D/afile/x.png"),
@@ -108,6 +112,14 @@ class BadInputTest {
                 c("not on a text embedding", "run", "--model", TINY, "--embedding", "D/plain.png", "-o", "D/a.png"),
                 c("cannot read --from", "run", "--from", "D/missing.png", "-o", "D/a.png"),
                 c("cannot read --from", "run", "--from", "D/plain.png", "-o", "D/a.png"),
+                // run: Stable Diffusion conditioning, checked for every row before the first image is written
+                c("needs a prompt", "run", "--model", "D/tiny-sd", "-o", "D/a.png"),
+                c("encodes its prompts itself", "run", "--model", "D/tiny-sd", "-p", "a cat", "--class", "3", "-o", "D/a.png"),
+                c("positive multiples of 2", "run", "--model", "D/tiny-sd", "-p", "a cat", "-W", "33", "--schedule", "trailing(2)", "-o", "D/a.png"),
+                c("keeps no step", "run", "--model", "D/tiny-sd", "-p", "a cat", "--init-image", "D/init32.png", "--strength", "0.3",
+                        "--schedule", "trailing(4)", "--schedule", "trailing(3)", "-o", "D/sd.png"),
+                c("init image is 32x32 but the output is 64x32", "run", "--model", "D/tiny-sd", "-p", "a cat", "--init-image", "D/init32.png", "-W", "64",
+                        "--schedule", "trailing(2)", "-o", "D/a.png"),
                 // run: recipes
                 c("steps: expected an integer", "run", "D/bad.yaml", "--out-dir", "D/out"),
                 c("recipe file not found", "run", "D/missing.yaml", "--out-dir", "D/out"),
@@ -130,6 +142,9 @@ class BadInputTest {
                 c("unknown sampler 'nosuch'", "eval", "--model", "gmm", "-s", "nosuch", "--steps", "2"),
                 c("column", "eval", "--model", "gmm", "--schedule", "trailing("),
                 c("reference steps must be >= 10", "eval", "--model", "gmm", "--reference-steps", "5"),
+                // optimize shares run's and eval's guidance options and their checks
+                c("add --allow-negative-guidance", "optimize", "--model", "gmm", "-s", "euler", "--steps", "4", "-o", "D/p.json", "-g", "-1"),
+                c("--guidance-rescale must be between 0 and 1", "optimize", "--model", "gmm", "-s", "euler", "--steps", "4", "-o", "D/p.json", "--guidance-rescale", "2"),
                 // schedule
                 c("steps must be >= 1, got 0", "schedule", "trailing(0)"),
                 c("give at least one SPEC", "schedule"),
@@ -154,7 +169,7 @@ class BadInputTest {
                 c("does not exist", "--plugins", "D/none", "plugins", "list"),
                 c("is a file, not a folder", "--plugins", "D/afile", "samplers"),
                 c("Unmatched argument", "plugins", "nosuch"),
-                c("did you mean", "samplers", "dpmpp2m"),
+                c("unknown sampler 'dpmpp2m' — did you mean 'dpmpp_2m'?", "samplers", "dpmpp2m"),
                 c("unknown preset", "presets", "nosuch"),
                 // conformance
                 c("no such file", "conformance", "D/missing.json"),

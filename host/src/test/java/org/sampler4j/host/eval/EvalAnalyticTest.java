@@ -39,6 +39,27 @@ class EvalAnalyticTest {
     }
 
     @Test
+    void thePlanEstimatesFromShortTimedRunsOfTheFirstCaseAndSaysSo() {
+        try (DiffusionModel gmm = Models.open("gmm:1x8x8")) {
+            List<Evaluation.Case> cases = new java.util.ArrayList<>(cases("euler", 4, 8));
+            cases.addAll(cases("heun", 4));
+            long t0 = System.nanoTime();
+            Evaluation.Plan plan = Evaluation.plan(gmm, cases, SETTINGS);
+            double planSeconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(3, plan.cases());
+            assertEquals(20, plan.samples());
+            assertEquals(4 + 8 + 8, plan.nfe(), "steps x calls per step, summed (an upper bound)");
+            assertTrue(plan.seconds() > 0 && Double.isFinite(plan.seconds()), "an estimate: " + plan.seconds());
+            assertTrue(planSeconds < 10, "cheap: warm-up and timed runs take " + planSeconds + " s");
+            assertTrue(plan.describe().startsWith("3 case(s) x 20 samples, 20 model evaluations per sample in all; about "), plan.describe());
+            assertTrue(plan.describe().endsWith(" of sampling (an estimate)"), plan.describe());
+            // the time per model evaluation times all evaluations, the reference solve's (2 x 1000) included
+            double perEvaluation = plan.seconds() / (plan.nfe() + 2.0 * SETTINGS.referenceSteps());
+            assertTrue(perEvaluation > 0 && perEvaluation < 1, perEvaluation + " s per evaluation");
+        }
+    }
+
+    @Test
     void theEvaluationIsDeterministic() {
         try (DiffusionModel gmm = Models.open("gmm:1x8x8")) {
             List<Evaluation.Case> cases = new java.util.ArrayList<>(cases("dpmpp_2m", 5, 10));

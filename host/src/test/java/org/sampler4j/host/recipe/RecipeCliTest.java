@@ -47,6 +47,11 @@ class RecipeCliTest {
         RecipeTesting.Run run = RecipeTesting.cli("run", f.toString(), "--out-dir", dir.toString());
         assertEquals(2, run.code());
         assertTrue(run.err().startsWith(f + ":3:10: sampler:"), run.err());
+        // every line ends, the summary too (a shell prompt must not land on it)
+        List<String> runLines = run.err().lines().toList();
+        assertEquals("sampler4j: error: 5 problems in the recipe; 'sampler4j validate RECIPE' lists them without running", runLines.get(runLines.size() - 1));
+        assertTrue(run.err().endsWith(System.lineSeparator()), run.err());
+        assertTrue(r.err().endsWith(System.lineSeparator()), r.err());
     }
 
     @Test

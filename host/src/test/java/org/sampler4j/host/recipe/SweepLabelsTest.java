@@ -113,6 +113,36 @@ class SweepLabelsTest {
     }
 
     @Test
+    void cellsThatRunTheSameSettingsStillGetTheirOwnFiles(@TempDir Path dir) throws IOException {
+        // the recipe's steps turn both swept schedules into linspace(4): two cells, one name, before
+        Files.writeString(dir.resolve("fam.yaml"), "recipe: 1\nmodel: gmm:1x8x8\nsteps: 4\nsweep:\n  schedule: [linspace(4), linspace(6)]\n"
+                + "outputs: {folder: " + dir.resolve("fam") + "}\n");
+        LoadedRecipe lr = Recipes.load(dir.resolve("fam.yaml"));
+        RecipeChecker.check(lr);
+        lr.orThrow();
+        RecipePlan plan = RecipePlan.of(lr, RecipePlan.DEFAULT_SCHEDULE);
+        List<List<String>> names = plan.fileNames(RecipePlan.defaultName(lr.recipe()), "fam");
+        assertEquals(List.of(List.of("fam_linspace_4_cell0.png"), List.of("fam_linspace_4_cell1.png")), names);
+        assertEquals(names, plan.fileNames(RecipePlan.defaultName(lr.recipe()), "fam"), "stable");
+        RecipeTesting.Run r = RecipeTesting.cli("run", dir.resolve("fam.yaml").toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(dir.resolve("fam/fam_linspace_4_cell0.png")) && Files.exists(dir.resolve("fam/fam_linspace_4_cell1.png")));
+        JsonNode index = new ObjectMapper().readTree(dir.resolve("fam/index.json").toFile());
+        assertEquals(2, index.get("images").size());
+        // swept seeds whose batches overlap (seed 0 item 1 is seed 1): the repeated name gets the cell, the others stay
+        LoadedRecipe seeds = Recipes.parse("recipe: 1\nmodel: gmm\nbatch: 2\nsweep:\n  seed: [0, 1]\n", "s.yaml", null);
+        RecipeChecker.check(seeds);
+        seeds.orThrow();
+        assertEquals(List.of(List.of("s_seed0.png", "s_seed1_cell0.png"), List.of("s_seed1_cell1.png", "s_seed2.png")),
+                RecipePlan.of(seeds, RecipePlan.DEFAULT_SCHEDULE).fileNames(RecipePlan.defaultName(seeds.recipe()), "s"));
+        // no repeat: the names of before
+        LoadedRecipe plain = Recipes.parse("recipe: 1\nmodel: gmm\nsweep:\n  schedule: [linspace(4), linspace(6)]\n", "p.yaml", null);
+        RecipeChecker.check(plain);
+        assertEquals(List.of(List.of("p_linspace_4.png"), List.of("p_linspace_6.png")),
+                RecipePlan.of(plain, RecipePlan.DEFAULT_SCHEDULE).fileNames(RecipePlan.defaultName(plain.recipe()), "p"));
+    }
+
+    @Test
     void perSamplerOptionsInARecipe() {
         LoadedRecipe lr = Recipes.parse("recipe: 1\nmodel: gmm\nsampler_options: {s_noise: 1.0, euler_ancestral: {eta: 0.5}}\n"
                 + "sweep:\n  sampler: [euler, euler_a, dpmpp_2m]\n", "opts.yaml", null);

@@ -28,7 +28,11 @@ public final class ComfyModelSampling {
         this.logSigmas = logSigmas;
     }
 
-    /** SD1.x / SD2.x / SDXL: ComfyUI's defaults, {@code "linear"} 0.00085..0.012 over 1000 timesteps. */
+    /**
+     * SD1.x / SD2.x / SDXL: ComfyUI's defaults, {@code "linear"} 0.00085..0.012 over 1000 timesteps.
+     *
+     * @return the table of ComfyUI's default SD model sampling
+     */
     public static ComfyModelSampling sd15() {
         return linear(0.00085, 0.012, 1000);
     }
@@ -36,6 +40,11 @@ public final class ComfyModelSampling {
     /**
      * ComfyUI's {@code "linear"} beta schedule (diffusers' {@code scaled_linear}):
      * {@code betas = torch.linspace(start^0.5, end^0.5, timesteps, float64)^2}.
+     *
+     * @param linearStart the first beta (0.00085 for SD)
+     * @param linearEnd the last beta (0.012 for SD)
+     * @param timesteps the number of training timesteps, at least 1
+     * @return the sigma table
      */
     public static ComfyModelSampling linear(double linearStart, double linearEnd, int timesteps) {
         double[] b = Numerics.torchLinspaceF64(Math.sqrt(linearStart), Math.sqrt(linearEnd), timesteps);
@@ -43,12 +52,23 @@ public final class ComfyModelSampling {
         return fromBetas(b);
     }
 
-    /** ComfyUI's {@code "sqrt_linear"} schedule (diffusers' {@code linear}): {@code torch.linspace(start, end, timesteps, float64)}. */
+    /**
+     * ComfyUI's {@code "sqrt_linear"} schedule (diffusers' {@code linear}): {@code torch.linspace(start, end, timesteps, float64)}.
+     *
+     * @param linearStart the first beta
+     * @param linearEnd the last beta
+     * @param timesteps the number of training timesteps, at least 1
+     * @return the sigma table
+     */
     public static ComfyModelSampling sqrtLinear(double linearStart, double linearEnd, int timesteps) {
         return fromBetas(Numerics.torchLinspaceF64(linearStart, linearEnd, timesteps));
     }
 
-    /** {@return {@code _register_schedule(given_betas=...)}: float64 betas to the float32 sigma table} */
+    /**
+     * {@return {@code _register_schedule(given_betas=...)}: float64 betas to the float32 sigma table}
+     *
+     * @param betas one beta per training timestep, each in {@code (0, 1)}
+     */
     public static ComfyModelSampling fromBetas(double[] betas) {
         if (betas.length < 2) throw new IllegalArgumentException("a discrete model needs at least 2 betas, got " + betas.length);
         double[] s = new double[betas.length];
@@ -60,7 +80,11 @@ public final class ComfyModelSampling {
         return fromSigmas(s);
     }
 
-    /** {@return {@code set_sigmas(sigmas)}: ascending float64 sigmas, stored as float32 with float32 log-sigmas of the float64 values} */
+    /**
+     * {@return {@code set_sigmas(sigmas)}: ascending float64 sigmas, stored as float32 with float32 log-sigmas of the float64 values}
+     *
+     * @param ascendingSigmas the table's sigmas, smallest first
+     */
     public static ComfyModelSampling fromSigmas(double[] ascendingSigmas) {
         float[] sg = new float[ascendingSigmas.length];
         float[] ls = new float[ascendingSigmas.length];
@@ -76,6 +100,9 @@ public final class ComfyModelSampling {
      * {@code scaled_linear} (ComfyUI "linear") and {@code linear} (ComfyUI "sqrt_linear") betas; for other
      * schedules, trained betas or zero-SNR (whose ComfyUI terminal value differs from diffusers'), the model's own
      * float32 training sigmas.
+     *
+     * @param model a diffusers-style discrete noise model
+     * @return ComfyUI's sigma table for it
      */
     public static ComfyModelSampling of(DiscreteNoiseModel model) {
         BetaSchedule b = model.betaSchedule();
@@ -101,7 +128,11 @@ public final class ComfyModelSampling {
         return Numerics.widen(logSigmas);
     }
 
-    /** {@return table entry {@code i} (float32 value)} */
+    /**
+     * {@return table entry {@code i} (float32 value)}
+     *
+     * @param i the table index, {@code 0 <= i < N}
+     */
     public double sigmaAt(int i) {
         return sigmas[i];
     }
@@ -119,6 +150,9 @@ public final class ComfyModelSampling {
     /**
      * {@code timestep(sigma)}: the index whose float32 log-sigma is nearest to {@code log(sigma)} (float32, first
      * index on ties) — an integer, unlike diffusers' interpolating {@code _sigma_to_t}.
+     *
+     * @param sigma a noise level, positive
+     * @return the table index, in {@code [0, N-1]}
      */
     public int timestep(double sigma) {
         float logSigma = (float) Math.log((float) sigma);
@@ -137,6 +171,9 @@ public final class ComfyModelSampling {
     /**
      * {@code sigma(t)}: linear interpolation of the float32 log-sigmas at {@code t} (rounded to float32, clamped to
      * [0, N-1]), exponentiated, all in float32.
+     *
+     * @param t the (fractional) timestep
+     * @return the sigma, a float32 value
      */
     public double sigma(double t) {
         float tf = Math.min(Math.max((float) t, 0f), (float) (sigmas.length - 1));
@@ -150,6 +187,9 @@ public final class ComfyModelSampling {
     /**
      * {@code percent_to_sigma(percent)}: {@link #PERCENT_ZERO_SIGMA} at or below 0, 0 at or above 1, else
      * {@code sigma(float32((1 - percent) * 999))}.
+     *
+     * @param percent the share of the sampling done, in {@code [0, 1]}
+     * @return the sigma at that point
      */
     public double percentToSigma(double percent) {
         if (percent <= 0.0) return PERCENT_ZERO_SIGMA;

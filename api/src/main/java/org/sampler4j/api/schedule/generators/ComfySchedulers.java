@@ -37,6 +37,10 @@ public final class ComfySchedulers {
     /**
      * {@code calculate_sigmas(model_sampling, scheduler_name, steps)}.
      *
+     * @param ms the model's sigma table
+     * @param scheduler ComfyUI's scheduler name ({@code normal}, {@code karras}, {@code simple} ...)
+     * @param steps the number of steps, at least 1
+     * @return {@code steps + 1} sigmas ending in 0 (fewer or more for schedulers that drop or add points)
      * @throws ScheduleException for an unknown scheduler name (ComfyUI's {@code KSampler} would silently use
      *     {@code simple}; this names the closest known one instead)
      */
@@ -55,7 +59,13 @@ public final class ComfySchedulers {
         }
     }
 
-    /** ComfyUI {@code simple_scheduler}: every {@code N/steps}-th table sigma from the top, {@code sigmas[-(1 + int(x * N / steps))]}. */
+    /**
+     * ComfyUI {@code simple_scheduler}: every {@code N/steps}-th table sigma from the top, {@code sigmas[-(1 + int(x * N / steps))]}.
+     *
+     * @param ms the model's sigma table
+     * @param steps the number of steps, at least 1
+     * @return {@code steps} table sigmas, then 0
+     */
     public static double[] simple(ComfyModelSampling ms, int steps) {
         checkSteps(steps);
         double ss = (double) ms.size() / steps;
@@ -70,6 +80,11 @@ public final class ComfySchedulers {
      * {@code steps + 1}: {@code sgm_uniform}, Stability's SGM sampling), each mapped through {@code sigma(t)}.
      * When the table's smallest sigma is ~0 ({@code |sigma| <= 1e-5}), the plain variant computes one more point and
      * appends no 0, as ComfyUI does.
+     *
+     * @param ms the model's sigma table
+     * @param steps the number of steps, at least 1
+     * @param sgm whether to take SGM's uniform spacing ({@code sgm_uniform})
+     * @return {@code steps} sigmas, then 0
      */
     public static double[] normal(ComfyModelSampling ms, int steps, boolean sgm) {
         checkSteps(steps);
@@ -95,6 +110,10 @@ public final class ComfySchedulers {
     /**
      * ComfyUI {@code ddim_scheduler} ({@code ddim_uniform}): table sigmas 1, 1+s, 1+2s, ... ({@code s = N // steps})
      * reversed, then 0; about {@code steps} values, more when {@code N} is not a multiple of {@code steps}.
+     *
+     * @param ms the model's sigma table
+     * @param steps the number of steps, at least 1
+     * @return the sigmas, ending in 0
      */
     public static double[] ddimUniform(ComfyModelSampling ms, int steps) {
         checkSteps(steps);
@@ -118,6 +137,12 @@ public final class ComfySchedulers {
      * {@code rint(ppf(1 - linspace(0, 1, steps, endpoint=False); alpha, beta) * (N - 1))}, consecutive duplicates
      * dropped, then 0. Unlike diffusers' beta sigmas (the DSL's {@code beta}) it picks table entries, so it can
      * return fewer than {@code steps} sigmas.
+     *
+     * @param ms the model's sigma table
+     * @param steps the number of steps, at least 1
+     * @param alpha the first shape parameter of the Beta distribution, positive (ComfyUI's default 0.6)
+     * @param beta the second shape parameter, positive (ComfyUI's default 0.6)
+     * @return the sigmas, ending in 0 (fewer than {@code steps + 1} when indices repeat)
      */
     public static double[] beta(ComfyModelSampling ms, int steps, double alpha, double beta) {
         checkSteps(steps);
@@ -140,7 +165,11 @@ public final class ComfySchedulers {
      * {@code sigma_max} for s linear up to {@code threshold_noise} over the first {@code linear_steps} steps
      * (default {@code steps / 2}), then quadratic up to 1; computed in float64, scaled in float32.
      *
+     * @param sigmaMax the largest sigma (1 for flow models)
+     * @param steps the number of steps, at least 1
+     * @param thresholdNoise where the linear part ends, in {@code (0, 1)} (ComfyUI's default 0.025)
      * @param linearSteps {@code null} for {@code steps / 2}
+     * @return {@code steps + 1} sigmas ending in 0
      */
     public static double[] linearQuadratic(double sigmaMax, int steps, double thresholdNoise, Integer linearSteps) {
         checkSteps(steps);
@@ -172,6 +201,11 @@ public final class ComfySchedulers {
      * ComfyUI {@code kl_optimal_scheduler} (Sabour et al. 2024, "Align Your Steps", KL-optimal schedule; A1111
      * PR 15608): {@code tan((i/(n-1)) atan(min) + (1 - i/(n-1)) atan(max))} in float32, then 0. With {@code n = 1}
      * the first value is NaN, as in ComfyUI.
+     *
+     * @param n the number of steps, at least 1
+     * @param sigmaMin the smallest sigma, positive
+     * @param sigmaMax the largest sigma
+     * @return {@code n} sigmas, then 0
      */
     public static double[] klOptimal(int n, double sigmaMin, double sigmaMax) {
         checkSteps(n);
@@ -192,7 +226,12 @@ public final class ComfySchedulers {
      * {@code steps + 1} sigmas; samplers in {@link #DISCARD_PENULTIMATE_SIGMA_SAMPLERS} get {@code steps + 1}
      * scheduler steps with the second-to-last sigma dropped. {@code denoise <= 0} gives no sigmas.
      *
+     * @param ms the model's sigma table
+     * @param scheduler ComfyUI's scheduler name
+     * @param sampler ComfyUI's sampler name (some drop the penultimate sigma)
+     * @param steps the number of steps, at least 1
      * @param denoise {@code NaN} or anything above 0.9999 means full denoise (ComfyUI's {@code None})
+     * @return the sigmas the sampler is given
      */
     public static double[] ksampler(ComfyModelSampling ms, String scheduler, String sampler, int steps, double denoise) {
         if (Double.isNaN(denoise) || denoise > 0.9999) return ksamplerSigmas(ms, scheduler, sampler, steps);
@@ -211,6 +250,12 @@ public final class ComfySchedulers {
     /**
      * ComfyUI's {@code BasicScheduler} node: for {@code denoise < 1}, {@code int(steps / denoise)} scheduler steps,
      * last {@code steps + 1} sigmas kept; {@code denoise <= 0} gives no sigmas.
+     *
+     * @param ms the model's sigma table
+     * @param scheduler ComfyUI's scheduler name
+     * @param steps the number of steps, at least 1
+     * @param denoise the share of the schedule to run, in {@code [0, 1]}
+     * @return the sigmas, empty for {@code denoise <= 0}
      */
     public static double[] basicScheduler(ComfyModelSampling ms, String scheduler, int steps, double denoise) {
         if (denoise >= 1.0) return calculateSigmas(ms, scheduler, steps);
@@ -222,6 +267,11 @@ public final class ComfySchedulers {
      * ComfyUI's {@code SDTurboScheduler} node (SD-Turbo / SDXL-Turbo, Sauer et al. 2023, "Adversarial Diffusion
      * Distillation"): timesteps 999, 899, ..., 99 starting at index {@code 10 - int(10 * denoise)}, {@code steps} of
      * them, through {@code sigma(t)}, then 0.
+     *
+     * @param ms the model's sigma table
+     * @param steps the number of steps, 1 to 10
+     * @param denoise the share of the schedule to run, in {@code (0, 1]}
+     * @return {@code steps} sigmas, then 0
      */
     public static double[] sdTurbo(ComfyModelSampling ms, int steps, double denoise) {
         if (steps < 1 || steps > 10) throw new ScheduleException("the SD-Turbo scheduler takes 1..10 steps, got " + steps);

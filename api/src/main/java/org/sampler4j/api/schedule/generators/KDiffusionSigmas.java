@@ -18,6 +18,13 @@ public final class KDiffusionSigmas {
     /**
      * Karras et al. 2022, eq. 5 (k-diffusion {@code get_sigmas_karras}):
      * {@code (max^(1/rho) + ramp (min^(1/rho) - max^(1/rho)))^rho}, ramp = linspace(0, 1, n), plus a final 0.
+     *
+     * @param n the number of sigmas before the final 0, at least 1
+     * @param sigmaMin the last positive sigma
+     * @param sigmaMax the first sigma
+     * @param rho the exponent, positive (7 in the paper)
+     * @param dtype the precision torch computes in
+     * @return {@code n + 1} sigmas, the last one 0
      */
     public static double[] karras(int n, double sigmaMin, double sigmaMax, double rho, Dtype dtype) {
         checkN(n);
@@ -36,7 +43,15 @@ public final class KDiffusionSigmas {
         return out;
     }
 
-    /** k-diffusion {@code get_sigmas_exponential}: {@code exp(linspace(log max, log min, n))} plus a final 0. */
+    /**
+     * k-diffusion {@code get_sigmas_exponential}: {@code exp(linspace(log max, log min, n))} plus a final 0.
+     *
+     * @param n the number of sigmas before the final 0, at least 1
+     * @param sigmaMin the last positive sigma
+     * @param sigmaMax the first sigma
+     * @param dtype the precision torch computes in
+     * @return {@code n + 1} sigmas, the last one 0
+     */
     public static double[] exponential(int n, double sigmaMin, double sigmaMax, Dtype dtype) {
         checkN(n);
         double[] out = new double[n + 1];
@@ -53,6 +68,13 @@ public final class KDiffusionSigmas {
     /**
      * k-diffusion {@code get_sigmas_polyexponential}: {@code exp(ramp^rho (log max - log min) + log min)} with
      * ramp = linspace(1, 0, n), plus a final 0 (rho = 1 is {@link #exponential}).
+     *
+     * @param n the number of sigmas before the final 0, at least 1
+     * @param sigmaMin the last positive sigma
+     * @param sigmaMax the first sigma
+     * @param rho the exponent of the ramp, positive
+     * @param dtype the precision torch computes in
+     * @return {@code n + 1} sigmas, the last one 0
      */
     public static double[] polyexponential(int n, double sigmaMin, double sigmaMax, double rho, Dtype dtype) {
         checkN(n);
@@ -78,9 +100,15 @@ public final class KDiffusionSigmas {
      * The continuous VP schedule of Song et al. 2021 (k-diffusion {@code get_sigmas_vp}):
      * {@code sqrt(exp(beta_d t^2 / 2 + beta_min t) - 1)} for t = linspace(1, eps_s, n), plus a final 0.
      *
+     * @param n the number of sigmas before the final 0, at least 1
+     * @param betaD the slope of beta over time (k-diffusion's default 19.9)
+     * @param betaMin beta at time 0 (default 0.1)
+     * @param epsS the last time, positive (default 1e-3)
+     * @param dtype the precision torch computes in
      * @param expm1 {@code false}: k-diffusion's {@code sqrt(exp(x) - 1)}; {@code true}: ComfyUI's
      *     {@code sqrt(expm1(x))} (differs in the last bits, and by ~2e-4 relative in float32 near {@code eps_s},
      *     where {@code exp(x) - 1} cancels)
+     * @return {@code n + 1} sigmas, the last one 0
      */
     public static double[] vp(int n, double betaD, double betaMin, double epsS, Dtype dtype, boolean expm1) {
         checkN(n);
@@ -108,6 +136,14 @@ public final class KDiffusionSigmas {
      * The Laplace schedule of Tiankai et al. 2024 (ComfyUI {@code get_sigmas_laplace}; absent from k-diffusion):
      * {@code clamp(exp(mu - beta sign(1/2 - x) log(1 - 2|1/2 - x| + 1e-5)), min, max)}, x = linspace(0, 1, n).
      * Returns {@code n} values (no final 0).
+     *
+     * @param n the number of sigmas, at least 1
+     * @param sigmaMin the lower clamp
+     * @param sigmaMax the upper clamp
+     * @param mu the location in {@code log(sigma)} (ComfyUI's default 0)
+     * @param beta the scale, positive (ComfyUI's default 0.5)
+     * @param dtype the precision torch computes in
+     * @return the {@code n} sigmas
      */
     public static double[] laplace(int n, double sigmaMin, double sigmaMax, double mu, double beta, Dtype dtype) {
         checkN(n);

@@ -14,6 +14,7 @@ public final class LogLinear {
      *
      * @param descending positive levels, decreasing
      * @param num number of values wanted, {@code >= 1}
+     * @return the {@code num} interpolated values, descending
      */
     public static double[] interp(double[] descending, int num) {
         int n = descending.length;

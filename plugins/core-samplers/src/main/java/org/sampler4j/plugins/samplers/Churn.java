@@ -3,9 +3,10 @@ package org.sampler4j.plugins.samplers;
 import java.util.List;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -56,10 +57,19 @@ final class Churn {
      * churn, one model call at {@code sigma_hat}, then the sampler's own {@code step}.
      */
     static Latent loop(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx, Step step) {
+        return loop(new SamplerStorage(model), LatentRing.none(), LatentRing.none(), x, sigmas, o, ctx, step);
+    }
+
+    /**
+     * As {@link #loop(Denoiser, Latent, double[], SamplerOptions, SamplingContext, Step)} in the run's storage: the
+     * churned x is written into {@code xs} (which the step's own writes must leave valid), the model's denoised
+     * estimate into {@code ds}.
+     */
+    static Latent loop(SamplerStorage storage, LatentRing xs, LatentRing ds, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx, Step step) {
         double[] sigmaHat = new double[1];
         for (int i = 0; i < sigmas.length - 1; i++) {
-            x = apply(x, sigmas, i, o, ctx, sigmaHat);
-            Latent denoised = model.denoise(x, sigmaHat[0]);
+            x = apply(x, sigmas, i, o, ctx, sigmaHat, o.choice("reference").equals(K_DIFFUSION), xs);
+            Latent denoised = storage.denoise(x, sigmaHat[0], ds);
             x = step.apply(x, sigmaHat[0], sigmas[i + 1], denoised);
             ctx.step(i, sigmas, x, denoised);
         }
@@ -75,6 +85,11 @@ final class Churn {
 
     /** As {@link #apply(Latent, double[], int, SamplerOptions, SamplingContext, double[])}; {@code alwaysDraw}: draw also when gamma = 0. */
     static Latent apply(Latent x, double[] sigmas, int i, SamplerOptions o, SamplingContext ctx, double[] sigmaHat, boolean alwaysDraw) {
+        return apply(x, sigmas, i, o, ctx, sigmaHat, alwaysDraw, LatentRing.none());
+    }
+
+    /** As {@link #apply(Latent, double[], int, SamplerOptions, SamplingContext, double[], boolean)}, written into {@code xs}. */
+    static Latent apply(Latent x, double[] sigmas, int i, SamplerOptions o, SamplingContext ctx, double[] sigmaHat, boolean alwaysDraw, LatentRing xs) {
         double sigma = sigmas[i];
         double gamma = gamma(sigmas, i, o);
         sigmaHat[0] = sigma * (gamma + 1);
@@ -83,6 +98,6 @@ final class Churn {
         Latent eps = ctx.noise().noise(sigma, sigmas[i + 1], x);
         if (!(gamma > 0)) return x;
         double noiseScale = o.number("s_noise") * Math.sqrt(sigmaHat[0] * sigmaHat[0] - sigma * sigma);
-        return Latents.sum(1, x, noiseScale, eps);
+        return xs.sum(1, x, noiseScale, eps);
     }
 }

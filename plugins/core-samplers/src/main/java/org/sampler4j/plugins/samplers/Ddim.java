@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -42,18 +43,21 @@ public final class Ddim implements Sampler {
         double eta = o.number("eta");
         double sNoise = o.number("s_noise");
         StepPairs steps = StepPairs.of(sigmas, o.bool("paired"));
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
         for (int i = 0; i < steps.size(); i++) {
-            x = steps.carry(x, i);
+            x = steps.carry(x, i, xs);
             double sigma = steps.from(i);
             double sigmaNext = steps.to(i);
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             AncestralStep downUp = AncestralStep.of(sigma, sigmaNext, eta);
             double keep = downUp.down() / sigma;
             if (eta > 0) {
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-                x = Latents.sum(keep, x, 1 - keep, denoised, sNoise * downUp.up(), noise);
+                x = xs.sum(keep, x, 1 - keep, denoised, sNoise * downUp.up(), noise);
             } else {
-                x = Latents.sum(keep, x, 1 - keep, denoised);
+                x = xs.sum(keep, x, 1 - keep, denoised);
             }
             steps.report(ctx, i, x, denoised);
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
@@ -50,7 +51,7 @@ public final class DpmMultistep implements Sampler {
             Latent denoised = model.denoise(x, sigma);
             eps[2] = eps[1];
             eps[1] = eps[0];
-            eps[0] = DpmUpdate.output(false, x, sigma, denoised);
+            eps[0] = DpmUpdate.output(false, x, sigma, denoised, LatentRing.none());
             int order = MultistepOrder.at(i, sigmas, Math.min(i, 2), o);
             if (sigmaNext == 0) {
                 x = denoised;
@@ -60,13 +61,13 @@ public final class DpmMultistep implements Sampler {
                 hs[0] = ExpIntegrator.h(sigma, sigmaNext);
                 DpmUpdate u = DpmUpdate.noise(hs[0], sigmaNext, sde, heun || order == 3); // 3rd order: phi2-type T1 weight
                 if (order == 1) {
-                    x = u.apply(x, eps[0]);
+                    x = u.apply(LatentRing.none(), x, eps[0]);
                 } else if (order == 2) {
                     double r0 = hs[1] / hs[0];
-                    x = u.apply(x, eps[0], Latents.sum(1 / r0, eps[0], -1 / r0, eps[1]));
+                    x = u.apply(LatentRing.none(), x, eps[0], Latents.sum(1 / r0, eps[0], -1 / r0, eps[1]));
                 } else {
                     Latent[] t = DpmUpdate.multistepTerms(eps[0], eps[1], eps[2], hs[1] / hs[0], hs[2] / hs[0]);
-                    x = u.apply(x, eps[0], t[0], t[1]);
+                    x = u.apply(LatentRing.none(), x, eps[0], t[0], t[1]);
                 }
                 if (sde) x = Latents.sum(1, x, DpmUpdate.noiseStd(false, sigmaNext, hs[0]), ctx.noise().noise(sigma, sigmaNext, x));
             }

@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -47,12 +48,18 @@ public final class DpmSinglestep implements Sampler {
         int[] orders = SinglestepOrders.of(sigmas, o.integer("order"), o.bool("lower_order_final"), o.integer("begin_index"));
         Latent[] m = new Latent[3]; // the model outputs of the current group, m[j] at its sigma j
         Latent start = x;
+        int order = o.integer("order");
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(sde ? 2 * order : order + 1); // the group's start stays valid through its writes
+        LatentRing ds = storage.ring(order); // the group's denoised estimates
+        LatentRing outputs = storage.ring(order); // the group's noise predictions (noise form)
+        LatentRing differences = storage.ring(1);
         for (int i = 0; i < sigmas.length - 1; i++) {
-            Latent denoised = model.denoise(x, sigmas[i]);
+            Latent denoised = storage.denoise(x, sigmas[i], ds);
             int k = orders[i];
             int s = i + 1 - k; // the group's first sigma
             if (k == 1) start = x;
-            m[k - 1] = DpmUpdate.output(data, x, sigmas[i], denoised);
+            m[k - 1] = DpmUpdate.output(data, x, sigmas[i], denoised, outputs);
             double sigmaNext = sigmas[i + 1];
             Latent noise = sde ? ctx.noise().noise(sigmas[i], sigmaNext, x) : null;
             if (sigmaNext == 0) {
@@ -62,17 +69,17 @@ public final class DpmSinglestep implements Sampler {
                 boolean fullThird = k == 3 && heun; // 3rd order: phi2-type T1 weight with either solver type
                 DpmUpdate u = data ? DpmUpdate.data(h, sde, heun || k == 3) : DpmUpdate.noise(h, sigmaNext, sde, heun || k == 3);
                 if (k == 1) {
-                    x = u.apply(start, m[0]);
+                    x = u.apply(xs, start, m[0]);
                 } else if (k == 2) {
                     double r0 = ExpIntegrator.h(sigmas[s], sigmas[s + 1]) / h;
-                    x = u.apply(start, m[0], Latents.sum(1 / r0, m[1], -1 / r0, m[0]));
+                    x = u.apply(xs, start, m[0], differences.sum(1 / r0, m[1], -1 / r0, m[0]));
                 } else {
                     double r0 = ExpIntegrator.h(sigmas[s], sigmas[s + 2]) / h;
                     double r1 = ExpIntegrator.h(sigmas[s], sigmas[s + 1]) / h;
                     Latent[] t = SinglestepOrders.thirdOrderTerms(m[0], m[1], m[2], r0, r1, fullThird);
-                    x = fullThird ? u.apply(start, m[0], t[0], t[1]) : u.apply(start, m[0], t[0]);
+                    x = fullThird ? u.apply(xs, start, m[0], t[0], t[1]) : u.apply(xs, start, m[0], t[0]);
                 }
-                if (sde) x = Latents.sum(1, x, DpmUpdate.noiseStd(true, sigmaNext, h), noise);
+                if (sde) x = xs.sum(1, x, DpmUpdate.noiseStd(true, sigmaNext, h), noise);
             }
             ctx.step(i, sigmas, x, denoised);
         }

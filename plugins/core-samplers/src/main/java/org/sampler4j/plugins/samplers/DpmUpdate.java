@@ -1,6 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Latents;
 
 /**
@@ -55,24 +56,24 @@ final class DpmUpdate {
         return dataForm ? ExpIntegrator.sdeNoiseStd(sigmaNext, h, 1) : sigmaNext * Math.sqrt(Math.expm1(2 * h));
     }
 
-    /** The model output in the chosen form: D itself, or {@code eps = (x - D) / sigma}. */
-    static Latent output(boolean dataForm, Latent x, double sigma, Latent denoised) {
-        return dataForm ? denoised : Latents.toD(x, sigma, denoised);
+    /** The model output in the chosen form: D itself, or {@code eps = (x - D) / sigma} written into {@code outputs}. */
+    static Latent output(boolean dataForm, Latent x, double sigma, Latent denoised, LatentRing outputs) {
+        return dataForm ? denoised : outputs.toD(x, sigma, denoised);
     }
 
-    /** {@code decay x + w0 t0} (first order). */
-    Latent apply(Latent x, Latent t0) {
-        return Latents.sum(decay, x, w0, t0);
+    /** {@code decay x + w0 t0} (first order), written into {@code xs}. */
+    Latent apply(LatentRing xs, Latent x, Latent t0) {
+        return xs.sum(decay, x, w0, t0);
     }
 
-    /** {@code decay x + w0 t0 + w1 t1} (second order). */
-    Latent apply(Latent x, Latent t0, Latent t1) {
-        return Latents.sum(decay, x, w0, t0, w1, t1);
+    /** {@code decay x + w0 t0 + w1 t1} (second order), written into {@code xs}. */
+    Latent apply(LatentRing xs, Latent x, Latent t0, Latent t1) {
+        return xs.sum(decay, x, w0, t0, w1, t1);
     }
 
-    /** {@code decay x + w0 t0 + w1 t1 + w2 t2} (third order). */
-    Latent apply(Latent x, Latent t0, Latent t1, Latent t2) {
-        return Latents.sum(decay, x, w0, t0, w1, t1, w2, t2);
+    /** {@code decay x + w0 t0 + w1 t1 + w2 t2} (third order), written into {@code xs}. */
+    Latent apply(LatentRing xs, Latent x, Latent t0, Latent t1, Latent t2) {
+        return xs.sum(decay, x, w0, t0, w1, t1, w2, t2);
     }
 
     /**

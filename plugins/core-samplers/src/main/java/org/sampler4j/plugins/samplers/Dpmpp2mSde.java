@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /** DPM-Solver++(2M) SDE, the second-order multistep SDE solver. Lu et al. 2022 (DPM-Solver++, SDE variant); k-diffusion {@code sample_dpmpp_2m_sde}. */
@@ -41,12 +42,15 @@ public final class Dpmpp2mSde implements Sampler {
         double sNoise = o.number("s_noise");
         boolean heun = o.choice("solver_type").equals(HEUN);
         boolean draw = SdeNoise.draws(o, eta != 0);
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(2); // this step's and the previous step's denoised estimates
         Latent oldDenoised = null;
         double hLast = Double.NaN;
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             if (sigmaNext == 0) {
                 x = SdeNoise.toZero(denoised, draw, sigma, o, ctx);
             } else {
@@ -55,12 +59,12 @@ public final class Dpmpp2mSde implements Sampler {
                 double decay = sigmaNext / sigma * Math.exp(-h * eta);
                 double weight = ExpIntegrator.phi1(hEta);
                 if (MultistepOrder.at(i, sigmas, oldDenoised == null ? 0 : 1, o) == 1) {
-                    x = Latents.sum(decay, x, weight, denoised);
+                    x = xs.sum(decay, x, weight, denoised);
                 } else {
                     double correction = ExpIntegrator.secondOrderWeight(hEta, heun) * h / hLast; // times (D - D_old) / r
-                    x = Latents.sum(decay, x, weight + correction, denoised, -correction, oldDenoised);
+                    x = xs.sum(decay, x, weight + correction, denoised, -correction, oldDenoised);
                 }
-                x = SdeNoise.add(x, draw, sNoise * ExpIntegrator.sdeNoiseStd(sigmaNext, h, eta), sigma, sigmaNext, ctx);
+                x = SdeNoise.add(x, draw, sNoise * ExpIntegrator.sdeNoiseStd(sigmaNext, h, eta), sigma, sigmaNext, ctx, xs);
                 hLast = h;
             }
             oldDenoised = denoised;

@@ -4,6 +4,7 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
@@ -40,9 +41,9 @@ public final class Dpmpp2sAncestral implements Sampler {
             } else {
                 double h = ExpIntegrator.h(sigma, step.down());
                 double sigmaMid = ExpIntegrator.sigma(ExpIntegrator.lambda(sigma) + h / 2);
-                Latent xMid = ExpIntegrator.firstOrder(x, sigma, sigmaMid, denoised);
+                Latent xMid = ExpIntegrator.firstOrder(x, sigma, sigmaMid, denoised, LatentRing.none());
                 Latent denoisedMid = model.denoise(xMid, sigmaMid);
-                x = ExpIntegrator.firstOrder(x, sigma, step.down(), denoisedMid);
+                x = ExpIntegrator.firstOrder(x, sigma, step.down(), denoisedMid, LatentRing.none());
             }
             if (sigmaNext > 0) { // both references draw here even when eta = 0 (up = 0)
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);

@@ -4,10 +4,11 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -42,10 +43,14 @@ public final class Dpmpp3mSde implements Sampler {
         Latent denoised1 = null; // the previous step's denoised estimate
         Latent denoised2 = null; // the one before
         double h1 = Double.NaN, h2 = Double.NaN;
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(3); // this step's denoised estimate and the two before
+        LatentRing differences = storage.ring(2); // d0 and d1 of a third-order step
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             if (sigmaNext == 0) {
                 x = SdeNoise.toZero(denoised, draw, sigma, o, ctx);
             } else {
@@ -60,18 +65,18 @@ public final class Dpmpp3mSde implements Sampler {
                     double r0 = h1 / h;
                     double r1 = h2 / h;
                     double phi3 = ExpIntegrator.phi3(hEta) + phi3Shift;
-                    Latent d0 = Latents.sum(1 / r0, denoised, -1 / r0, denoised1);
-                    Latent d1 = Latents.sum(1 / r1, denoised1, -1 / r1, denoised2);
+                    Latent d0 = differences.sum(1 / r0, denoised, -1 / r0, denoised1);
+                    Latent d1 = differences.sum(1 / r1, denoised1, -1 / r1, denoised2);
                     double c0 = phi2 * (1 + r0 / (r0 + r1)) - phi3 / (r0 + r1);
                     double c1 = -phi2 * r0 / (r0 + r1) + phi3 / (r0 + r1);
-                    x = Latents.sum(decay, x, weight, denoised, c0, d0, c1, d1);
+                    x = xs.sum(decay, x, weight, denoised, c0, d0, c1, d1);
                 } else if (order == 2) {
                     double correction = ExpIntegrator.secondOrderWeight(hEta, heun) * h / h1; // phi2 (D - D1) / r
-                    x = Latents.sum(decay, x, weight + correction, denoised, -correction, denoised1);
+                    x = xs.sum(decay, x, weight + correction, denoised, -correction, denoised1);
                 } else {
-                    x = Latents.sum(decay, x, weight, denoised);
+                    x = xs.sum(decay, x, weight, denoised);
                 }
-                x = SdeNoise.add(x, draw, sNoise * ExpIntegrator.sdeNoiseStd(sigmaNext, h, eta), sigma, sigmaNext, ctx);
+                x = SdeNoise.add(x, draw, sNoise * ExpIntegrator.sdeNoiseStd(sigmaNext, h, eta), sigma, sigmaNext, ctx, xs);
                 h2 = h1;
                 h1 = h;
             }

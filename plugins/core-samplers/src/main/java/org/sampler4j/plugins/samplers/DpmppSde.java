@@ -5,6 +5,7 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
@@ -52,13 +53,13 @@ public final class DpmppSde implements Sampler {
                 double h = ExpIntegrator.h(sigma, sigmaNext);
                 double sigmaMid = ExpIntegrator.sigma(ExpIntegrator.lambda(sigma) + r * h);
                 AncestralStep toMid = AncestralStep.of(sigma, sigmaMid, eta);
-                Latent xMid = ExpIntegrator.firstOrder(x, sigma, toMid.down(), denoised);
-                xMid = SdeNoise.add(xMid, draw, sNoise * toMid.up(), sigma, sigmaMid, ctx);
+                Latent xMid = ExpIntegrator.firstOrder(x, sigma, toMid.down(), denoised, LatentRing.none());
+                xMid = SdeNoise.add(xMid, draw, sNoise * toMid.up(), sigma, sigmaMid, ctx, LatentRing.none());
                 Latent denoisedMid = model.denoise(xMid, sigmaMid);
                 AncestralStep toNext = AncestralStep.of(sigma, sigmaNext, eta);
                 Latent blended = Latents.sum(1 - fac, denoised, fac, denoisedMid);
-                x = ExpIntegrator.firstOrder(x, sigma, toNext.down(), blended);
-                x = SdeNoise.add(x, draw, sNoise * toNext.up(), sigma, sigmaNext, ctx);
+                x = ExpIntegrator.firstOrder(x, sigma, toNext.down(), blended, LatentRing.none());
+                x = SdeNoise.add(x, draw, sNoise * toNext.up(), sigma, sigmaNext, ctx, LatentRing.none());
             }
             ctx.step(i, sigmas, x, denoised);
         }

@@ -1,7 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 
 /**
  * Exponential-integrator arithmetic of the DPM-Solver family (Lu et al. 2022) in the variance-exploding convention
@@ -65,12 +65,13 @@ final class ExpIntegrator {
 
     /**
      * A first-order step (DDIM, DPM-Solver++(1)) from {@code sigma} to {@code sigmaTo} holding the denoised estimate
-     * fixed: {@code (sigmaTo / sigma) x + (1 - e^-h) denoised}. A step to 0 returns {@code denoised}.
+     * fixed: {@code (sigmaTo / sigma) x + (1 - e^-h) denoised}, written into {@code xs}. A step to 0 returns
+     * {@code denoised}.
      */
-    static Latent firstOrder(Latent x, double sigma, double sigmaTo, Latent denoised) {
+    static Latent firstOrder(Latent x, double sigma, double sigmaTo, Latent denoised, LatentRing xs) {
         if (sigmaTo == 0) return denoised;
         double decay = sigmaTo / sigma;
         double weight = phi1(h(sigma, sigmaTo));
-        return Latents.sum(decay, x, weight, denoised);
+        return xs.sum(decay, x, weight, denoised);
     }
 }

@@ -4,10 +4,11 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /** Heun's second-order method on the probability-flow ODE, with optional churn. Karras et al. 2022, Algorithm 2; k-diffusion {@code sample_heun}. */
@@ -24,14 +25,17 @@ public final class Heun implements Sampler {
 
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
-        return Churn.loop(model, x, sigmas, o, ctx, (xi, s, sigmaNext, denoised) -> {
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(3); // x, the Euler step and the (churned) x they start from
+        LatentRing ds = storage.ring(2); // the estimates at both ends of a step
+        return Churn.loop(storage, xs, ds, x, sigmas, o, ctx, (xi, s, sigmaNext, denoised) -> {
             double dt = sigmaNext - s;
-            Latent euler = Latents.sum(1 + dt / s, xi, -dt / s, denoised);
+            Latent euler = xs.sum(1 + dt / s, xi, -dt / s, denoised);
             if (sigmaNext == 0) return euler;
             // x + dt * (d + d2) / 2 with d = (x - denoised) / s, d2 = (euler - denoised2) / sigmaNext
-            Latent denoised2 = model.denoise(euler, sigmaNext);
+            Latent denoised2 = storage.denoise(euler, sigmaNext, ds);
             double half = dt / 2;
-            return Latents.sum(1 + half / s, xi, -half / s, denoised, half / sigmaNext, euler, -half / sigmaNext, denoised2);
+            return xs.sum(1 + half / s, xi, -half / s, denoised, half / sigmaNext, euler, -half / sigmaNext, denoised2);
         });
     }
 }

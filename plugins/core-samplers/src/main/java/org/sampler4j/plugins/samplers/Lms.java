@@ -7,11 +7,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -41,9 +42,13 @@ public final class Lms implements Sampler {
         int order = o.integer("order");
         boolean comfy = o.choice("reference").equals(Churn.COMFYUI);
         Deque<Latent> ds = new ArrayDeque<>(); // newest first
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing estimates = storage.ring(1);
+        LatentRing derivatives = storage.ring(order + 1); // ds and the new derivative
         for (int i = 0; i < sigmas.length - 1; i++) {
-            Latent denoised = model.denoise(x, sigmas[i]);
-            ds.addFirst(Latents.toD(x, sigmas[i], denoised));
+            Latent denoised = storage.denoise(x, sigmas[i], estimates);
+            ds.addFirst(derivatives.toD(x, sigmas[i], denoised));
             if (ds.size() > order) ds.removeLast();
             if (comfy && sigmas[i + 1] == 0) {
                 x = denoised;
@@ -58,7 +63,7 @@ public final class Lms implements Sampler {
                     coeffs[j] = c[j - 1];
                     terms[j++] = d;
                 }
-                x = Latents.sum(coeffs, terms);
+                x = xs.sum(coeffs, terms);
             }
             ctx.step(i, sigmas, x, denoised);
         }

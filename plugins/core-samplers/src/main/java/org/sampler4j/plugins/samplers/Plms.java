@@ -6,6 +6,7 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
@@ -91,7 +92,7 @@ public final class Plms implements Sampler {
             k = c + 1;
         }
         for (; k < steps.size(); k++) {
-            x = steps.carry(x, k);
+            x = steps.carry(x, k, LatentRing.none());
             Latent denoised = model.denoise(x, steps.from(k));
             history.add(0, kind.value(x, steps.from(k), denoised));
             if (history.size() > 4) history.remove(4);

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sampler4j.api.noise.TorchsdeBrownianNoise;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.SamplerOptions;
 import org.sampler4j.api.sampler.SamplingContext;
@@ -77,10 +77,10 @@ final class SdeNoise {
         return denoised;
     }
 
-    /** {@code x + std * noise(sigma, sigmaNext)}, or {@code x} when {@code draw} is false. */
-    static Latent add(Latent x, boolean draw, double std, double sigma, double sigmaNext, SamplingContext ctx) {
+    /** {@code x + std * noise(sigma, sigmaNext)} written into {@code xs}, or {@code x} when {@code draw} is false. */
+    static Latent add(Latent x, boolean draw, double std, double sigma, double sigmaNext, SamplingContext ctx, LatentRing xs) {
         if (!draw) return x;
         Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-        return Latents.sum(1, x, std, noise);
+        return xs.sum(1, x, std, noise);
     }
 }

@@ -2,7 +2,7 @@ package org.sampler4j.plugins.samplers;
 
 import java.util.Arrays;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.SamplingContext;
 
@@ -59,14 +59,19 @@ final class StepPairs {
         return to[k];
     }
 
-    /** The sample after step {@code k - 1} as the start of step {@code k}. */
-    Latent carry(Latent x, int k) {
-        return k == 0 ? x : relabel(x, to[k - 1], from[k]);
+    /** The sample after step {@code k - 1} as the start of step {@code k}, written into {@code xs}. */
+    Latent carry(Latent x, int k, LatentRing xs) {
+        return k == 0 ? x : relabel(x, to[k - 1], from[k], xs);
     }
 
     /** {@code x} at {@code sigma} relabelled to {@code sigmaNew}, keeping its value in the VP frame. */
     static Latent relabel(Latent x, double sigma, double sigmaNew) {
-        return sigma == sigmaNew ? x : Latents.scale(Math.hypot(1, sigmaNew) / Math.hypot(1, sigma), x);
+        return relabel(x, sigma, sigmaNew, LatentRing.none());
+    }
+
+    /** As {@link #relabel(Latent, double, double)}, written into {@code xs}. */
+    static Latent relabel(Latent x, double sigma, double sigmaNew, LatentRing xs) {
+        return sigma == sigmaNew ? x : xs.scale(Math.hypot(1, sigmaNew) / Math.hypot(1, sigma), x);
     }
 
     /** Reports step {@code k} to the listener. */

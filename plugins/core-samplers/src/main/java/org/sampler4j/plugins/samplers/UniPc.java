@@ -7,11 +7,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -67,16 +68,20 @@ public final class UniPc implements Sampler {
         Latent[] m = new Latent[order]; // model values, newest first: data (x0) or noise predictions
         Latent before = null;
         int lastOrder = 0;
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(3); // the corrector's result and the x before the step, the predictor's result
+        LatentRing ds = storage.ring(order + 1); // the model values of the history, and the new one
+        LatentRing noisePredictions = storage.ring(order + 1); // the same in the noise-prediction form
         for (int i = 0; i < n; i++) {
-            Latent denoised = model.denoise(x, s[i]);
-            Latent mi = x0 ? denoised : Latents.toD(x, s[i], denoised);
-            if (i > 0 && corrects(o, i - 1)) x = UniPcCoefficients.update(before, m, mi, s, i - 1, lastOrder, variant, x0);
+            Latent denoised = storage.denoise(x, s[i], ds);
+            Latent mi = x0 ? denoised : noisePredictions.toD(x, s[i], denoised);
+            if (i > 0 && corrects(o, i - 1)) x = UniPcCoefficients.update(before, m, mi, s, i - 1, lastOrder, variant, x0, xs);
             System.arraycopy(m, 0, m, 1, order - 1);
             m[0] = mi;
             int p = Math.min(order, i + 1);
             if (o.bool("lower_order_final")) p = Math.min(p, n - i);
             before = x;
-            x = s[i + 1] == 0 && ref.equals(SAMPLER4J) ? denoised : UniPcCoefficients.update(x, m, null, s, i, p, variant, x0);
+            x = s[i + 1] == 0 && ref.equals(SAMPLER4J) ? denoised : UniPcCoefficients.update(x, m, null, s, i, p, variant, x0, xs);
             lastOrder = p;
             ctx.step(i, sigmas, x, denoised);
         }

@@ -2,7 +2,7 @@ package org.sampler4j.plugins.samplers;
 
 import java.util.Arrays;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 
 /**
  * The B(h) coefficients of UniPC (Zhao et al. 2023, Algorithms 2 and 3; ComfyUI/diffusers
@@ -55,9 +55,9 @@ final class UniPcCoefficients {
      * UniP-p from {@code s[i]} to {@code s[i+1]} ({@code mt == null}), or UniC-p with {@code mt}, the model value at
      * {@code s[i+1]}; {@code m[k]} is the model value at {@code s[i-k]} (data or noise prediction, {@code x0}). VE frame:
      * {@code x_t = (s_t/s_s) x - expm1(-h) m_0 - B(h) sum_k rho_k D1_k} (data) or {@code x_t = x - s_t expm1(h) m_0 -
-     * s_t B(h) sum_k rho_k D1_k} (noise).
+     * s_t B(h) sum_k rho_k D1_k} (noise). Written into {@code xs}.
      */
-    static Latent update(Latent x, Latent[] m, Latent mt, double[] s, int i, int p, String variant, boolean x0) {
+    static Latent update(Latent x, Latent[] m, Latent mt, double[] s, int i, int p, String variant, boolean x0, LatentRing xs) {
         double h = Math.log(s[i] / s[i + 1]);
         double hh = x0 ? -h : h;
         double bh = bh(variant, hh);
@@ -85,7 +85,7 @@ final class UniPcCoefficients {
         terms[0] = x;
         c[1] = first - residual * sumRhoOverR; // residual * 0 = NaN for B(h) = inf, as in the references
         terms[1] = m[0];
-        return Latents.sum(c, terms);
+        return xs.sum(c, terms);
     }
 
     /** Solves {@code sum_k rho_k nodes_k^i = y_i} ({@code i = 0..n-1}) by Gaussian elimination with partial pivoting. */

@@ -1,0 +1,64 @@
+package org.sampler4j.api.sampler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The storage one sampling run owns: its {@link LatentRing}s, and the model calls that may write the denoised
+ * estimate into one of them. A sampler creates one per {@link Sampler#sample} call:
+ *
+ * <pre>{@code
+ * SamplerStorage storage = new SamplerStorage(model);
+ * LatentRing xs = storage.ring(2);
+ * LatentRing ds = storage.ring(1);
+ * for (...) {
+ *     Latent denoised = storage.denoise(x, sigma, ds);
+ *     x = xs.sum(1 + dt / sigma, x, -dt / sigma, denoised);
+ * }
+ * }</pre>
+ *
+ * {@link #denoise} is the storage-level aliasing check of the {@link LatentRing} contract: a result that shares
+ * storage with a latent of this run's rings (a denoiser that returns its input) is dropped from those rings, so they
+ * allocate instead of overwriting what the sampler now keeps as its denoised estimate.
+ */
+public final class SamplerStorage {
+    private final Denoiser model;
+    private final List<LatentRing> rings = new ArrayList<>();
+
+    /**
+     * Storage for one run of {@code model}.
+     *
+     * @param model the run's denoiser
+     */
+    public SamplerStorage(Denoiser model) {
+        this.model = Objects.requireNonNull(model, "model");
+    }
+
+    /**
+     * A new ring of this run ({@link LatentRing#of}).
+     *
+     * @param n the number of latents: each write leaves the ring's previous {@code n - 1} results valid
+     * @return the ring
+     */
+    public LatentRing ring(int n) {
+        LatentRing r = LatentRing.of(n);
+        rings.add(r);
+        return r;
+    }
+
+    /**
+     * {@code D(x; sigma)}: the model's denoised estimate, written into {@code into} where the model supports it
+     * ({@link Denoiser#denoise(Latent, double, LatentRing)}).
+     *
+     * @param x     the noisy latent
+     * @param sigma its noise level
+     * @param into  a ring of this run for the result
+     * @return the denoised estimate
+     */
+    public Latent denoise(Latent x, double sigma, LatentRing into) {
+        Latent d = model.denoise(x, sigma, into);
+        if (!into.holdsLast(d)) for (LatentRing r : rings) r.release(d);
+        return d;
+    }
+}
