@@ -70,6 +70,7 @@ public enum Prediction {
      * @param sigma its noise level
      * @param out the network output
      * @param into the ring for the result
+     * @return the denoised estimate, in {@code into}'s storage ({@code out} itself for {@link #SAMPLE})
      */
     public Latent denoised(Latent x, double sigma, Latent out, LatentRing into) {
         switch (this) {

@@ -63,22 +63,54 @@ public final class LatentRing {
         return new LatentRing(n);
     }
 
-    /** {@return {@code a*x + b*y} (as {@link Latents#sum(double, Latent, double, Latent)}) in this ring's storage} */
+    /**
+     * {@return {@code a*x + b*y} (as {@link Latents#sum(double, Latent, double, Latent)}) in this ring's storage}
+     *
+     * @param a the first coefficient
+     * @param x the first term
+     * @param b the second coefficient
+     * @param y the second term
+     */
     public Latent sum(double a, Latent x, double b, Latent y) {
         return write(new double[] {a, b}, new Latent[] {x, y});
     }
 
-    /** {@return {@code a*x + b*y + c*z} in this ring's storage} */
+    /**
+     * {@return {@code a*x + b*y + c*z} in this ring's storage}
+     *
+     * @param a the first coefficient
+     * @param x the first term
+     * @param b the second coefficient
+     * @param y the second term
+     * @param c the third coefficient
+     * @param z the third term
+     */
     public Latent sum(double a, Latent x, double b, Latent y, double c, Latent z) {
         return write(new double[] {a, b, c}, new Latent[] {x, y, z});
     }
 
-    /** {@return {@code a*x + b*y + c*z + e*w} in this ring's storage} */
+    /**
+     * {@return {@code a*x + b*y + c*z + e*w} in this ring's storage}
+     *
+     * @param a the first coefficient
+     * @param x the first term
+     * @param b the second coefficient
+     * @param y the second term
+     * @param c the third coefficient
+     * @param z the third term
+     * @param e the fourth coefficient
+     * @param w the fourth term
+     */
     public Latent sum(double a, Latent x, double b, Latent y, double c, Latent z, double e, Latent w) {
         return write(new double[] {a, b, c, e}, new Latent[] {x, y, z, w});
     }
 
-    /** {@return {@code sum_k coeffs[k] * terms[k]} in this ring's storage} */
+    /**
+     * {@return {@code sum_k coeffs[k] * terms[k]} in this ring's storage}
+     *
+     * @param coeffs one coefficient per term (copied)
+     * @param terms the terms, at least one, all of the same shape (copied)
+     */
     public Latent sum(double[] coeffs, Latent[] terms) {
         if (coeffs.length != terms.length || terms.length == 0) {
             throw new IllegalArgumentException("need as many coefficients as terms (at least one), got " + coeffs.length + " and " + terms.length);
@@ -86,12 +118,23 @@ public final class LatentRing {
         return write(coeffs.clone(), terms.clone());
     }
 
-    /** {@return {@code a*x} in this ring's storage} */
+    /**
+     * {@return {@code a*x} in this ring's storage}
+     *
+     * @param a the factor
+     * @param x the latent to scale
+     */
     public Latent scale(double a, Latent x) {
         return write(new double[] {a}, new Latent[] {x});
     }
 
-    /** {@return {@code (x - denoised) / sigma} ({@link Latents#toD}) in this ring's storage} */
+    /**
+     * {@return {@code (x - denoised) / sigma} ({@link Latents#toD}) in this ring's storage}
+     *
+     * @param x the noisy sample
+     * @param sigma its noise level, positive
+     * @param denoised the denoiser's estimate at {@code x}
+     */
     public Latent toD(Latent x, double sigma, Latent denoised) {
         return sum(1 / sigma, x, -1 / sigma, denoised);
     }
