@@ -35,7 +35,7 @@ import org.sampler4j.host.recipe.Recipes;
  * two workers, whose executors are separate JVMs with Spark's jars only ({@code SPARK_HOME=target/spark-home}, made here
  * from the test classpath without the host's libraries). Everything sampler4j needs reaches them as a cluster's
  * executors get it: the jars ({@link ExecutorSetup}), the plugins and the model folder ({@code SparkCluster.ship}).
- * The outputs equal one machine's (opt-in, {@code -Dsampler4j.sparkCluster=true}: about 100 s here); executors that
+ * The outputs equal one machine's (opt-in, {@code -Dsampler4j.sparkCluster=true}: 38-98 s here); executors that
  * cannot start are one line (always). Needs the host's distribution ({@code host/target/lib} and {@code plugins}: a
  * {@code package} of the host), else it is skipped.
  */
@@ -72,7 +72,7 @@ class SparkClusterTest {
         if (home != null) deleteTree(Path.of(home, "work"));   // the executors' copies of the shipped jars
     }
 
-    /** About 100 s on the 2-core development machine under load (two executor JVMs load DJL, libtorch and the model): opt-in. */
+    /** 38 s on the idle 2-core development machine, 86-98 s at load 12 (two executor JVMs fetch the jars, load DJL, libtorch and the model): opt-in. */
     @Test
     @EnabledIfSystemProperty(named = "sampler4j.sparkCluster", matches = "true", disabledReason = "slow: run with -Dsampler4j.sparkCluster=true")
     void evalRowsAndRecipeImagesAreTheSameAsOnOneMachine(@TempDir Path dir) throws IOException {
