@@ -9,7 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -21,9 +27,7 @@ import org.sampler4j.host.model.DiffusionModel;
 import org.sampler4j.host.model.ModelException;
 import org.sampler4j.host.model.ModelInfo;
 import org.sampler4j.host.model.Models;
-import org.sampler4j.api.schedule.ScheduleException;
 import org.sampler4j.host.recipe.LoadedRecipe;
-import org.sampler4j.host.recipe.RecipeException;
 import org.sampler4j.host.recipe.RecipePlan;
 import org.sampler4j.host.recipe.RecipeRunner;
 
@@ -37,12 +41,18 @@ final class SparkCluster implements ClusterEngine.Session {
     private final SparkSession session;
     private final JavaSparkContext jsc;
     private final boolean local;
+    private final String master;
     private final Consumer<String> progress;
 
-    SparkCluster(SparkSession session, boolean local, Consumer<String> progress) {
+    /**
+     * @param local the executors run in this JVM
+     * @param master the master (for error messages)
+     */
+    SparkCluster(SparkSession session, boolean local, String master, Consumer<String> progress) {
         this.session = session;
         this.jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
         this.local = local;
+        this.master = master;
         this.progress = progress;
     }
 
@@ -61,12 +71,12 @@ final class SparkCluster implements ClusterEngine.Session {
         }
         if (resume) log.accept("resume: " + (outputs.length - todo.size()) + " of " + outputs.length + " cell(s) already complete in " + layout.folder());
         if (!todo.isEmpty()) {
-            Workers.Inputs in = ship(ref, null, plugins);
+            Workers.Inputs in = guarded(() -> ship(ref, null, plugins));
             String model = shared(ref);
-            Broadcast<List<RecipeRunner.CellWork>> work = jsc.broadcast(todo);
+            Broadcast<List<RecipeRunner.CellWork>> work = guarded(() -> jsc.broadcast(todo));
             int[] images = todo.stream().mapToInt(w -> w.files().size()).toArray();
             List<RecipeRunner.CellOutput> got = run("cells", images, () -> jsc.parallelize(indexes(todo.size()), todo.size())
-                    .map(i -> Workers.cell(work.value().get(i), model, in)).collect());
+                    .map(i -> Workers.cell(work.value().get(i), model, in)).collectAsync());
             work.destroy();
             for (int i = 0; i < todo.size(); i++) {
                 RecipeRunner.CellWork w = todo.get(i);
@@ -87,13 +97,13 @@ final class SparkCluster implements ClusterEngine.Session {
         List<Evaluation.Chunk> chunks = Evaluation.chunks(model, s, 0, cases.size());
         String ref = model.reference();
         String cls = classifier == null ? null : classifier.folder().toAbsolutePath().toString();
-        Workers.Inputs in = ship(ref, cls, plugins);
+        Workers.Inputs in = guarded(() -> ship(ref, cls, plugins));
         Workers.EvalJob job = new Workers.EvalJob(UUID.randomUUID().toString(), shared(ref), cls, List.copyOf(cases), s);
-        Broadcast<Workers.EvalJob> b = jsc.broadcast(job);
+        Broadcast<Workers.EvalJob> b = guarded(() -> jsc.broadcast(job));
         int[] images = chunks.stream().mapToInt(Evaluation.Chunk::count).toArray();
         List<Evaluation.Partial> parts;
         try {
-            parts = run("chunks", images, () -> jsc.parallelize(chunks, chunks.size()).map(k -> Workers.chunk(b.value(), k, in)).collect());
+            parts = run("chunks", images, () -> jsc.parallelize(chunks, chunks.size()).map(k -> Workers.chunk(b.value(), k, in)).collectAsync());
         } finally {
             b.destroy();
             Workers.forget(job.id());
@@ -109,30 +119,53 @@ final class SparkCluster implements ClusterEngine.Session {
         return Evaluation.report(model, s, classifier, real, rows);
     }
 
-    /** Runs one Spark job with the progress line attached. */
-    private <T> T run(String unit, int[] images, java.util.function.Supplier<T> job) {
+    /**
+     * Runs one Spark job with the progress line attached (and Spark's wait for executors reported on it); gives up when
+     * the cluster's executors keep exiting as they start ({@link SparkLog#executorsFailing}).
+     */
+    private <T> List<T> run(String unit, int[] images, Supplier<JavaFutureAction<List<T>>> job) {
         Progress p = new Progress(unit, images, progress);
-        session.sparkContext().addSparkListener(p);
-        try {
-            T result = job.get();
-            p.finish();
-            return result;
-        } catch (Exception e) { // SparkException (checked) comes through Scala undeclared
-            throw userError(e);
-        } finally {
-            session.sparkContext().removeSparkListener(p);
-        }
+        return guarded(() -> {
+            session.sparkContext().addSparkListener(p);
+            SparkLog.onWaiting(progress);
+            try {
+                JavaFutureAction<List<T>> f = job.get();
+                while (true) {
+                    try {
+                        List<T> result = f.get(1, TimeUnit.SECONDS);
+                        p.finish();
+                        return result;
+                    } catch (TimeoutException e) {
+                        String failing = SparkLog.executorsFailing();
+                        if (failing != null) {
+                            f.cancel(true);
+                            throw Failures.executorsExit(session.sparkContext(), master, failing);
+                        }
+                    } catch (InterruptedException e) {
+                        f.cancel(true);
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof Exception c ? c : e;
+                    }
+                }
+            } finally {
+                SparkLog.onWaiting(null);
+                if (!session.sparkContext().isStopped()) session.sparkContext().removeSparkListener(p);
+            }
+        });
     }
 
     /**
-     * A task's user error (a bad sampler, schedule or model: what one machine reports in one line) out of Spark's job
-     * failure, so that the command reports it the same way; anything else as it came.
+     * {@code work} with its failures as the command reports them ({@link Failures#of}): a task's user error as one
+     * machine reports it, the application stopped by the cluster as one line that says why; anything else as it came.
      */
-    static RuntimeException userError(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ModelException || t instanceof ScheduleException || t instanceof RecipeException) return (RuntimeException) t;
+    private <T> T guarded(Callable<T> work) {
+        try {
+            return work.call();
+        } catch (Exception e) { // SparkException (checked) comes through Scala undeclared
+            throw Failures.of(e, session.sparkContext(), master);
         }
-        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
     private static List<Integer> indexes(int n) {
@@ -147,14 +180,17 @@ final class SparkCluster implements ClusterEngine.Session {
     }
 
     /**
-     * Ships the inputs executors may not see (not in local mode): the model folder, the classifier folder and the plugin
-     * jars, with {@code SparkContext.addFile}. Executors that see the same paths (a shared file system) use them directly.
+     * Ships the inputs executors may not see (not in local mode): the model folder and the classifier folder as zip
+     * archives ({@code SparkContext.addArchive}, unpacked on each executor under the folder's name), the plugin jars
+     * with {@code SparkContext.addFile}. Executors that see the same paths (a shared file system) use them directly;
+     * {@code spark.sampler4j.shared=true} skips the folders' archives (large models on a shared mount).
      */
     private Workers.Inputs ship(String model, String classifier, Path plugins) {
         List<String> jars = new ArrayList<>();
         if (!local) {
-            if (!AnalyticModel.matches(model)) jsc.sc().addFile(shared(model), true);
-            if (classifier != null) jsc.sc().addFile(classifier, true);
+            boolean shared = jsc.sc().conf().getBoolean(SHARED, false);
+            if (!shared && !AnalyticModel.matches(model)) addFolder(Path.of(shared(model)));
+            if (!shared && classifier != null) addFolder(Path.of(classifier));
             if (plugins != null && Files.isDirectory(plugins)) {
                 try (Stream<Path> files = Files.list(plugins)) {
                     for (Path jar : files.filter(f -> f.toString().endsWith(".jar") || f.toString().endsWith(".zip")).sorted().toList()) {
@@ -167,6 +203,22 @@ final class SparkCluster implements ClusterEngine.Session {
             }
         }
         return new Workers.Inputs(local, plugins == null ? null : plugins.toAbsolutePath().toString(), jars);
+    }
+
+    /** Conf key: the model and classifier folders are on a path every executor sees; they are not shipped. */
+    static final String SHARED = "spark.sampler4j.shared";
+
+    /** Ships a folder as a zip archive that each executor unpacks as {@code SparkFiles.get(folder name)}. */
+    private void addFolder(Path dir) {
+        try {
+            Path tmp = Files.createTempDirectory("sampler4j-ship");
+            tmp.toFile().deleteOnExit();
+            Path zip = ExecutorSetup.zip(dir, tmp.resolve(dir.getFileName() + ".zip"));
+            zip.toFile().deleteOnExit();
+            jsc.sc().addArchive(zip.toAbsolutePath() + "#" + dir.getFileName());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

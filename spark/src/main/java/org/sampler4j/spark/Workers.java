@@ -36,6 +36,11 @@ import org.sampler4j.host.recipe.RecipeRunner;
 final class Workers {
     /** Conf key (a test hook): task indexes, comma-separated, that fail on their first attempt after writing their outputs. */
     static final String FAIL_ONCE = "spark.sampler4j.failOnce";
+    /**
+     * Conf key (a test hook): executors use the shipped copies of the model, classifier and plugins even where the
+     * driver's paths exist (as on a cluster without a shared file system).
+     */
+    static final String SHIPPED_ONLY = "spark.sampler4j.shippedOnly";
     /** The folder, inside a recipe's output folder, of the per-cell records that {@code --resume} reads. */
     static final String CELLS = ".sampler4j-spark";
 
@@ -130,7 +135,7 @@ final class Workers {
 
     /** A built-in name or a path the executor can read: the driver's path when it exists here (shared), else the shipped copy. */
     static String resolve(String ref) {
-        if (AnalyticModel.matches(ref) || Files.exists(Path.of(ref))) return ref;
+        if (AnalyticModel.matches(ref) || (Files.exists(Path.of(ref)) && !shippedOnly())) return ref;
         return SparkFiles.get(Path.of(ref).getFileName().toString());
     }
 
@@ -139,7 +144,7 @@ final class Workers {
         System.setProperty("ai.djl.offline", "true");
         if (in.local() || in.plugins() == null || installed != null) return;
         Path dir = Path.of(in.plugins());
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir) || shippedOnly()) {
             try {
                 dir = Files.createTempDirectory("sampler4j-plugins");
                 for (String jar : in.pluginJars()) Files.copy(Path.of(SparkFiles.get(jar)), dir.resolve(jar));
@@ -149,6 +154,11 @@ final class Workers {
         }
         PluginHost.load(dir).install();
         installed = dir;
+    }
+
+    private static boolean shippedOnly() {
+        SparkEnv env = SparkEnv.get();
+        return env != null && env.conf().getBoolean(SHIPPED_ONLY, false);
     }
 
     /** The test hook {@link #FAIL_ONCE}: fails the first attempt of the listed tasks, after their outputs are written. */

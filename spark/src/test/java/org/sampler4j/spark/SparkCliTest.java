@@ -57,6 +57,14 @@ class SparkCliTest {
         r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "--spark", "nowhere");
         assertEquals(Main.USER_ERROR, r.code());
         assertTrue(r.err().strip().startsWith("sampler4j: error: cannot start Spark on master 'nowhere': "), r.err());
+        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "--spark", "spark://127.0.0.1:1");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertEquals("sampler4j: error: cannot reach the Spark master spark://127.0.0.1:1: nothing answers at 127.0.0.1:1 (Connection refused); "
+                + "start the master ($SPARK_HOME/sbin/start-master.sh) or give the spark://HOST:PORT URL its web UI shows", r.err().strip());
+        r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "--spark", "yarn");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().strip().startsWith("sampler4j: error: the Spark that bin/sampler4j runs (spark-sql from Maven Central) has no YARN cluster manager: "
+                + "submit the job with your Spark distribution's spark-submit --master yarn"), r.err());
         // a task's user error is reported as on one machine, not as Spark's job failure
         r = run("eval", "--model", "gmm:1x4x4", "--per-class", "1", "-s", "no_such_sampler", "--spark", "local[1]", "--quiet");
         assertEquals(Main.USER_ERROR, r.code());
