@@ -10,6 +10,9 @@ import org.sampler4j.host.UserInputException;
  * created: the nearest existing folder is probed with a temporary file that is deleted at once.
  */
 public final class Outputs {
+    /** A URL-like path ({@code hdfs://host/x} arrives as {@code hdfs:/host/x} once it is a {@link Path}); one-letter schemes are drive letters. */
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:/.*");
+
     private Outputs() {}
 
     /**
@@ -37,6 +40,10 @@ public final class Outputs {
     }
 
     private static void checkFolder(Path dir, String what, Path target) {
+        if (URL.matcher(target.toString()).matches()) {
+            throw new UserInputException("cannot write " + what + " " + target + ": a URL (" + target.toString().substring(0, target.toString().indexOf(':'))
+                    + ":) is not a folder here; outputs go to local paths or shared mounts (Hadoop file systems such as hdfs:// or s3a:// are not supported): mount it and give the mounted path");
+        }
         Path p = dir;
         while (p != null && !Files.exists(p)) p = p.getParent();
         if (p == null) throw new UserInputException("cannot write " + what + " " + target + ": no existing folder above it; choose another path");

@@ -125,6 +125,8 @@ class BadInputTest {
                 c("recipe file not found", "run", "D/missing.yaml", "--out-dir", "D/out"),
                 c("--seed cannot be combined with recipe files", "run", "D/ok.yaml", "--seed", "3"),
                 c("is not writable", "run", "D/ok.yaml", "--out-dir", "/proc/sampler4j-out"),
+                c("Hadoop file systems such as hdfs:// or s3a:// are not supported", "run", "D/ok.yaml", "--out-dir", "hdfs://namenode/out"),
+                c("a URL (s3a:) is not a folder here", "run", "--model", "gmm", "-o", "s3a://bucket/a.png"),
                 c("is a file, not a folder", "run", "D/blocked.yaml"),
                 c("sampler 'euler' has no option 'eta'", "run", "D/options.yaml", "--out-dir", "D/out"),
                 c("sampler 'dpm_2' is not selected", "run", "D/other.yaml", "--out-dir", "D/out"),
