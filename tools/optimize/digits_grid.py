@@ -30,7 +30,7 @@ def label(schedule):
     m = re.match(r"preset\(file:.*-(gits|frechet)\.json, \d+\)", schedule)
     if m:
         return "fitted `" + m.group(1) + "`"
-    return "`" + re.sub(r"\((\d+)", "(n", schedule, count=1) + "`"
+    return "`" + re.sub(r"^(preset\([^,]+, |[a-z]+\()\d+", r"\1n", schedule) + "`"
 
 
 cells = {}  # (sampler, nfe) -> {label: {block: (frechet, accuracy)}}
@@ -85,34 +85,35 @@ for s in SAMPLERS:
         print(f"| {lab} | " + " | ".join(row) + " |")
     print()
 
-print("Paired difference in Frechet distance (same seeds), fitted minus the best built-in schedule of the cell, 95% CI:")
-print()
-print("| sampler | fitted | " + " | ".join(f"{n} NFE" for n in NFES) + " |")
-print("| --- | --- | " + " | ".join("---:" for _ in NFES) + " |")
-for s in SAMPLERS:
-    for fit in ("fitted `gits`", "fitted `frechet`"):
-        row = []
-        for n in NFES:
-            c = cells.get((s, n), {})
-            bb = best_builtin.get((s, n))
-            if bb is None or fit not in c:
-                row.append("")
-                continue
-            common = [b for b in c[fit] if b in c[bb]]
-            m, h = ci([c[fit][b][0] - c[bb][b][0] for b in common])
-            row.append(f"{m:+.2f} ± {h:.2f} vs {bb}")
-        if any(row):
-            print(f"| {s} | {fit} | " + " | ".join(row) + " |")
-print()
-print("Fitting time (seconds from the optimizer's start to the preset, `seconds` in the preset file; one libtorch thread each, two fits at a time):")
-print()
-print("| sampler | method | " + " | ".join(f"{n} NFE" for n in NFES) + " |")
-print("| --- | --- | " + " | ".join("---:" for _ in NFES) + " |")
-for s in SAMPLERS:
-    for m in ("gits", "frechet"):
-        row = []
-        for n in NFES:
-            f = os.path.join(d, f"{s}-{n}-{m}.json")
-            row.append(f"{json.load(open(f))['seconds']:.0f}" if os.path.exists(f) else "")
-        if any(row):
-            print(f"| {s} | {m} | " + " | ".join(row) + " |")
+def table(title, key, rows):
+    """A table with one row per (sampler, key) and one column per NFE; rows(s, k, n) gives a cell's text or ""."""
+    print(title)
+    print()
+    print(f"| sampler | {key[0]} | " + " | ".join(f"{n} NFE" for n in NFES) + " |")
+    print("| --- | --- | " + " | ".join("---:" for _ in NFES) + " |")
+    for s in SAMPLERS:
+        for k in key[1]:
+            row = [rows(s, k, n) for n in NFES]
+            if any(row):
+                print(f"| {s} | {k} | " + " | ".join(row) + " |")
+    print()
+
+
+def paired(s, fit, n):
+    c = cells.get((s, n), {})
+    bb = best_builtin.get((s, n))
+    if bb is None or fit not in c:
+        return ""
+    m, h = ci([c[fit][b][0] - c[bb][b][0] for b in c[fit] if b in c[bb]])
+    return f"{m:+.2f} ± {h:.2f} vs {bb}"
+
+
+def seconds(s, m, n):
+    f = os.path.join(d, f"{s}-{n}-{m}.json")
+    return f"{json.load(open(f))['seconds']:.0f}" if os.path.exists(f) else ""
+
+
+table("Paired difference in Frechet distance (same seeds), fitted minus the best built-in schedule of the cell, 95% CI:",
+      ("fitted", ("fitted `gits`", "fitted `frechet`")), paired)
+table("Fitting time (seconds from the optimizer's start to the preset, `seconds` in the preset file; one libtorch thread each, two fits at a time):",
+      ("method", ("gits", "frechet")), seconds)

@@ -164,7 +164,11 @@ final class Workers {
         if (!Files.isDirectory(dir) || shippedOnly()) {
             try {
                 dir = Files.createTempDirectory("sampler4j-plugins");
-                for (String jar : in.pluginJars()) Files.copy(Path.of(SparkFiles.get(jar)), dir.resolve(jar));
+                dir.toFile().deleteOnExit(); // (exit hooks run in reverse: the jars go first, then the folder)
+                for (String jar : in.pluginJars()) {
+                    Files.copy(Path.of(SparkFiles.get(jar)), dir.resolve(jar));
+                    dir.resolve(jar).toFile().deleteOnExit();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -134,6 +134,8 @@ class BadInputTest {
                 c("sampler 'dpm_2' is not selected", "run", "D/other.yaml", "--out-dir", "D/out"),
                 // eval
                 c("sampler 'heun' has no option 'alpha'", "eval", "--model", "gmm", "-s", "heun", "-O", "alpha=1"),
+                c("sampler option heun.alpha: sampler 'heun' has no option 'alpha'; its options: ", "eval", "--model", "gmm", "-s", "heun", "-s", "euler",
+                        "-O", "heun.alpha=1"),
                 c("must be a number", "eval", "--model", "gmm", "-s", "euler_a", "-O", "eta=x"),
                 c("--steps must be >= 1, got 0", "eval", "--model", "gmm", "--steps", "0"),
                 c("samples per class must be >= 1, got 0", "eval", "--model", "gmm", "-n", "0"),
