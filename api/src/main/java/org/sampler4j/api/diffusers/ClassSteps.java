@@ -1,5 +1,7 @@
 package org.sampler4j.api.diffusers;
 
+import java.util.function.UnaryOperator;
+import org.sampler4j.api.model.Denoisers;
 import org.sampler4j.api.sampler.Latent;
 
 /**
@@ -16,6 +18,20 @@ interface ClassSteps extends AutoCloseable {
 
     @Override
     default void close() {}
+
+    /** The identity: no thresholding. */
+    UnaryOperator<Latent> NO_THRESHOLD = x0 -> x0;
+
+    /**
+     * diffusers' {@code _threshold_sample} on a data prediction where the config sets {@code thresholding}
+     * ({@code dynamic_thresholding_ratio}, {@code sample_max_value}), else {@link #NO_THRESHOLD}.
+     */
+    static UnaryOperator<Latent> thresholding(DiffusersConfig cfg) {
+        if (!cfg.bool("thresholding")) return NO_THRESHOLD;
+        double ratio = cfg.dbl("dynamic_thresholding_ratio");
+        double max = cfg.dbl("sample_max_value");
+        return x0 -> Denoisers.dynamicThresholding((x, s) -> x0, ratio, max).denoise(x0, 0);
+    }
 
     /** {@code x.clamp(-range, range)} ({@code clip_sample}, {@code clip_denoised}). */
     static Latent clamp(Latent x, double range) {

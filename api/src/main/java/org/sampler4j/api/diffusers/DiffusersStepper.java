@@ -29,16 +29,19 @@ import org.sampler4j.api.schedule.ScheduleException;
  * generator draws); classes that draw no noise need none ({@code null}).
  *
  * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DPMSolverSDE, DDIM,
- * DDIMInverse, DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative and PNDM (with or without its
- * Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample, derivative history, PNDM's
- * counter), so an edited sample is followed exactly. DPMSolverSDE draws its noise from torchsde's Brownian tree seeded by
- * the config's {@code noise_sampler_seed}, value for value as diffusers does ({@link org.sampler4j.api.noise.TorchsdeBrownianNoise});
- * without that seed (diffusers then draws one from torch's global generator) the stepper's noise source plays the tree. The other classes (DPMSolverMultistep, DPMSolverMultistepInverse,
- * DPMSolverSinglestep, DEIS, UniPC, SA-Solver, LCM, TCD, the EDM and flow classes) run a sampler4j sampler as a
- * suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample with an error
- * rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call (or DDIM's
- * pairs); DPMSolverSinglestep then lowers the order where its history is missing, as diffusers does.
- * DPMSolverMultistepInverse runs the forward class's sampler over its rising sigmas.
+ * DDIMInverse, DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative, PNDM (with or without its
+ * Runge-Kutta warm-up), DPMSolverMultistep, DPMSolverMultistepInverse, UniPCMultistep (without {@code solver_p}),
+ * DEISMultistep, LCM and TCD step natively with diffusers' state (stored first-stage sample, derivative history, PNDM's
+ * counter, the multistep {@code model_outputs} and {@code lower_order_nums}, UniPC's {@code last_sample} and
+ * {@code this_order}), so an edited sample is followed exactly as diffusers follows it. DPMSolverSDE draws its noise
+ * from torchsde's Brownian tree seeded by the config's {@code noise_sampler_seed}, value for value as diffusers does
+ * ({@link org.sampler4j.api.noise.TorchsdeBrownianNoise}); without that seed (diffusers then draws one from torch's
+ * global generator) the stepper's noise source plays the tree. The remaining classes (DPMSolverSinglestep, SA-Solver,
+ * EDMEuler, EDMDPMSolverMultistep, FlowMatchEulerDiscrete, and UniPC with {@code solver_p}) run a sampler4j sampler as
+ * a suspended call ({@link DiffusersRoute}): they step their own trajectory, so they reject an edited sample with an
+ * error that names the classes which follow one rather than silently ignore it; they can start part-way where the
+ * sampler steps one sigma per call (or DDIM's pairs), and DPMSolverSinglestep then lowers the order where its history
+ * is missing, as diffusers does.
  *
  * <p>Not thread-safe, like a diffusers scheduler.
  */
@@ -157,6 +160,14 @@ public final class DiffusersStepper implements AutoCloseable {
             steps = new IpndmSteps(ts);
         } else if (AlphaSpaceSteps.handles(cls)) {
             steps = new AlphaSpaceSteps(cfg, ts, stepKwargs, noise);
+        } else if (DpmMultistepSteps.handles(cls)) {
+            steps = new DpmMultistepSteps(cfg, ts, noise);
+        } else if (UniPcSteps.handles(cfg)) {
+            steps = new UniPcSteps(cfg, ts);
+        } else if (cls.equals(DeisSteps.CLASS)) {
+            steps = new DeisSteps(cfg, ts);
+        } else if (LcmTcdSteps.handles(cls)) {
+            steps = new LcmTcdSteps(cfg, ts, stepKwargs, noise);
         } else {
             steps = new SamplerSteps(cls, ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
         }

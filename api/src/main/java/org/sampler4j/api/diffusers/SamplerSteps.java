@@ -20,7 +20,9 @@ import org.sampler4j.api.schedule.ScheduleException;
  * A class whose maths a sampler4j sampler does ({@link DiffusersRoute}): the sampler runs as a suspended call
  * ({@link SamplerStepper}) over the route's sigma list from the first model call on, and each {@code step} answers one
  * of its model evaluations. The sampler keeps its own trajectory: a {@code step} given a sample other than the one
- * the previous step returned is rejected (never silently stepped from the old one).
+ * the previous step returned is rejected (never silently stepped from the old one). {@link DiffusersStepper} uses it
+ * for the classes without a native step (DPMSolverSinglestep, SA-Solver, the EDM classes, FlowMatchEulerDiscrete,
+ * UniPC with {@code solver_p}); it stays exact for loops that do not edit the sample.
  */
 final class SamplerSteps implements ClassSteps {
     /** Relative difference (to the largest magnitude) beyond which a given sample counts as edited. */
@@ -75,7 +77,8 @@ final class SamplerSteps implements ClassSteps {
         if (lastReturned != null && sample != lastReturned && edited(sample, lastReturned)) {
             throw new IllegalStateException(className + ": step() was given a sample that differs from the one the previous step returned;"
                     + " sampler4j steps this class through its '" + route.samplerId() + "' sampler along its own trajectory and cannot follow an"
-                    + " edited sample. Edit latents with EulerDiscrete/EulerAncestralDiscrete/Heun/KDPM2/KDPM2Ancestral/LMSDiscrete/DDIM/DDPM/PNDM,"
+                    + " edited sample. Edit latents with a class that steps natively (EulerDiscrete, EulerAncestralDiscrete, Heun, KDPM2,"
+                    + " KDPM2Ancestral, LMSDiscrete, DDIM, DDPM, PNDM, DPMSolverMultistep, UniPCMultistep, DEISMultistep, LCM, TCD ...),"
                     + " or start a new stepper at this index (setBeginIndex) with the edited sample");
         }
         Denoiser d = route.postprocess().apply((x, sigma) -> denoised(x, sigma, modelOutput));
