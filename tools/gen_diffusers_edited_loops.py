@@ -94,11 +94,12 @@ def run(case):
     sched.set_timesteps(case["steps"])
     gen = torch.Generator().manual_seed(case["seed"]) if case.get("seed") is not None else None
     target = deter(True)
-    sample = deter(False) * sched.init_noise_sigma
+    sample = deter(False) * getattr(sched, "init_noise_sigma", 1.0)  # FlowMatchEuler has none: 1
     kwargs = dict(case.get("kwargs", {}))
     record = {}
     for i, t in enumerate(sched.timesteps):
-        out = model(sched.scale_model_input(sample, t), t)
+        # FlowMatchEulerDiscreteScheduler has no scale_model_input (its model input is the sample)
+        out = model(sched.scale_model_input(sample, t) if hasattr(sched, "scale_model_input") else sample, t)
         if gen is not None:
             kwargs["generator"] = gen
         sample = sched.step(out, t, sample, **kwargs).prev_sample
@@ -146,6 +147,13 @@ CASES = [
     case("inv_o3_v", INV, {"solver_order": 3, "prediction_type": "v_prediction"}),
     case("inv_noise_heun", INV, {"algorithm_type": "dpmsolver", "solver_type": "heun"}),
     case("inv_karras_sl", INV, {"use_karras_sigmas": True, **SL}),
+    case("single_o2", "DPMSolverSinglestepScheduler", {}),
+    case("single_o3_12", "DPMSolverSinglestepScheduler", {"solver_order": 3}, steps=12),
+    case("single_o3_heun_v", "DPMSolverSinglestepScheduler", {"solver_order": 3, "solver_type": "heun", "prediction_type": "v_prediction", **SL}),
+    case("single_noise_o3_sigmamin", "DPMSolverSinglestepScheduler", {"solver_order": 3, "algorithm_type": "dpmsolver",
+                                                                      "final_sigmas_type": "sigma_min", "lower_order_final": True}),
+    case("single_sde_o3_heun", "DPMSolverSinglestepScheduler", {"solver_order": 3, "algorithm_type": "sde-dpmsolver++", "solver_type": "heun"}, seed=14),
+    case("single_sde_o2_karras", "DPMSolverSinglestepScheduler", {"algorithm_type": "sde-dpmsolver++", "use_karras_sigmas": True, **SL}, seed=15),
     case("unipc_default", UNI, {}),
     case("unipc_bh1_o3", UNI, {"solver_type": "bh1", "solver_order": 3}),  # NaN in diffusers: B(h) = -inf at sigma 0
     case("unipc_bh1_o3_sigmamin", UNI, {"solver_type": "bh1", "solver_order": 3, "final_sigmas_type": "sigma_min"}),
@@ -160,11 +168,17 @@ CASES = [
     case("deis_o3_karras_v", DEIS, {"solver_order": 3, "use_karras_sigmas": True, "prediction_type": "v_prediction", **SL}),
     case("deis_o3_no_lower_final_16", DEIS, {"solver_order": 3, "lower_order_final": False}, steps=16),
     case("deis_threshold_sample", DEIS, {"prediction_type": "sample", "thresholding": True, "sample_max_value": 0.5}),
+    case("edm_euler_default", "EDMEulerScheduler", {}),
+    case("edm_euler_v_exponential", "EDMEulerScheduler", {"prediction_type": "v_prediction", "sigma_schedule": "exponential"}),
+    case("edm_euler_churn", "EDMEulerScheduler", {}, seed=12, s_churn=2.0, s_tmin=0.05, s_tmax=50.0),
     case("edm_dpm_default", "EDMDPMSolverMultistepScheduler", {}),
     case("edm_dpm_o3_v", "EDMDPMSolverMultistepScheduler", {"solver_order": 3, "prediction_type": "v_prediction"}),
     case("edm_dpm_heun_exponential_sigmamin", "EDMDPMSolverMultistepScheduler", {"solver_type": "heun", "sigma_schedule": "exponential",
                                                                               "final_sigmas_type": "sigma_min"}),
     case("edm_dpm_sde", "EDMDPMSolverMultistepScheduler", {"algorithm_type": "sde-dpmsolver++"}, seed=11),
+    case("flow_euler_shift3", "FlowMatchEulerDiscreteScheduler", {"shift": 3.0}),
+    case("flow_euler_karras", "FlowMatchEulerDiscreteScheduler", {"shift": 3.0, "use_karras_sigmas": True}),
+    case("flow_euler_stochastic", "FlowMatchEulerDiscreteScheduler", {"shift": 3.0, "stochastic_sampling": True}, seed=13),
     case("lcm_default", "LCMScheduler", {}, steps=4, seed=6),
     case("lcm_v_8", "LCMScheduler", {"prediction_type": "v_prediction"}, steps=8, seed=7),
     case("lcm_sample_clip", "LCMScheduler", {"prediction_type": "sample", "clip_sample": True, "clip_sample_range": 0.5}, steps=6, seed=8),

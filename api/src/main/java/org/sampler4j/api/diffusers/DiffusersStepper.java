@@ -162,6 +162,8 @@ public final class DiffusersStepper implements AutoCloseable {
             steps = new AlphaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else if (DpmMultistepSteps.handles(cls)) {
             steps = new DpmMultistepSteps(cfg, ts, noise);
+        } else if (cls.equals(DpmSinglestepSteps.CLASS)) {
+            steps = new DpmSinglestepSteps(cfg, ts, noise);
         } else if (UniPcSteps.handles(cfg)) {
             steps = new UniPcSteps(cfg, ts);
         } else if (cls.equals(DeisSteps.CLASS)) {

@@ -73,7 +73,11 @@ final class VpSolverMath {
 
     /** {@return EDM's {@code c_in = 1 / sqrt(sigma^2 + sigma_data^2)} at {@code sigmas[i]} ({@code scale_model_input})} */
     float edmInputScale(int i) {
-        float s = sigmas[i];
+        return edmInputScale(sigmaData, sigmas[i]);
+    }
+
+    /** {@return EDM's {@code c_in = 1 / sqrt(s^2 + sigma_data^2)} (float32)} */
+    static float edmInputScale(float sigmaData, float s) {
         return 1f / (float) Math.sqrt(s * s + sigmaData * sigmaData);
     }
 
@@ -118,9 +122,22 @@ final class VpSolverMath {
         return threshold.apply(x0);
     }
 
-    /** EDM's {@code precondition_outputs}: {@code c_skip * sample + c_out * out} (v-prediction: {@code c_out} negated). */
     private Latent edmOutputs(Latent out, Latent sample, int i) {
-        float s = sigmas[i];
+        return edmOutputs(prediction, sigmaData, sigmas[i], out, sample);
+    }
+
+    /**
+     * EDM's {@code precondition_outputs} (Karras et al. 2022, table 1; diffusers' EDM classes): the data prediction
+     * {@code c_skip * sample + c_out * out} at {@code sigma} (v-prediction: {@code c_out} negated), float32 scalars.
+     *
+     * @param prediction epsilon or v_prediction
+     * @param sigmaData EDM's {@code sigma_data}
+     * @param s the noise level
+     * @param out the network's output
+     * @param sample the sample it was given
+     * @return {@code x0}
+     */
+    static Latent edmOutputs(Prediction prediction, float sigmaData, float s, Latent out, Latent sample) {
         float sd2 = sigmaData * sigmaData;
         float cSkip = sd2 / (s * s + sd2);
         float cOut = s * sigmaData / (float) Math.sqrt(s * s + sd2);
