@@ -133,11 +133,13 @@ class DiffusersStepperTest {
         assertResult("DPM begin 4", l.run(), 212.82229614257812, 0.27711236476898193, 0.4744699001312256, 0.07767463475465775);
     }
 
+    /** SA-Solver still runs its sampler as a suspended call: an edited sample is an error that names the classes that follow one. */
     @Test
     void samplerBackedClassRejectsAnEditedSample() {
-        Loop l = new Loop("DPMSolverMultistepScheduler", config()).noSeed().rawSample().feed(Feed.UNSCALED_SAMPLE).edit(x -> Latents.scale(0.9, x));
+        Loop l = new Loop("SASolverScheduler", config()).rawSample().feed(Feed.UNSCALED_SAMPLE).edit(x -> Latents.scale(0.9, x));
         IllegalStateException e = assertThrows(IllegalStateException.class, l::run);
         assertTrue(e.getMessage().contains("differs from the one the previous step returned"), e.getMessage());
+        assertTrue(e.getMessage().contains("DPMSolverMultistep, UniPCMultistep"), e.getMessage());
     }
 
     /** What diffusers cannot replay or gets wrong is an error that names the fix, not a different run. */
