@@ -198,6 +198,8 @@ def main():
         "blend": BLEND,
         "target": TARGET,
         "record": list(RECORD),
+        "dummy_sample_deter": f32(deter(False)),
+        "dummy_noise_deter": f32(deter(True)),
         "cases": [],
     }
     for c in CASES:
@@ -208,7 +210,7 @@ def main():
         out["cases"].append(c)
         print(c["id"], file=sys.stderr)
     cases = out.pop("cases")
-    head = json.dumps(out, indent=1)[:-2]
+    head = "{\n" + ",\n".join(" %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in out.items())
     sys.stdout.write(head + ',\n "cases": [\n' + ",\n".join("  " + json.dumps(c) for c in cases) + "\n ]\n}\n")
 
 

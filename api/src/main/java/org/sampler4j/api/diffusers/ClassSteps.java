@@ -10,8 +10,10 @@ import org.sampler4j.api.sampler.Latent;
  * position in {@code timesteps}) and passes it in.
  */
 interface ClassSteps extends AutoCloseable {
-    /** {@code scale_model_input(sample, t)} at model call {@code index}. */
-    Latent scaleModelInput(Latent sample, double t, int index);
+    /** {@code scale_model_input(sample, t)} at model call {@code index}; the sample itself unless the class scales it. */
+    default Latent scaleModelInput(Latent sample, double t, int index) {
+        return sample;
+    }
 
     /** {@code step(model_output, t, sample).prev_sample} at model call {@code index}; works on the given sample. */
     Latent step(Latent modelOutput, double t, Latent sample, int index);

@@ -36,11 +36,6 @@ final class DeisSteps implements ClassSteps {
     }
 
     @Override
-    public Latent scaleModelInput(Latent sample, double t, int index) {
-        return sample;
-    }
-
-    @Override
     public Latent step(Latent modelOutput, double t, Latent sample, int index) {
         boolean few = lowerOrderFinal && steps < 15;
         Latent eps = m.epsFromData(m.data(modelOutput, sample, index), sample, index);

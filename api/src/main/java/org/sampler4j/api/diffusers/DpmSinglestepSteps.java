@@ -40,11 +40,6 @@ final class DpmSinglestepSteps implements ClassSteps {
     }
 
     @Override
-    public Latent scaleModelInput(Latent sample, double t, int index) {
-        return sample;
-    }
-
-    @Override
     public Latent step(Latent modelOutput, double t, Latent sample, int index) {
         Latent converted = form.data() ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index);
         outputs.push(converted);

@@ -61,11 +61,6 @@ final class LcmTcdSteps implements ClassSteps {
         this.noise = noise;
     }
 
-    @Override
-    public Latent scaleModelInput(Latent sample, double t, int index) {
-        return sample;
-    }
-
     private float alphaAt(int t) {
         return t >= 0 ? alphasCumprod[t] : finalAlphaCumprod;
     }

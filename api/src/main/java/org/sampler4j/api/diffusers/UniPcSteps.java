@@ -1,8 +1,10 @@
 package org.sampler4j.api.diffusers;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.sampler4j.api.math.Numerics;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.schedule.ScheduleException;
@@ -58,11 +60,6 @@ final class UniPcSteps implements ClassSteps {
     }
 
     @Override
-    public Latent scaleModelInput(Latent sample, double t, int index) {
-        return sample;
-    }
-
-    @Override
     public Latent step(Latent modelOutput, double t, Latent sample, int index) {
         boolean useCorrector = index > 0 && !disableCorrector.contains(index - 1) && lastSample != null;
         Latent converted = predictX0 ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index);
@@ -98,12 +95,12 @@ final class UniPcSteps implements ClassSteps {
         float hh = predictX0 ? -h : h;
         float hPhi1 = VpSolverMath.expm1(hh);
         float bH = bh1 ? hh : VpSolverMath.expm1(hh);
-        double[][] r = new double[k][k];
+        double[] nodes = new double[k];
         double[] b = new double[k];
         float hPhiK = hPhi1 / hh - 1f;
         long factorial = 1;
         for (int row = 0; row < k; row++) {
-            for (int col = 0; col < k; col++) r[row][col] = (float) Math.pow(rks[col], row);
+            nodes[row] = rks[row];
             b[row] = hPhiK * factorial / bH;
             factorial *= row + 2;
             hPhiK = hPhiK / hh - (float) (1.0 / factorial);
@@ -115,9 +112,10 @@ final class UniPcSteps implements ClassSteps {
         double cRes = -(scale * bH);
         double[] rhos;
         if (corrector) {
-            rhos = k == 1 ? new double[] {0.5} : f32(solve(r, b, k));
+            rhos = k == 1 ? new double[] {0.5} : f32(Numerics.solveVandermonde(nodes, b));
         } else {
-            rhos = k == 2 ? new double[] {0.5} : k == 1 ? new double[0] : f32(solve(r, b, k - 1));
+            // R[:-1, :-1] rho = b[:-1]: the nodes but the last (1)
+            rhos = k == 2 ? new double[] {0.5} : k == 1 ? new double[0] : f32(Numerics.solveVandermonde(Arrays.copyOf(nodes, k - 1), Arrays.copyOf(b, k - 1)));
         }
         double[] coeffs = new double[2 + (k - 1) + (corrector ? 1 : 0)];
         Latent[] terms = new Latent[coeffs.length];
@@ -131,8 +129,8 @@ final class UniPcSteps implements ClassSteps {
         }
         if (!corrector && k == 1) {
             // diffusers' pred_res is the scalar 0 here: an infinite B(h) (bh1 to sigma 0) makes the result NaN
-            coeffs = java.util.Arrays.copyOf(coeffs, 3);
-            terms = java.util.Arrays.copyOf(terms, 3);
+            coeffs = Arrays.copyOf(coeffs, 3);
+            terms = Arrays.copyOf(terms, 3);
             coeffs[2] = cRes * 0.0;
             terms[2] = m0;
         }
@@ -142,33 +140,6 @@ final class UniPcSteps implements ClassSteps {
             terms[terms.length - 1] = Latents.sum(1, modelT, -1, m0);
         }
         return Latents.sum(coeffs, terms);
-    }
-
-    /** {@code torch.linalg.solve(R[:n, :n], b[:n])} by Gaussian elimination with partial pivoting. */
-    private static double[] solve(double[][] r, double[] b, int n) {
-        double[][] a = new double[n][n + 1];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(r[i], 0, a[i], 0, n);
-            a[i][n] = b[i];
-        }
-        for (int col = 0; col < n; col++) {
-            int pivot = col;
-            for (int i = col + 1; i < n; i++) if (Math.abs(a[i][col]) > Math.abs(a[pivot][col])) pivot = i;
-            double[] tmp = a[col];
-            a[col] = a[pivot];
-            a[pivot] = tmp;
-            for (int i = col + 1; i < n; i++) {
-                double f = a[i][col] / a[col][col];
-                for (int j = col; j <= n; j++) a[i][j] -= f * a[col][j];
-            }
-        }
-        double[] x = new double[n];
-        for (int i = n - 1; i >= 0; i--) {
-            double acc = a[i][n];
-            for (int j = i + 1; j < n; j++) acc -= a[i][j] * x[j];
-            x[i] = acc / a[i][i];
-        }
-        return x;
     }
 
     /** The solution as diffusers holds it ({@code .to(x.dtype)}: float32). */

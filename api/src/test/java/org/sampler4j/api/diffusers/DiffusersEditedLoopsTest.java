@@ -19,9 +19,9 @@ import org.sampler4j.api.testutil.MiniJson;
 /**
  * {@link DiffusersStepper} follows an edited sample as diffusers does: every case of
  * {@code golden/diffusers/edited_loops.json} (recorded from diffusers 58eb52c0 itself by
- * {@code tools/gen_diffusers_edited_loops.py}) replays the loop of diffusers' scheduler tests (dummy sample, dummy
- * model {@code sample * t / (t + 1)}) with the sample blended towards a fixed tensor after every step
- * ({@code sample * 0.9 + 0.05 * dummy_noise}, an inpainting-style edit), a {@code torch.Generator} seed where the class
+ * {@code tools/gen_diffusers_edited_loops.py}) replays the loop of diffusers' scheduler tests (their deterministic
+ * dummy sample, recorded in the file, and dummy model {@code sample * t / (t + 1)}) with the sample blended towards a
+ * fixed tensor after every step ({@code sample * 0.9 + 0.05 * dummy_noise}, an inpainting-style edit), a {@code torch.Generator} seed where the class
  * draws noise, and compares the sample after the recorded steps and at the end element by element.
  *
  * <p>Tolerance: {@code |got - expected| <= 1e-5 * max(1, max |expected|)} per element, NaN where diffusers gives NaN.
@@ -39,26 +39,27 @@ class DiffusersEditedLoopsTest {
         int[] shape = ((List<Object>) golden.get("shape")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
         double blend = ((Number) golden.get("blend")).doubleValue();
         double target = ((Number) golden.get("target")).doubleValue();
+        Latent initial = ArrayLatent.ofFloats(floats((List<Object>) golden.get("dummy_sample_deter")), shape);
+        Latent fixed = ArrayLatent.ofFloats(floats((List<Object>) golden.get("dummy_noise_deter")), shape);
         List<Object> cases = (List<Object>) golden.get("cases");
         assertTrue(cases.size() >= 30, "expected the recorded cases, got " + cases.size());
         return cases.stream().map(o -> {
             Map<String, Object> c = (Map<String, Object>) o;
-            return DynamicTest.dynamicTest((String) c.get("id"), () -> replay(c, shape, blend, target));
+            return DynamicTest.dynamicTest((String) c.get("id"), () -> replay(c, initial, fixed, blend, target));
         });
     }
 
     @SuppressWarnings("unchecked")
-    private static void replay(Map<String, Object> c, int[] shape, double blend, double target) {
+    private static void replay(Map<String, Object> c, Latent initial, Latent fixed, double blend, double target) {
         String id = (String) c.get("id");
         DiffusersConfig cfg = DiffusersConfig.of((String) c.get("scheduler"), (Map<String, Object>) c.get("config"));
         Map<String, Object> kwargs = c.containsKey("kwargs") ? (Map<String, Object>) c.get("kwargs") : Map.of();
         TorchGeneratorNoise noise = c.containsKey("seed") ? TorchGeneratorNoise.cpu(((Number) c.get("seed")).longValue()) : null;
         Map<String, Object> expect = (Map<String, Object>) c.get("expect");
         Map<String, Object> after = (Map<String, Object>) expect.get("after_step");
-        Latent fixed = deter(true, shape);
         try (DiffusersStepper s = DiffusersStepper.create(cfg, kwargs, noise)) {
             s.setTimesteps(((Number) c.get("steps")).intValue());
-            Latent sample = s.initialSample(deter(false, shape));
+            Latent sample = s.initialSample(initial);
             double[] ts = s.timesteps();
             int checked = 0;
             for (int i = 0; i < ts.length; i++) {
@@ -98,6 +99,12 @@ class DiffusersEditedLoopsTest {
         if (!bad.isEmpty()) fail(what + ": max abs diff " + worst + " > " + TOLERANCE * scale + ", e.g. " + bad);
     }
 
+    private static float[] floats(List<Object> values) {
+        float[] f = new float[values.size()];
+        for (int i = 0; i < f.length; i++) f[i] = (float) value(values.get(i));
+        return f;
+    }
+
     private static double value(Object o) {
         if (o instanceof Number n) return n.doubleValue();
         return switch ((String) o) {
@@ -106,25 +113,6 @@ class DiffusersEditedLoopsTest {
             case "-Infinity" -> Double.NEGATIVE_INFINITY;
             default -> throw new IllegalArgumentException("not a number: " + o);
         };
-    }
-
-    /**
-     * diffusers' {@code dummy_sample_deter} ({@code flip=false}) and {@code dummy_noise_deter} ({@code flip=true}) for
-     * a shape {@code (b, rest...)}: element {@code k} of {@code arange(n) / n} (reversed for the noise), laid out as
-     * {@code (rest..., b)} and permuted batch first.
-     */
-    static Latent deter(boolean flip, int... shape) {
-        int n = 1;
-        for (int d : shape) n *= d;
-        int batch = shape[0];
-        int perItem = n / batch;
-        float[] v = new float[n];
-        for (int k = 0; k < n; k++) {
-            int item = k % batch;
-            int offset = k / batch;
-            v[item * perItem + offset] = (float) (flip ? n - 1 - k : k) / n;
-        }
-        return ArrayLatent.ofFloats(v, shape);
     }
 
     /** diffusers' {@code dummy_model}: {@code sample * t / (t + 1)} in float32. */
