@@ -28,20 +28,21 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers' {@code generator} ({@link org.sampler4j.api.noise.TorchGeneratorNoise} draws exactly what one torch
  * generator draws); classes that draw no noise need none ({@code null}).
  *
- * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DPMSolverSDE, DDIM,
- * DDIMInverse, DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative, PNDM (with or without its
- * Runge-Kutta warm-up), DPMSolverMultistep, DPMSolverMultistepInverse, UniPCMultistep (without {@code solver_p}),
- * DEISMultistep, LCM and TCD step natively with diffusers' state (stored first-stage sample, derivative history, PNDM's
- * counter, the multistep {@code model_outputs} and {@code lower_order_nums}, UniPC's {@code last_sample} and
- * {@code this_order}), so an edited sample is followed exactly as diffusers follows it. DPMSolverSDE draws its noise
- * from torchsde's Brownian tree seeded by the config's {@code noise_sampler_seed}, value for value as diffusers does
+ * <p>How the maths is done: every class steps natively with diffusers' own state (the stored first-stage sample and
+ * derivative history of Heun, KDPM2 and LMS, PNDM's counter, the multistep {@code model_outputs} and
+ * {@code lower_order_nums} of DPMSolverMultistep/Inverse/Singlestep, EDMDPMSolverMultistep, DEIS, UniPC and SA-Solver,
+ * UniPC's and SA-Solver's {@code last_sample}, and the step index), so an edited sample is followed exactly as
+ * diffusers follows it: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DPMSolverSDE, DDIM, DDIMInverse,
+ * DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative, PNDM (with or without its Runge-Kutta
+ * warm-up), DPMSolverMultistep, DPMSolverMultistepInverse, DPMSolverSinglestep, DEIS, UniPC, SA-Solver, LCM, TCD,
+ * EDMEuler, EDMDPMSolverMultistep and FlowMatchEulerDiscrete. Where diffusers itself updates from a stored sample
+ * (the UniPC and SA-Solver correctors, DPMSolverSinglestep within an order group), an edit reaches the update through
+ * the model output only, as in diffusers. DPMSolverSDE draws its noise from torchsde's Brownian tree seeded by the
+ * config's {@code noise_sampler_seed}, value for value as diffusers does
  * ({@link org.sampler4j.api.noise.TorchsdeBrownianNoise}); without that seed (diffusers then draws one from torch's
- * global generator) the stepper's noise source plays the tree. The remaining classes (DPMSolverSinglestep, SA-Solver,
- * EDMEuler, EDMDPMSolverMultistep, FlowMatchEulerDiscrete, and UniPC with {@code solver_p}) run a sampler4j sampler as
- * a suspended call ({@link DiffusersRoute}): they step their own trajectory, so they reject an edited sample with an
- * error that names the classes which follow one rather than silently ignore it; they can start part-way where the
- * sampler steps one sigma per call (or DDIM's pairs), and DPMSolverSinglestep then lowers the order where its history
- * is missing, as diffusers does.
+ * global generator) the stepper's noise source plays the tree. Not supported, refused by {@link #setTimesteps} with
+ * the fix in the message: UniPC's {@code solver_p} (another scheduler object as predictor) and SA-Solver's custom
+ * {@code tau_func} (a Python callable).
  *
  * <p>Not thread-safe, like a diffusers scheduler.
  */
@@ -168,10 +169,14 @@ public final class DiffusersStepper implements AutoCloseable {
             steps = new UniPcSteps(cfg, ts);
         } else if (cls.equals(DeisSteps.CLASS)) {
             steps = new DeisSteps(cfg, ts);
+        } else if (SaSolverSteps.handles(cfg)) {
+            steps = new SaSolverSteps(cfg, ts, noise);
         } else if (LcmTcdSteps.handles(cls)) {
             steps = new LcmTcdSteps(cfg, ts, stepKwargs, noise);
         } else {
-            steps = new SamplerSteps(cls, ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
+            // what has no native step (UniPC's solver_p, SA-Solver's custom tau_func) is refused with the route's fix
+            DiffusersSchedules.route(cfg, stepKwargs);
+            throw new ScheduleException(cls + " has no step in sampler4j; use one of " + DiffusersConfig.knownClasses());
         }
         schedule = ts;
         stepIndex = null;
@@ -423,7 +428,7 @@ public final class DiffusersStepper implements AutoCloseable {
         return new double[] {1, s};
     }
 
-    /** Ends a suspended sampler, if the class runs one. */
+    /** Releases the class's state (steppers hold no outside resources today; try-with-resources stays valid). */
     @Override
     public void close() {
         if (steps != null) steps.close();
