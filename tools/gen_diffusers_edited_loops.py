@@ -2,8 +2,9 @@
 """Golden data for DiffusersStepper on an *edited* sample: diffusers' own schedulers run a loop in which the
 sample is blended between steps, as inpainting or a guidance trick does, and the results are recorded.
 
-Each case: the scheduler class and config, the step count, the step() kwargs, and an optional seed of a
-torch.Generator passed to every step(). The loop (the fixtures of diffusers' tests/schedulers/test_schedulers.py,
+Each case: the scheduler class and config, the step count, the step() kwargs, an optional seed of a
+torch.Generator passed to every step(), and an optional begin index (img2img: set_begin_index(begin), the sample
+noised there by add_noise with the dummy noise, the loop from timesteps[begin]). The loop (the fixtures of diffusers' tests/schedulers/test_schedulers.py,
 on a small shape):
 
     sample = dummy_sample_deter(SHAPE) * init_noise_sigma
@@ -97,7 +98,14 @@ def run(case):
     sample = deter(False) * getattr(sched, "init_noise_sigma", 1.0)  # FlowMatchEuler has none: 1
     kwargs = dict(case.get("kwargs", {}))
     record = {}
+    begin = case.get("begin", 0)
+    if begin:
+        # img2img: start at timesteps[begin] on the sample noised there
+        sched.set_begin_index(begin)
+        sample = sched.add_noise(sample, target, sched.timesteps[begin:begin + 1])
     for i, t in enumerate(sched.timesteps):
+        if i < begin:
+            continue
         # FlowMatchEulerDiscreteScheduler has no scale_model_input (its model input is the sample)
         out = model(sched.scale_model_input(sample, t) if hasattr(sched, "scale_model_input") else sample, t)
         if gen is not None:
@@ -110,10 +118,12 @@ def run(case):
     return expect
 
 
-def case(cid, scheduler, config, steps=10, seed=None, **kwargs):
+def case(cid, scheduler, config, steps=10, seed=None, begin=0, **kwargs):
     c = {"id": cid, "scheduler": scheduler, "config": config, "steps": steps}
     if seed is not None:
         c["seed"] = seed
+    if begin:
+        c["begin"] = begin
     if kwargs:
         c["kwargs"] = kwargs
     return c
@@ -186,6 +196,13 @@ CASES = [
     case("sa_noise_p2_c3", "SASolverScheduler", {"algorithm_type": "noise_prediction", "corrector_order": 3}, seed=19),
     case("sa_p3_c1_no_lower_final", "SASolverScheduler", {"predictor_order": 3, "corrector_order": 1, "lower_order_final": False}, seed=20),
     case("sa_p1_c2_sample", "SASolverScheduler", {"predictor_order": 1, "prediction_type": "sample"}, seed=21),
+    case("dpm_o3_begin4", DPM, {"solver_order": 3}, begin=4),
+    case("dpm_sde_begin3", DPM, {"algorithm_type": "sde-dpmsolver++"}, seed=22, begin=3),
+    case("single_o3_begin5", "DPMSolverSinglestepScheduler", {"solver_order": 3}, begin=5),
+    case("unipc_o3_begin3", UNI, {"solver_order": 3}, begin=3),
+    case("deis_o3_begin2", DEIS, {"solver_order": 3}, begin=2),
+    case("sa_begin2", "SASolverScheduler", {}, seed=23, begin=2),
+    case("edm_dpm_begin3", "EDMDPMSolverMultistepScheduler", {}, begin=3),
     case("lcm_default", "LCMScheduler", {}, steps=4, seed=6),
     case("lcm_v_8", "LCMScheduler", {"prediction_type": "v_prediction"}, steps=8, seed=7),
     case("lcm_sample_clip", "LCMScheduler", {"prediction_type": "sample", "clip_sample": True, "clip_sample_range": 0.5}, steps=6, seed=8),
@@ -200,7 +217,8 @@ def main():
     only = set(sys.argv[1:])
     out = {
         "about": "DiffusersStepper edited-sample loops, recorded by tools/gen_diffusers_edited_loops.py from diffusers "
-                 + "58eb52c0 (torch " + torch.__version__ + ", numpy " + np.__version__ + ", CPU)",
+                 + "58eb52c0 (torch " + torch.__version__ + " with torch 2's linspace, numpy " + np.__version__
+                 + " with NEP 50 promotion, CPU, one thread)",
         "shape": list(SHAPE),
         "blend": BLEND,
         "target": TARGET,
