@@ -42,7 +42,8 @@ import org.sampler4j.api.schedule.ScheduleException;
  * ({@link org.sampler4j.api.noise.TorchsdeBrownianNoise}); without that seed (diffusers then draws one from torch's
  * global generator) the stepper's noise source plays the tree. Not supported, refused by {@link #setTimesteps} with
  * the fix in the message: UniPC's {@code solver_p} (another scheduler object as predictor) and SA-Solver's custom
- * {@code tau_func} (a Python callable).
+ * {@code tau_func} (a Python callable). {@link #viaSampler} instead runs a class through its sampler4j sampler (for
+ * checking the samplers against diffusers' loops; unedited loops only).
  *
  * <p>Not thread-safe, like a diffusers scheduler.
  */
@@ -54,9 +55,16 @@ public final class DiffusersStepper implements AutoCloseable {
     private ClassSteps steps;
     private Integer beginIndex;
     private Integer stepIndex;
+    /** Steps through the class's sampler route ({@link SamplerSteps}) rather than natively. */
+    private final boolean viaSampler;
 
     private DiffusersStepper(DiffusersConfig cfg, Map<String, Object> stepKwargs, NoiseSource noise) {
+        this(cfg, stepKwargs, noise, false);
+    }
+
+    private DiffusersStepper(DiffusersConfig cfg, Map<String, Object> stepKwargs, NoiseSource noise, boolean viaSampler) {
         DiffusersSchedules.checkInit(cfg);
+        this.viaSampler = viaSampler;
         this.cfg = cfg;
         this.stepKwargs = Map.copyOf(stepKwargs);
         String cls = cfg.className();
@@ -109,6 +117,24 @@ public final class DiffusersStepper implements AutoCloseable {
     }
 
     /**
+     * As {@link #create(DiffusersConfig, SetTimesteps, Map, NoiseSource)}, but the class's maths runs through its
+     * sampler4j sampler ({@link DiffusersSchedules#route}, the route the SD pipeline and recipes use) as a suspended
+     * call instead of the native step: for checking the samplers against diffusers' own loops. Needs the core samplers
+     * on the class path. It follows unedited loops only: a {@code step} given a sample other than the one the previous
+     * step returned is rejected, and it starts part-way only where the sampler steps one sigma per call.
+     *
+     * @param cfg the scheduler class and its config
+     * @param args the arguments of {@code set_timesteps}
+     * @param stepKwargs the extra {@code step()} arguments
+     * @param noise the noise the sampler draws; {@code null} for deterministic classes
+     * @return a stepper ready for its first {@link #step}
+     * @throws ScheduleException where the class has no sampler route for this config
+     */
+    public static DiffusersStepper viaSampler(DiffusersConfig cfg, SetTimesteps args, Map<String, Object> stepKwargs, NoiseSource noise) {
+        return new DiffusersStepper(cfg, stepKwargs, noise, true).setTimesteps(args);
+    }
+
+    /**
      * diffusers' {@code NewClass.from_config(old.config)}: a stepper of {@code className} from another class's
      * config, keeping only the keys {@code className} knows (the others fall back to its defaults).
      *
@@ -147,7 +173,9 @@ public final class DiffusersStepper implements AutoCloseable {
         DiffusersTimesteps ts = DiffusersSchedules.setTimesteps(cfg, args);
         close();
         String cls = cfg.className();
-        if (SigmaSpaceSteps.handles(cls)) {
+        if (viaSampler) {
+            steps = new SamplerSteps(cls, ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
+        } else if (SigmaSpaceSteps.handles(cls)) {
             steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else if (cls.equals(DpmSolverSdeSteps.CLASS)) {
             steps = new DpmSolverSdeSteps(cfg, ts, stepKwargs, noise);
@@ -428,7 +456,7 @@ public final class DiffusersStepper implements AutoCloseable {
         return new double[] {1, s};
     }
 
-    /** Releases the class's state (steppers hold no outside resources today; try-with-resources stays valid). */
+    /** Ends the suspended sampler of a {@link #viaSampler} stepper; nothing to release for native steps. */
     @Override
     public void close() {
         if (steps != null) steps.close();
