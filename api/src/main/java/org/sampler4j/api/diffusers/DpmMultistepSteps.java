@@ -66,7 +66,7 @@ final class DpmMultistepSteps implements ClassSteps {
         boolean few = lowerOrderFinal && steps < 15;
         boolean firstAtEnd = index == steps - 1 && (eulerAtFinal || few || zeroFinal);
         boolean secondAtEnd = index == steps - 2 && few;
-        Latent converted = form.data ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index);
+        Latent converted = form.data ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index, true);
         outputs.push(converted);
         Latent z = form.sde ? noise.noise(m.sigma(index), m.sigma(index + 1), modelOutput) : null;
         Latent prev;

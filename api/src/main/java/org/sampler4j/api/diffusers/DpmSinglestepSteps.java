@@ -41,7 +41,7 @@ final class DpmSinglestepSteps implements ClassSteps {
 
     @Override
     public Latent step(Latent modelOutput, double t, Latent sample, int index) {
-        Latent converted = form.data() ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index);
+        Latent converted = form.data() ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index, true);
         outputs.push(converted);
         Latent z = form.sde() ? noise.noise(m.sigma(index), m.sigma(index + 1), modelOutput) : null;
         int order = orderList[index];

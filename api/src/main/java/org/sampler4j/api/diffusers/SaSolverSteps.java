@@ -73,7 +73,7 @@ final class SaSolverSteps implements ClassSteps {
     @Override
     public Latent step(Latent modelOutput, double t, Latent sample, int index) {
         boolean useCorrector = index > 0 && lastSample != null;
-        Latent converted = predictX0 ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index);
+        Latent converted = predictX0 ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index, false);
         if (useCorrector) sample = corrector(converted, index);
         outputs.push(converted);
         lastTimestep = t;

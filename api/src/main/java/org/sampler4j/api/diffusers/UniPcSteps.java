@@ -62,7 +62,7 @@ final class UniPcSteps implements ClassSteps {
     @Override
     public Latent step(Latent modelOutput, double t, Latent sample, int index) {
         boolean useCorrector = index > 0 && !disableCorrector.contains(index - 1) && lastSample != null;
-        Latent converted = predictX0 ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index);
+        Latent converted = predictX0 ? m.data(modelOutput, sample, index) : m.noise(modelOutput, sample, index, false);
         if (useCorrector) sample = update(converted, lastSample, index - 1, thisOrder, true);
         outputs.push(converted);
         int wanted = lowerOrderFinal ? Math.min(order, steps - index) : order;

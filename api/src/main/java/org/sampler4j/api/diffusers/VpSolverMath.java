@@ -147,14 +147,16 @@ final class VpSolverMath {
 
     /**
      * The noise prediction {@code eps} of diffusers' {@code convert_model_output} (DPM-Solver, UniPC without
-     * {@code predict_x0}); with thresholding, through the thresholded {@code x0} as diffusers does.
+     * {@code predict_x0}); with {@code thresholds} and the config's thresholding, through the thresholded {@code x0}
+     * as the DPM-Solver classes do (UniPC's noise prediction is never thresholded).
      *
      * @param out the network's output at model call {@code i}
      * @param sample the sample it was given
      * @param i the model call
+     * @param thresholds whether the class thresholds its noise prediction
      * @return {@code eps}
      */
-    Latent noise(Latent out, Latent sample, int i) {
+    Latent noise(Latent out, Latent sample, int i, boolean thresholds) {
         float alphaT = alpha(i);
         float sigmaT = sigmaT(i);
         Latent eps = switch (prediction) {
@@ -163,7 +165,7 @@ final class VpSolverMath {
             case V_PREDICTION -> Latents.sum(alphaT, out, sigmaT, sample);
             case FLOW -> throw new ScheduleException("prediction_type 'flow_prediction' needs the data prediction (dpmsolver++, predict_x0=True)");
         };
-        if (threshold == ClassSteps.NO_THRESHOLD) return eps;
+        if (!thresholds || threshold == ClassSteps.NO_THRESHOLD) return eps;
         Latent x0 = threshold.apply(Latents.sum(1.0 / alphaT, sample, -sigmaT / (double) alphaT, eps));
         return epsFromData(x0, sample, i);
     }
