@@ -166,7 +166,8 @@ final class HadoopOutput implements Serializable {
     private static String oneLine(Exception e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        String line = nl < 0 ? m : m.substring(0, nl);
+        return line.replaceAll(";? *For more details see: *\\S+", "");
     }
 
     @Override
