@@ -12,6 +12,7 @@ final class Interruption {
     /** What the command is doing now, for the message ("sampling euler trailing(10)"); null when nothing long runs. */
     static volatile String activity;
     private static volatile boolean finished;
+    private static volatile boolean interrupted;
 
     private Interruption() {}
 
@@ -19,6 +20,7 @@ final class Interruption {
     static void install(PrintWriter err) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (finished) return;
+            interrupted = true;
             ProgressBar.endLine(err);
             int removed = Pngs.removePartial();
             String doing = activity;
@@ -26,6 +28,14 @@ final class Interruption {
                     + (removed > 0 ? " (the unfinished one was removed)" : "") + ": every file reported as written is complete");
             err.flush();
         }, "sampler4j-interrupt"));
+    }
+
+    /**
+     * Whether the process is shutting down on Ctrl-C: a command that fails because of it (a cluster session stopped by
+     * its own shutdown hook) adds no error line to the hook's one.
+     */
+    static boolean interrupted() {
+        return interrupted;
     }
 
     /** The command returned: the hook stays silent on the normal exit. */

@@ -76,6 +76,7 @@ public final class Main implements Runnable {
      * one line with the file holding the stack trace (printed in full with {@code --debug}), exit 1.
      */
     static int failed(Exception ex, PrintWriter err, boolean debug) {
+        if (Interruption.interrupted()) return 130; // Ctrl-C: the interruption's line says it all
         if (ex instanceof org.sampler4j.host.recipe.RecipeException re) {
             List<org.sampler4j.host.recipe.Problem> problems = re.problems();
             for (org.sampler4j.host.recipe.Problem pr : problems) err.println(pr);
