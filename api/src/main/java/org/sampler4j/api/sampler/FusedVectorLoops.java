@@ -1,5 +1,8 @@
 package org.sampler4j.api.sampler;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -12,6 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * lane performs the scalar loop's operations, so the bits are identical; Java 17's JIT does not vectorise the scalar
  * loop's float-double conversions, which makes it several times slower than the memory allows.
  *
+ * <p>Each loop is compiled on its own: {@link #run} calls it through a method handle the JIT cannot inline. Inlined
+ * together into one caller (the dispatch over the number of terms, once a sampler has used several), the loops ran
+ * 2-3x slower (JDK 17 C2: 14-16 instead of 6-7 µs per euler or heun model call at 1x4x64x64, depending on which
+ * samplers had run before in the JVM).
+ *
  * <p>Only loaded when {@link org.sampler4j.api.math.VectorApi#enabled()}.
  */
 final class FusedVectorLoops {
@@ -19,7 +27,59 @@ final class FusedVectorLoops {
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
 
+    /**
+     * The loops by number of terms, {@code (float[] o, double[] c, float[][] terms, int from, int to)}. Elements of an
+     * array, so the JIT does not take them for constants and calls them instead of inlining them into the caller.
+     */
+    private static final MethodHandle[] LOOPS = loops();
+
     private FusedVectorLoops() {}
+
+    private static MethodHandle[] loops() {
+        MethodType type = MethodType.methodType(void.class, float[].class, double[].class, float[][].class, int.class, int.class);
+        MethodHandle[] h = new MethodHandle[4];
+        try {
+            for (int k = 0; k < h.length; k++) h[k] = MethodHandles.lookup().findStatic(FusedVectorLoops.class, "terms" + (k + 1), type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return h;
+    }
+
+    /**
+     * {@code o[i] = sum_k c[k] terms[k][i]} over {@code [from, to)}, one to four terms.
+     *
+     * @param o     the output
+     * @param c     one coefficient per term
+     * @param terms the terms' arrays
+     * @param from  the first index
+     * @param to    one past the last index
+     */
+    static void run(float[] o, double[] c, float[][] terms, int from, int to) {
+        try {
+            LOOPS[terms.length - 1].invokeExact(o, c, terms, from, to);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void terms1(float[] o, double[] c, float[][] t, int from, int to) {
+        f1(o, c[0], t[0], from, to);
+    }
+
+    private static void terms2(float[] o, double[] c, float[][] t, int from, int to) {
+        f2(o, c[0], t[0], c[1], t[1], from, to);
+    }
+
+    private static void terms3(float[] o, double[] c, float[][] t, int from, int to) {
+        f3(o, c[0], t[0], c[1], t[1], c[2], t[2], from, to);
+    }
+
+    private static void terms4(float[] o, double[] c, float[][] t, int from, int to) {
+        f4(o, c[0], t[0], c[1], t[1], c[2], t[2], c[3], t[3], from, to);
+    }
 
     /** Fails when the conversions are not available or disagree with the scalar loop. */
     static void probe() {
