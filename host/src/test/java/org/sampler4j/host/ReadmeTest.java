@@ -89,6 +89,16 @@ class ReadmeTest {
      */
     static void runCommands(List<String> lines) throws IOException {
         Path scratch = Files.createTempDirectory("sampler4j-readme");
+        try {
+            runCommands(lines, scratch);
+        } finally {
+            try (Stream<Path> s = Files.walk(scratch)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void runCommands(List<String> lines, Path scratch) throws IOException {
         for (String line : lines) {
             String cmd = line.replaceAll("\\s+#.*$", "");
             List<String> args = new ArrayList<>();

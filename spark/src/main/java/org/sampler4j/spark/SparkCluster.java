@@ -57,36 +57,60 @@ final class SparkCluster implements ClusterEngine.Session {
     }
 
     @Override
-    public RecipeRunner.Result runRecipe(LoadedRecipe lr, Path outRoot, boolean noGrid, boolean resume, Path plugins, Consumer<String> log) throws IOException {
+    public RecipeRunner.Result runRecipe(LoadedRecipe lr, Path outRoot, String outUrl, boolean noGrid, boolean resume, Path plugins, Consumer<String> log)
+            throws IOException {
         String ref = RecipePlan.modelRef(lr);
         ModelInfo info = Models.describe(ref);
         RecipePlan plan = RecipePlan.of(lr, info.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE));
-        RecipeRunner.Layout layout = RecipeRunner.Layout.of(lr, outRoot);
-        RecipeRunner.CellOutput[] outputs = new RecipeRunner.CellOutput[plan.cells().size()];
-        List<RecipeRunner.CellWork> todo = new ArrayList<>();
-        for (RecipeRunner.CellWork w : RecipeRunner.CellWork.all(plan, layout)) {
-            RecipeRunner.CellOutput done = resume ? Workers.completed(w) : null;
-            if (done != null) outputs[w.index()] = done;
-            else todo.add(w);
-        }
-        if (resume) log.accept("resume: " + (outputs.length - todo.size()) + " of " + outputs.length + " cell(s) already complete in " + layout.folder());
-        if (!todo.isEmpty()) {
-            Workers.Inputs in = guarded(() -> ship(ref, null, plugins));
-            String model = shared(ref);
-            Broadcast<List<RecipeRunner.CellWork>> work = guarded(() -> jsc.broadcast(todo));
-            int[] images = todo.stream().mapToInt(w -> w.files().size()).toArray();
-            List<RecipeRunner.CellOutput> got = run("cells", images, () -> jsc.parallelize(indexes(todo.size()), todo.size())
-                    .map(i -> Workers.cell(work.value().get(i), model, in)).collectAsync());
-            work.destroy();
-            for (int i = 0; i < todo.size(); i++) {
-                RecipeRunner.CellWork w = todo.get(i);
-                outputs[w.index()] = got.get(i);
-                for (Map<String, Object> e : got.get(i).entries()) {
-                    log.accept("wrote " + w.folderPath().resolve((String) e.get("file")) + "  (" + (w.label().isEmpty() ? info.name() : w.label()) + ", seed " + e.get("seed") + ")");
+        HadoopOutput out = outUrl == null ? null : new HadoopOutput(outUrl);
+        // a URL folder: the driver writes the grid and the index into a local staging folder, then puts them there
+        Path stage = out == null ? null : Files.createTempDirectory("sampler4j-out");
+        try {
+            RecipeRunner.Layout given = RecipeRunner.Layout.of(lr, outRoot);
+            RecipeRunner.Layout layout = out == null ? given : new RecipeRunner.Layout(stage, given.pattern(), given.name());
+            String where = out == null ? layout.folder().toString() : outUrl;
+            RecipeRunner.CellOutput[] outputs = new RecipeRunner.CellOutput[plan.cells().size()];
+            List<RecipeRunner.CellWork> todo = new ArrayList<>();
+            for (RecipeRunner.CellWork w : RecipeRunner.CellWork.all(plan, layout)) {
+                RecipeRunner.CellOutput done = resume ? guarded(() -> Workers.completed(w, out)) : null;
+                if (done != null) outputs[w.index()] = done;
+                else todo.add(w);
+            }
+            if (resume) log.accept("resume: " + (outputs.length - todo.size()) + " of " + outputs.length + " cell(s) already complete in " + where);
+            if (!todo.isEmpty()) {
+                Workers.Inputs in = guarded(() -> ship(ref, null, plugins));
+                String model = shared(ref);
+                Broadcast<List<RecipeRunner.CellWork>> work = guarded(() -> jsc.broadcast(todo));
+                int[] images = todo.stream().mapToInt(w -> w.files().size()).toArray();
+                List<RecipeRunner.CellOutput> got = run("cells", images, () -> jsc.parallelize(indexes(todo.size()), todo.size())
+                        .map(i -> Workers.cell(work.value().get(i), model, in, out)).collectAsync());
+                work.destroy();
+                for (int i = 0; i < todo.size(); i++) {
+                    RecipeRunner.CellWork w = todo.get(i);
+                    outputs[w.index()] = got.get(i);
+                    for (Map<String, Object> e : got.get(i).entries()) {
+                        log.accept("wrote " + where + "/" + e.get("file") + "  (" + (w.label().isEmpty() ? info.name() : w.label()) + ", seed " + e.get("seed") + ")");
+                    }
                 }
             }
+            if (out == null) return RecipeRunner.assemble(lr, plan, layout, info.name(), Arrays.asList(outputs), noGrid, log);
+            RecipeRunner.Result r = RecipeRunner.assemble(lr, plan, layout, info.name(), Arrays.asList(outputs), noGrid,
+                    line -> log.accept(line.replace(stage.toString(), outUrl)));
+            if (r.grid() != null) out.put(r.grid(), r.grid().getFileName().toString());
+            // the index last: its presence says the folder is complete
+            out.put(stage.resolve("index.csv"), "index.csv");
+            out.put(stage.resolve("index.json"), "index.json");
+            return r;
+        } finally {
+            if (stage != null) deleteLater(stage);
         }
-        return RecipeRunner.assemble(lr, plan, layout, info.name(), Arrays.asList(outputs), noGrid, log);
+    }
+
+    /** The staging folder's files are read by the caller (the result's paths); they go when the JVM exits. */
+    private static void deleteLater(Path stage) throws IOException {
+        try (Stream<Path> s = Files.walk(stage)) {
+            for (Path p : s.toList()) p.toFile().deleteOnExit();
+        }
     }
 
     @Override

@@ -52,6 +52,11 @@ public final class SparkEngine implements ClusterEngine {
         return new SparkCluster(session, inJvm, m, progress);
     }
 
+    @Override
+    public void checkOutput(String url) {
+        HadoopOutput.check(url);
+    }
+
     /** {@code local} and {@code local[N]} with Spark's cluster default of task attempts; other masters unchanged. */
     static String master(String master) {
         Matcher l = LOCAL.matcher(master.trim());

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,19 +62,37 @@ final class Workers {
         private static final long serialVersionUID = 1L;
     }
 
-    /** Recipe task: runs one cell, writes its PNGs and the record {@code --resume} reads. */
-    static RecipeRunner.CellOutput cell(RecipeRunner.CellWork w, String model, Inputs in) throws IOException {
+    /**
+     * Recipe task: runs one cell, writes its PNGs and the record {@code --resume} reads: into the local folder of
+     * {@code w}, or with {@code out} into that Hadoop file-system folder (rendered in a local staging folder first).
+     */
+    static RecipeRunner.CellOutput cell(RecipeRunner.CellWork w, String model, Inputs in, HadoopOutput out) throws IOException {
         setup(in);
-        RecipeRunner.CellOutput out = withModel(model, m -> {
-            try {
-                return RecipeRunner.runCell(m, w, StepListener.NONE, line -> { });
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        failOnce();
-        writeRecord(w, out);
-        return out;
+        Path stage = out == null ? null : Files.createTempDirectory("sampler4j-cell");
+        try {
+            RecipeRunner.CellWork local = out == null ? w : w.in(stage);
+            RecipeRunner.CellOutput made = withModel(model, m -> {
+                try {
+                    return RecipeRunner.runCell(m, local, StepListener.NONE, line -> { });
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (out != null) for (String f : w.files()) out.put(stage.resolve(f), f);
+            failOnce();
+            byte[] record = JSON.writeValueAsBytes(made.entries());
+            if (out == null) writeRecord(w, record);
+            else out.put(record, recordName(w));
+            return made;
+        } finally {
+            if (stage != null) deleteTree(stage);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** Evaluation task: one chunk's partial. */
@@ -147,7 +164,11 @@ final class Workers {
         if (!Files.isDirectory(dir) || shippedOnly()) {
             try {
                 dir = Files.createTempDirectory("sampler4j-plugins");
-                for (String jar : in.pluginJars()) Files.copy(Path.of(SparkFiles.get(jar)), dir.resolve(jar));
+                dir.toFile().deleteOnExit(); // (exit hooks run in reverse: the jars go first, then the folder)
+                for (String jar : in.pluginJars()) {
+                    Files.copy(Path.of(SparkFiles.get(jar)), dir.resolve(jar));
+                    dir.resolve(jar).toFile().deleteOnExit();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -176,31 +197,42 @@ final class Workers {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The record of a finished cell: its index entries, next to its PNGs (written atomically, after them). */
-    private static void writeRecord(RecipeRunner.CellWork w, RecipeRunner.CellOutput out) throws IOException {
-        Path file = record(w);
+    private static void writeRecord(RecipeRunner.CellWork w, byte[] record) throws IOException {
+        Path file = w.folderPath().resolve(recordName(w));
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
         try {
-            Files.writeString(tmp, JSON.writeValueAsString(out.entries()), StandardCharsets.UTF_8);
+            Files.write(tmp, record);
             Pngs.commit(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
-    private static Path record(RecipeRunner.CellWork w) {
-        return w.folderPath().resolve(CELLS).resolve("cell-" + w.index() + ".json");
+    /** The record's name, relative to the output folder. */
+    private static String recordName(RecipeRunner.CellWork w) {
+        return CELLS + "/cell-" + w.index() + ".json";
     }
 
-    /** A cell a previous run completed (its record and every PNG are there), or null. */
-    static RecipeRunner.CellOutput completed(RecipeRunner.CellWork w) throws IOException {
-        Path rec = record(w);
-        if (!Files.isRegularFile(rec)) return null;
-        for (String f : w.files()) if (!Files.isRegularFile(w.folderPath().resolve(f))) return null;
-        List<Map<String, Object>> entries = JSON.readValue(Files.readString(rec, StandardCharsets.UTF_8), new TypeReference<List<Map<String, Object>>>() { });
+    /**
+     * A cell a previous run completed (its record and every PNG are there), or null: in the local folder of {@code w},
+     * or with {@code out} in that Hadoop file-system folder.
+     */
+    static RecipeRunner.CellOutput completed(RecipeRunner.CellWork w, HadoopOutput out) throws IOException {
+        String rec = recordName(w);
+        if (out == null ? !Files.isRegularFile(w.folderPath().resolve(rec)) : !out.isFile(rec)) return null;
+        for (String f : w.files()) if (out == null ? !Files.isRegularFile(w.folderPath().resolve(f)) : !out.isFile(f)) return null;
+        byte[] bytes = out == null ? Files.readAllBytes(w.folderPath().resolve(rec)) : out.read(rec);
+        List<Map<String, Object>> entries = JSON.readValue(bytes, new TypeReference<List<Map<String, Object>>>() { });
         if (entries.size() != w.files().size()) return null;
         List<java.awt.image.BufferedImage> images = new ArrayList<>();
-        for (String f : w.files()) images.add(Pngs.read(w.folderPath().resolve(f)).image());
+        for (String f : w.files()) {
+            if (out == null) {
+                images.add(Pngs.read(w.folderPath().resolve(f)).image());
+            } else {
+                images.add(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(out.read(f))));
+            }
+        }
         return RecipeRunner.CellOutput.of(entries, images);
     }
 }

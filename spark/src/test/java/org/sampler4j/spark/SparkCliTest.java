@@ -93,6 +93,32 @@ class SparkCliTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void runWritesToAHadoopFileSystemUrl(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path recipe = dir.resolve("two.yaml");
+        java.nio.file.Files.writeString(recipe, "recipe: 1\nmodel: gmm:1x4x4\nschedule: linspace(3)\nsweep:\n  sampler: [euler, heun]\n");
+        String url = RenamedLocalFs.url(dir.resolve("remote"));
+        Run r = run("run", recipe.toString(), "--out-dir", url);
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertEquals("sampler4j: error: cannot write --out-dir " + url + "/two on this machine: Hadoop file systems (hdfs://, s3a://) are written by recipe runs"
+                + " on Spark; add --spark MASTER (e.g. --spark 'local[2]'), or give a local folder or a mounted path", r.err().strip());
+        r = run("run", recipe.toString(), "--out-dir", "nosuchfs://host/out", "--spark", "local[1]");
+        assertEquals(Main.USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().strip().startsWith("sampler4j: error: cannot write --out-dir nosuchfs://host/out/two: no Hadoop file system for 'nosuchfs://'"), r.err());
+        System.setProperty(RenamedLocalFs.KEY, RenamedLocalFs.class.getName());
+        try {
+            r = run("run", recipe.toString(), "--out-dir", url, "--spark", "local[2]", "--json");
+        } finally {
+            System.clearProperty(RenamedLocalFs.KEY);
+        }
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> doc = (Map<String, Object>) ((java.util.List<Object>) new ObjectMapper().readValue(r.out(), Map.class).get("recipes")).get(0);
+        assertEquals(url + "/two", doc.get("folder"));
+        assertEquals(url + "/two/grid.png", doc.get("grid"));
+        assertEquals(java.util.List.of("grid.png", "index.csv", "index.json", "two_euler.png", "two_heun.png"), SparkIdentityTest.files(dir.resolve("remote/two")));
+    }
+
+    @Test
     void sparkSubmitAddsItsMasterToRunAndEval() {
         assertArrayEquals(new String[] {"eval", "--model", "gmm", "--spark=yarn"}, SparkMain.withMaster(new String[] {"eval", "--model", "gmm"}, "yarn"));
         assertArrayEquals(new String[] {"run", "a.yaml", "--spark", "local[2]"}, SparkMain.withMaster(new String[] {"run", "a.yaml", "--spark", "local[2]"}, "yarn"));

@@ -88,7 +88,7 @@ class SparkClusterTest {
         System.setProperty(Workers.SHIPPED_ONLY, "true");   // the executors use the shipped model folder and plugin jars
         try (ClusterEngine.Session cluster = new SparkEngine().open(MASTER, progress::add);
              DiffusionModel gmm = Models.open("gmm:1x8x8")) {
-            RecipeRunner.Result spark = cluster.runRecipe(lr, dir.resolve("spark"), false, false, PLUGINS, line -> { });
+            RecipeRunner.Result spark = cluster.runRecipe(lr, dir.resolve("spark"), null, false, false, PLUGINS, line -> { });
             assertEquals(2, one.images().size());
             SparkIdentityTest.assertSameOutputs(one.folder(), spark.folder());
 

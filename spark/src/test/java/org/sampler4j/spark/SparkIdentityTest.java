@@ -44,6 +44,7 @@ class SparkIdentityTest {
     @BeforeAll
     static void open() {
         System.setProperty(Workers.FAIL_ONCE, "1");
+        System.setProperty(RenamedLocalFs.KEY, RenamedLocalFs.class.getName());
         cluster = new SparkEngine().open("local[2]", progress::add);
         SparkSession.active().sparkContext().addSparkListener(new SparkListener() {
             @Override
@@ -56,20 +57,27 @@ class SparkIdentityTest {
     @AfterAll
     static void close() {
         System.clearProperty(Workers.FAIL_ONCE);
+        System.clearProperty(RenamedLocalFs.KEY);
         cluster.close();
     }
 
-    @Test
-    void aRecipeSweepWritesTheSameImagesAndIndexAndResumes(@TempDir Path dir) throws IOException {
+    /** A sweep of 4 cells of 2 images on the digits model. */
+    static LoadedRecipe sweep(Path dir) throws IOException {
         Path recipe = dir.resolve("sweep.yaml");
         Files.writeString(recipe, String.join("\n", "recipe: 1", "model: " + DIGITS, "conditioning:", "  class: 7", "guidance: 2", "batch: 2",
                 "schedule: trailing(4).zeroSnr()", "sweep:", "  sampler: [euler, dpmpp_2m]", "  seed: [5, 9]", "  rows: sampler", ""));
         LoadedRecipe lr = Recipes.load(recipe);
         RecipeChecker.check(lr);
         lr.orThrow();
+        return lr;
+    }
+
+    @Test
+    void aRecipeSweepWritesTheSameImagesAndIndexAndResumes(@TempDir Path dir) throws IOException {
+        LoadedRecipe lr = sweep(dir);
         RecipeRunner.Result one = RecipeRunner.run(lr, dir.resolve("one"), false, label -> StepListener.NONE, line -> { });
         int before = failed.get();
-        RecipeRunner.Result spark = cluster.runRecipe(lr, dir.resolve("spark"), false, false, null, line -> { });
+        RecipeRunner.Result spark = cluster.runRecipe(lr, dir.resolve("spark"), null, false, false, null, line -> { });
         assertTrue(failed.get() > before, "the injected failure happened");
         assertEquals(8, one.images().size());
         assertSameOutputs(one.folder(), spark.folder());
@@ -80,10 +88,54 @@ class SparkIdentityTest {
         Files.delete(spark.folder().resolve("grid.png"));
         Files.delete(spark.folder().resolve("index.json"));
         List<String> log = new ArrayList<>();
-        cluster.runRecipe(lr, dir.resolve("spark"), false, true, null, log::add);
+        cluster.runRecipe(lr, dir.resolve("spark"), null, false, true, null, log::add);
         assertTrue(log.get(0).startsWith("resume: 3 of 4 cell(s) already complete"), log.toString());
         assertEquals(2, log.stream().filter(l -> l.startsWith("wrote") && l.contains(".png  (") && !l.contains("grid.png")).count(), "one cell of 2 images ran: " + log);
         assertSameOutputs(one.folder(), spark.folder());
+    }
+
+    @Test
+    void aSweepWrittenToAHadoopFileSystemUrlIsTheSameAndResumes(@TempDir Path dir) throws IOException {
+        LoadedRecipe lr = sweep(dir);
+        RecipeRunner.Result one = RecipeRunner.run(lr, dir.resolve("one"), false, label -> StepListener.NONE, line -> { });
+        String url = RecipeRunner.folderUrl(lr, RenamedLocalFs.url(dir.resolve("remote")) + "/");
+        assertEquals(RenamedLocalFs.url(dir.resolve("remote")) + "/sweep", url);
+        new SparkEngine().checkOutput(url);
+        assertEquals(List.of("one", "sweep.yaml"), files(dir), "the check creates nothing");
+        int before = failed.get();
+        List<String> log = new ArrayList<>();
+        RecipeRunner.Result spark = cluster.runRecipe(lr, null, url, false, false, null, log::add);
+        assertTrue(failed.get() > before, "the injected failure happened");
+        Path remote = dir.resolve("remote/sweep");
+        assertSameOutputs(one.folder(), remote);
+        assertEquals(List.of(".sampler4j-spark", "grid.png", "index.csv", "index.json"),
+                files(remote, n -> !n.endsWith(".png") || n.equals("grid.png")), "no temporary or checksum files left");
+        assertEquals(8, log.stream().filter(l -> l.startsWith("wrote " + url + "/sweep_") && l.contains(".png  (")).count(), log.toString());
+        assertTrue(log.contains("wrote " + url + "/grid.png  (contact sheet: 2 row(s) x 4)"), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("wrote " + url + "/index.json and index.csv")), log.toString());
+        assertEquals(8, spark.images().size());
+
+        // --resume reads the records and the PNGs through the file system too
+        Files.delete(remote.resolve(spark.images().get(5).get("file").toString()));
+        Files.delete(remote.resolve("index.json"));
+        log.clear();
+        cluster.runRecipe(lr, null, url, false, true, null, log::add);
+        assertEquals("resume: 3 of 4 cell(s) already complete in " + url, log.get(0));
+        assertEquals(2, log.stream().filter(l -> l.startsWith("wrote") && l.contains(".png  (") && !l.contains("grid.png")).count(), log.toString());
+        assertSameOutputs(one.folder(), remote);
+    }
+
+    @Test
+    void anOutputUrlIsCheckedBeforeAnythingRuns(@TempDir Path dir) throws IOException {
+        SparkEngine engine = new SparkEngine();
+        Files.writeString(dir.resolve("file"), "x");
+        assertEquals("cannot write --out-dir " + RenamedLocalFs.url(dir) + "/file/x: " + RenamedLocalFs.url(dir) + "/file is a file, not a folder; choose another path",
+                org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> engine.checkOutput(RenamedLocalFs.url(dir) + "/file/x")).getMessage());
+        String m = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> engine.checkOutput("nosuchfs://host/out")).getMessage();
+        assertEquals("cannot write --out-dir nosuchfs://host/out: no Hadoop file system for 'nosuchfs://' on the classpath; add the scheme's connector jar,"
+                + " or write to a mounted path", m);
+        m = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> engine.checkOutput("s3a://bucket/out")).getMessage();
+        assertTrue(m.startsWith("cannot write --out-dir s3a://bucket/out: no Hadoop file system for 's3a://' on the classpath; add hadoop-aws"), m);
     }
 
     @Test
@@ -134,8 +186,12 @@ class SparkIdentityTest {
     }
 
     static List<String> files(Path dir) throws IOException {
+        return files(dir, n -> !n.startsWith("."));
+    }
+
+    static List<String> files(Path dir, java.util.function.Predicate<String> keep) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+            return s.map(p -> p.getFileName().toString()).filter(keep).sorted().toList();
         }
     }
 }

@@ -35,7 +35,8 @@ public final class SamplerOptions {
             OptionSpec s = byName.get(e.getKey());
             if (s == null) {
                 String msg = byName.isEmpty() ? "sampler '" + samplerId + "' has no options, got '" + e.getKey() + "'"
-                        : Names.unknown("option of sampler '" + samplerId + "'", e.getKey(), byName.keySet());
+                        : "sampler '" + samplerId + "' has no option '" + e.getKey() + "'" + Names.closest(e.getKey(), byName.keySet())
+                                .map(k -> " — did you mean '" + k + "'?").orElse("; its options: " + String.join(", ", byName.keySet()));
                 throw new IllegalArgumentException(msg);
             }
             v.put(s.name(), convert(samplerId, s, e.getValue()));

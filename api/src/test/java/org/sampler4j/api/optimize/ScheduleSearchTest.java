@@ -26,6 +26,12 @@ class ScheduleSearchTest {
             assertEquals(0, s[6]);
             for (int k = 1; k < 6; k++) assertTrue(s[k] < s[k - 1] && s[k] > 0.002, java.util.Arrays.toString(s));
             assertTrue(p.admits(s));
+            // every step moves: no gap below the minimum share of the log range, even for extreme z
+            double range = Math.log(80 / 0.002);
+            for (int k = 1; k <= 6; k++) {
+                double gap = Math.log(s[k - 1] / (k == 6 ? 0.002 : s[k]));
+                assertTrue(gap >= p.minShare() * range * (1 - 1e-9), "gap " + k + " " + gap + " in " + java.util.Arrays.toString(s));
+            }
             if (trial % 2 == 0) continue; // extreme z (gaps below the clamp of parameters()) only checks the order
             double[] mild = p.sigmas(java.util.Arrays.stream(z).map(v -> v / 3).toArray());
             double[] back = p.sigmas(p.parameters(mild));

@@ -57,8 +57,9 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RECIPE", arity = "0..*", description = "Recipe files (YAML) or PNGs written by sampler4j; each runs as one job.")
     List<Path> recipes = new ArrayList<>();
 
-    @Option(names = "--out-dir", paramLabel = "DIR", description = "With recipes: write each recipe's outputs to DIR/NAME instead of its outputs.folder.")
-    Path outDir;
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "With recipes: write each recipe's outputs to DIR/NAME instead of its outputs.folder."
+            + " With --spark, DIR may be a Hadoop file-system URL (hdfs://, s3a://, file://; the scheme's connector on the classpath).")
+    String outDir;
 
     @ParentCommand
     Main main;
@@ -311,28 +312,44 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) throw new RecipeException(problems);
         if (resume && spark == null) throw new Main.UserException("--resume applies with --spark MASTER");
-        for (LoadedRecipe lr : loaded) Outputs.checkFolder(RecipeRunner.folder(lr, outDir), outDir != null ? "--out-dir" : "outputs.folder of " + lr.source());
+        Path outPath = outDir == null || Outputs.isUrl(outDir) ? null : Path.of(outDir);
+        List<String> urls = new ArrayList<>();
+        for (LoadedRecipe lr : loaded) {
+            String url = RecipeRunner.folderUrl(lr, outDir);
+            String what = outDir != null ? "--out-dir" : "outputs.folder of " + lr.source();
+            if (url == null) {
+                Outputs.checkFolder(RecipeRunner.folder(lr, outPath), what);
+            } else if (spark == null) {
+                throw new Main.UserException("cannot write " + what + " " + url + " on this machine: Hadoop file systems (hdfs://, s3a://) are written by recipe runs"
+                        + " on Spark; add --spark MASTER (e.g. --spark 'local[2]'), or give a local folder or a mounted path");
+            } else {
+                Cluster.checkOutput(url);
+            }
+            urls.add(url);
+        }
         // every cell of every recipe is checked before the first file is written (a lone local recipe checks itself as it opens its model)
         if (spark != null || loaded.size() > 1) {
-            for (LoadedRecipe lr : loaded) RecipeRunner.check(lr, outDir, noGrid);
+            for (int i = 0; i < loaded.size(); i++) RecipeRunner.check(loaded.get(i), outPath, noGrid, urls.get(i) == null);
         }
         List<Object> results = new ArrayList<>();
         try (org.sampler4j.host.cluster.ClusterEngine.Session cluster = Cluster.open(spark, err, quiet || json)) {
-            for (LoadedRecipe lr : loaded) {
+            for (int i = 0; i < loaded.size(); i++) {
+                LoadedRecipe lr = loaded.get(i);
+                String url = urls.get(i);
                 usePlugins(lr, main == null ? null : main.plugins, err);
                 java.util.function.Consumer<String> log = line -> {
                     if (!quiet && !json) out.println(line);
                 };
-                RecipeRunner.Result res = cluster != null ? cluster.runRecipe(lr, outDir, noGrid, resume, Cluster.plugins(), log)
-                        : RecipeRunner.run(lr, outDir, noGrid, label -> {
+                RecipeRunner.Result res = cluster != null ? cluster.runRecipe(lr, outPath, url, noGrid, resume, Cluster.plugins(), log)
+                        : RecipeRunner.run(lr, outPath, noGrid, label -> {
                             Interruption.activity = "sampling " + label + " of " + lr.source();
                             return showProgress() ? new ProgressBar(err, label) : ProgressBar.NONE;
                         }, log);
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("recipe", lr.source());
-                doc.put("folder", res.folder().toString());
+                doc.put("folder", url != null ? url : res.folder().toString());
                 doc.put("images", res.images());
-                if (res.grid() != null) doc.put("grid", res.grid().toString());
+                if (res.grid() != null) doc.put("grid", url != null ? url + "/" + res.grid().getFileName() : res.grid().toString());
                 results.add(doc);
             }
         }

@@ -25,16 +25,33 @@ public interface ClusterEngine {
      */
     Session open(String master, Consumer<String> progress);
 
+    /**
+     * Checks, before a session opens and before anything is written, that a recipe's outputs can go to {@code url}, a
+     * Hadoop file-system URL ({@code hdfs://}, {@code s3a://}, {@code file://}): the scheme has a file system on the
+     * classpath and the nearest existing folder of {@code url} can be written. Nothing is created. Engines that write
+     * only local paths refuse every URL (the default).
+     *
+     * @param url the recipe's output folder
+     * @throws RuntimeException a user error naming the problem and the fix
+     */
+    default void checkOutput(String url) {
+        throw new UnsupportedOperationException("this cluster engine writes local paths only, not " + url + ": give a local folder or a mounted path");
+    }
+
     /** A connection to a cluster; close it to release the cluster's resources. */
     interface Session extends AutoCloseable {
         /**
          * Runs a checked recipe with one task per cell: PNGs written by the tasks, grid and index by the driver (see
          * {@link RecipeRunner#run}).
          *
+         * @param outRoot replaces the recipe's output folder by {@code outRoot/NAME} when not null (a local path)
+         * @param outUrl when not null, the recipe's output folder is this Hadoop file-system URL ({@link #checkOutput}):
+         *     the tasks write the PNGs there, the driver the grid and the index; the result's paths are then local
+         *     staging copies of the driver's files, named as in the URL folder
          * @param plugins the plugins folder the executors load, or null for none
          * @param resume skip the cells whose outputs a previous run completed
          */
-        RecipeRunner.Result runRecipe(LoadedRecipe lr, Path outRoot, boolean noGrid, boolean resume, Path plugins, Consumer<String> log)
+        RecipeRunner.Result runRecipe(LoadedRecipe lr, Path outRoot, String outUrl, boolean noGrid, boolean resume, Path plugins, Consumer<String> log)
                 throws java.io.IOException;
 
         /**

@@ -92,6 +92,11 @@ public final class RecipeRunner {
         public Path folderPath() {
             return Path.of(folder);
         }
+
+        /** {@return this work with its files written to {@code dir} instead} (a cluster task's local staging folder) */
+        public CellWork in(Path dir) {
+            return new CellWork(index, row, column, values, label, dir.toString(), files, settings);
+        }
     }
 
     /**
@@ -174,8 +179,21 @@ public final class RecipeRunner {
      * @throws RuntimeException a user error naming the problem and the fix
      */
     public static void check(LoadedRecipe lr, Path outRoot, boolean noGrid) {
+        check(lr, outRoot, noGrid, true);
+    }
+
+    /**
+     * {@link #check(LoadedRecipe, Path, boolean)}, with the output files' local checks only when {@code localFiles}
+     * (not for an output folder that is a URL: {@link #folderUrl}; the cluster engine checks those).
+     */
+    public static void check(LoadedRecipe lr, Path outRoot, boolean noGrid, boolean localFiles) {
         try (DiffusionModel m = Models.open(RecipePlan.modelRef(lr))) {
-            check(lr, RecipePlan.of(lr, m.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE)), Layout.of(lr, outRoot), m, noGrid);
+            RecipePlan plan = RecipePlan.of(lr, m.defaultSchedule().orElse(RecipePlan.DEFAULT_SCHEDULE));
+            if (localFiles) {
+                check(lr, plan, Layout.of(lr, outRoot), m, noGrid);
+            } else {
+                for (RecipePlan.Cell cell : plan.cells()) Generator.check(m, cell.settings());
+            }
         }
     }
 
@@ -262,6 +280,28 @@ public final class RecipeRunner {
         Path given = Path.of(o.folder());
         boolean inherited = !lr.loc("outputs.folder").file().equals(lr.source());
         return inherited ? given.resolveSibling(lr.name()) : given;
+    }
+
+    /**
+     * The output folder as a URL when it is one ({@link Outputs#isUrl}): {@code outRoot/NAME} for an {@code outRoot}
+     * URL, else a recipe's {@code outputs.folder} URL (one inherited through {@code extends} gets a sibling named after
+     * the extending recipe, as in {@link #folder}); null when the folder is a local path.
+     *
+     * @param outRoot {@code --out-dir} as the user typed it, or null
+     */
+    public static String folderUrl(LoadedRecipe lr, String outRoot) {
+        if (outRoot != null) return Outputs.isUrl(outRoot) ? trimSlash(outRoot) + "/" + lr.name() : null;
+        Recipe.Outputs o = lr.recipe().outputs();
+        if (o == null || !Outputs.isUrl(o.folder())) return null;
+        String given = trimSlash(o.folder());
+        boolean inherited = !lr.loc("outputs.folder").file().equals(lr.source());
+        return inherited ? given.substring(0, given.lastIndexOf('/') + 1) + lr.name() : given;
+    }
+
+    private static String trimSlash(String url) {
+        String u = url;
+        while (u.endsWith("/") && !u.endsWith(":/") && !u.endsWith("://")) u = u.substring(0, u.length() - 1);
+        return u;
     }
 
     /**

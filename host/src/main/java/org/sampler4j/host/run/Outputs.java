@@ -13,7 +13,22 @@ public final class Outputs {
     /** A URL-like path ({@code hdfs://host/x} arrives as {@code hdfs:/host/x} once it is a {@link Path}); one-letter schemes are drive letters. */
     private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:/.*");
 
+    /** A URL as the user typed it: a scheme of two or more characters, a colon and a slash ({@code hdfs://nn/out}, {@code s3a://b/x}). */
+    private static final java.util.regex.Pattern URL_TEXT = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:/.*");
+
     private Outputs() {}
+
+    /**
+     * Whether an output location, as given, is a URL ({@code hdfs://namenode/out}, {@code s3a://bucket/out},
+     * {@code file:///tmp/out}) rather than a local path: {@code run RECIPE --spark MASTER --out-dir URL} writes such
+     * outputs through the Hadoop file-system API; everything else writes local paths only.
+     *
+     * @param location the location as the user typed it, or null
+     * @return true for a URL
+     */
+    public static boolean isUrl(String location) {
+        return location != null && URL_TEXT.matcher(location).matches();
+    }
 
     /**
      * Checks that {@code file} can be written: it is not a folder, and its folder exists or can be created.
@@ -42,7 +57,8 @@ public final class Outputs {
     private static void checkFolder(Path dir, String what, Path target) {
         if (URL.matcher(target.toString()).matches()) {
             throw new UserInputException("cannot write " + what + " " + target + ": a URL (" + target.toString().substring(0, target.toString().indexOf(':'))
-                    + ":) is not a folder here; outputs go to local paths or shared mounts (Hadoop file systems such as hdfs:// or s3a:// are not supported): mount it and give the mounted path");
+                    + ":) is not a folder here; " + what + " is a local path (or a shared mount). Hadoop file systems (hdfs://, s3a://) are written only by recipe runs on"
+                    + " Spark: run RECIPE.yaml --spark MASTER --out-dir URL");
         }
         Path p = dir;
         while (p != null && !Files.exists(p)) p = p.getParent();
