@@ -21,18 +21,6 @@ import org.sampler4j.api.schedule.DiscreteNoiseModel;
  * overwritten, before the next model call and when a step is reported.
  */
 class DeferredSumTest {
-    private static ArrayLatent randomFloats(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * (1 + 20 * r.nextDouble()));
-        return ArrayLatent.ofFloats(a, 1, n);
-    }
-
-    private static ArrayLatent randomDoubles(Random r, int n) {
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) a[i] = r.nextGaussian() * 7;
-        return ArrayLatent.ofDoubles(a, 1, n);
-    }
-
     /** A ring whose next write is deferred, holding one latent to overwrite. */
     private static LatentRing deferringRing(Latent like) {
         LatentRing ring = LatentRing.of(1);
@@ -48,14 +36,14 @@ class DeferredSumTest {
             for (boolean f32 : new boolean[] {true, false}) {
                 for (int terms = 1; terms <= 5; terms++) {
                     for (int at = 0; at < terms; at++) {
-                        Latent x = f32 ? randomFloats(r, n) : randomDoubles(r, n);
-                        Latent eps = f32 ? randomFloats(r, n) : randomDoubles(r, n);
+                        Latent x = f32 ? LatentRingTest.randomFloats(r, n) : LatentRingTest.randomDoubles(r, n);
+                        Latent eps = f32 ? LatentRingTest.randomFloats(r, n) : LatentRingTest.randomDoubles(r, n);
                         double sigma = 1 + 10 * r.nextDouble();
                         Latent want = Latents.sum(1, x, -sigma, eps);
                         Latent[] t = new Latent[terms];
                         double[] c = new double[terms];
                         for (int k = 0; k < terms; k++) {
-                            t[k] = k == at ? want : f32 ? randomFloats(r, n) : randomDoubles(r, n);
+                            t[k] = k == at ? want : f32 ? LatentRingTest.randomFloats(r, n) : LatentRingTest.randomDoubles(r, n);
                             c[k] = r.nextGaussian();
                         }
                         Latent wantSum = Latents.sum(c, t);
@@ -81,8 +69,8 @@ class DeferredSumTest {
     void theSequentialAndParallelPathsAgree() {
         Random r = new Random(12);
         int n = 300_001;
-        Latent x = randomFloats(r, n);
-        Latent eps = randomFloats(r, n);
+        Latent x = LatentRingTest.randomFloats(r, n);
+        Latent eps = LatentRingTest.randomFloats(r, n);
         double[][] got = new double[2][];
         for (int k = 0; k < 2; k++) {
             LatentRing ds = deferringRing(x);
@@ -98,10 +86,10 @@ class DeferredSumTest {
     @Test
     void readingOrOverwritingATermEvaluatesIt() {
         Random r = new Random(13);
-        Latent eps = randomFloats(r, 100);
+        Latent eps = LatentRingTest.randomFloats(r, 100);
         // read
         LatentRing ds = deferringRing(eps);
-        Latent x = randomFloats(r, 100);
+        Latent x = LatentRingTest.randomFloats(r, 100);
         Latent d = ds.sum(1, x, -2, eps);
         assertArrayEquals(Latents.sum(1, x, -2, eps).toDoubleArray(), d.toDoubleArray(), 0.0);
         assertFalse(((ArrayLatent) d).deferred());
@@ -131,7 +119,7 @@ class DeferredSumTest {
             return ArrayLatent.zeros(Latent.Precision.FLOAT32, 1, 64).withFloatValues(out);
         };
         Denoiser model = Denoisers.discrete(reusesItsOutput, DiscreteNoiseModel.sd15(), Prediction.EPSILON);
-        Latent x0 = randomFloats(r, 64);
+        Latent x0 = LatentRingTest.randomFloats(r, 64);
         double[] sigmas = {14.6, 7.0, 3.0, 1.0, 0.3};
         List<double[]> want = new ArrayList<>(); // without storage: every estimate evaluated at once
         for (int i = 0; i < sigmas.length - 1; i++) want.add(model.denoise(x0, sigmas[i]).toDoubleArray());
