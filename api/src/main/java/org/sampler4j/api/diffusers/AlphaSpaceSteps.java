@@ -2,7 +2,6 @@ package org.sampler4j.api.diffusers;
 
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.sampler4j.api.model.Denoisers;
 import org.sampler4j.api.model.Prediction;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.Latents;
@@ -69,9 +68,7 @@ final class AlphaSpaceSteps implements ClassSteps {
                     + " model's variance channels; fixed_large_log gives NaN in diffusers' step); use fixed_small, fixed_small_log or fixed_large");
         }
         if (cfg.bool("thresholding")) {
-            double ratio = cfg.dbl("dynamic_thresholding_ratio");
-            double max = cfg.dbl("sample_max_value");
-            postprocess = x0 -> Denoisers.dynamicThresholding((x, s) -> x0, ratio, max).denoise(x0, 0);
+            postprocess = ClassSteps.thresholding(cfg);
         } else if (cfg.bool("clip_sample")) {
             double range = cfg.dbl("clip_sample_range");
             postprocess = x0 -> ClassSteps.clamp(x0, range);
@@ -133,27 +130,30 @@ final class AlphaSpaceSteps implements ClassSteps {
         float alphaProdPrev = inverse ? alphasCumprod[prevT] : ddim ? alphaAt(prevT) : prevT >= 0 ? alphasCumprod[prevT] : 1f;
         float betaProd = 1 - alphaProd;
         float betaProdPrev = 1 - alphaProdPrev;
-        double sa = Math.sqrt(alphaProd);
-        double sb = Math.sqrt(betaProd);
-        Latent x0;
-        Latent eps;
-        switch (prediction) {
-            case EPSILON:
-                x0 = Latents.sum(1 / sa, sample, -sb / sa, out);
-                eps = out;
-                break;
-            case SAMPLE:
-                x0 = out;
-                eps = Latents.sum(1 / sb, sample, -sa / sb, out);
-                break;
-            default:
-                x0 = Latents.sum(sa, sample, -sb, out);
-                eps = Latents.sum(sa, out, sb, sample);
-                break;
-        }
-        x0 = postprocess.apply(x0);
+        Latent[] x0Eps = dataAndNoise(prediction, Math.sqrt(alphaProd), Math.sqrt(betaProd), out, sample);
+        Latent x0 = postprocess.apply(x0Eps[0]);
+        Latent eps = x0Eps[1];
         return ddim ? ddimUpdate(sample, x0, eps, alphaProd, alphaProdPrev, betaProd, betaProdPrev, withNoise)
                 : ddpmUpdate(out, withNoise ? t : 0, sample, x0, alphaProd, alphaProdPrev, betaProd, betaProdPrev);
+    }
+
+    /**
+     * The data and noise predictions {@code (x0, eps)} of a network output at a noise level
+     * {@code sample = sa * x0 + sb * eps} (diffusers' DDIM, DDPM, LCM and TCD {@code step}).
+     *
+     * @param prediction what the network predicts (epsilon, sample or v_prediction)
+     * @param sa {@code alpha_prod_t ** 0.5}
+     * @param sb {@code beta_prod_t ** 0.5}
+     * @param out the network's output
+     * @param sample the sample it was given
+     * @return {@code {x0, eps}}
+     */
+    static Latent[] dataAndNoise(Prediction prediction, double sa, double sb, Latent out, Latent sample) {
+        return switch (prediction) {
+            case EPSILON -> new Latent[] {Latents.sum(1 / sa, sample, -sb / sa, out), out};
+            case SAMPLE -> new Latent[] {out, Latents.sum(1 / sb, sample, -sa / sb, out)};
+            default -> new Latent[] {Latents.sum(sa, sample, -sb, out), Latents.sum(sa, out, sb, sample)};
+        };
     }
 
     private Latent ddimUpdate(Latent sample, Latent x0, Latent eps, float alphaProd, float alphaProdPrev, float betaProd, float betaProdPrev,

@@ -131,7 +131,8 @@ public final class DiffusersSchedules {
     }
 
     /**
-     * {@return the sampler route of a config ({@link DiffusersStepper} uses it)}
+     * {@return the sampler route of a config: the sampler4j sampler that runs the class's maths in a sampler loop
+     * ({@link DiffusersStepper} steps every class natively and uses the route's checks and prediction type)}
      *
      * @param cfg the config
      * @param stepKwargs the extra {@code step()} arguments ({@code eta}, {@code s_churn} ...)

@@ -28,17 +28,22 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers' {@code generator} ({@link org.sampler4j.api.noise.TorchGeneratorNoise} draws exactly what one torch
  * generator draws); classes that draw no noise need none ({@code null}).
  *
- * <p>How the maths is done, class by class: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DPMSolverSDE, DDIM,
- * DDIMInverse, DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative and PNDM (with or without its
- * Runge-Kutta warm-up) step natively with diffusers' state (stored first-stage sample, derivative history, PNDM's
- * counter), so an edited sample is followed exactly. DPMSolverSDE draws its noise from torchsde's Brownian tree seeded by
- * the config's {@code noise_sampler_seed}, value for value as diffusers does ({@link org.sampler4j.api.noise.TorchsdeBrownianNoise});
- * without that seed (diffusers then draws one from torch's global generator) the stepper's noise source plays the tree. The other classes (DPMSolverMultistep, DPMSolverMultistepInverse,
- * DPMSolverSinglestep, DEIS, UniPC, SA-Solver, LCM, TCD, the EDM and flow classes) run a sampler4j sampler as a
- * suspended call ({@link DiffusersRoute}); they step their own trajectory and reject an edited sample with an error
- * rather than silently ignore it, and they can start part-way where the sampler steps one sigma per call (or DDIM's
- * pairs); DPMSolverSinglestep then lowers the order where its history is missing, as diffusers does.
- * DPMSolverMultistepInverse runs the forward class's sampler over its rising sigmas.
+ * <p>How the maths is done: every class steps natively with diffusers' own state (the stored first-stage sample and
+ * derivative history of Heun, KDPM2 and LMS, PNDM's counter, the multistep {@code model_outputs} and
+ * {@code lower_order_nums} of DPMSolverMultistep/Inverse/Singlestep, EDMDPMSolverMultistep, DEIS, UniPC and SA-Solver,
+ * UniPC's and SA-Solver's {@code last_sample}, and the step index), so an edited sample is followed exactly as
+ * diffusers follows it: Euler, EulerAncestral, Heun, KDPM2, KDPM2Ancestral, LMS, DPMSolverSDE, DDIM, DDIMInverse,
+ * DDIMParallel, DDPM, DDPMParallel, IPNDM, UnCLIP, CMStochasticIterative, PNDM (with or without its Runge-Kutta
+ * warm-up), DPMSolverMultistep, DPMSolverMultistepInverse, DPMSolverSinglestep, DEIS, UniPC, SA-Solver, LCM, TCD,
+ * EDMEuler, EDMDPMSolverMultistep and FlowMatchEulerDiscrete. Where diffusers itself updates from a stored sample
+ * (the UniPC and SA-Solver correctors, DPMSolverSinglestep within an order group), an edit reaches the update through
+ * the model output only, as in diffusers. DPMSolverSDE draws its noise from torchsde's Brownian tree seeded by the
+ * config's {@code noise_sampler_seed}, value for value as diffusers does
+ * ({@link org.sampler4j.api.noise.TorchsdeBrownianNoise}); without that seed (diffusers then draws one from torch's
+ * global generator) the stepper's noise source plays the tree. Not supported, refused by {@link #setTimesteps} with
+ * the fix in the message: UniPC's {@code solver_p} (another scheduler object as predictor) and SA-Solver's custom
+ * {@code tau_func} (a Python callable). {@link #viaSampler} instead runs a class through its sampler4j sampler (for
+ * checking the samplers against diffusers' loops; unedited loops only).
  *
  * <p>Not thread-safe, like a diffusers scheduler.
  */
@@ -50,9 +55,16 @@ public final class DiffusersStepper implements AutoCloseable {
     private ClassSteps steps;
     private Integer beginIndex;
     private Integer stepIndex;
+    /** Steps through the class's sampler route ({@link SamplerSteps}) rather than natively. */
+    private final boolean viaSampler;
 
     private DiffusersStepper(DiffusersConfig cfg, Map<String, Object> stepKwargs, NoiseSource noise) {
+        this(cfg, stepKwargs, noise, false);
+    }
+
+    private DiffusersStepper(DiffusersConfig cfg, Map<String, Object> stepKwargs, NoiseSource noise, boolean viaSampler) {
         DiffusersSchedules.checkInit(cfg);
+        this.viaSampler = viaSampler;
         this.cfg = cfg;
         this.stepKwargs = Map.copyOf(stepKwargs);
         String cls = cfg.className();
@@ -105,6 +117,24 @@ public final class DiffusersStepper implements AutoCloseable {
     }
 
     /**
+     * As {@link #create(DiffusersConfig, SetTimesteps, Map, NoiseSource)}, but the class's maths runs through its
+     * sampler4j sampler ({@link DiffusersSchedules#route}, the route the SD pipeline and recipes use) as a suspended
+     * call instead of the native step: for checking the samplers against diffusers' own loops. Needs the core samplers
+     * on the class path. It follows unedited loops only: a {@code step} given a sample other than the one the previous
+     * step returned is rejected, and it starts part-way only where the sampler steps one sigma per call.
+     *
+     * @param cfg the scheduler class and its config
+     * @param args the arguments of {@code set_timesteps}
+     * @param stepKwargs the extra {@code step()} arguments
+     * @param noise the noise the sampler draws; {@code null} for deterministic classes
+     * @return a stepper ready for its first {@link #step}
+     * @throws ScheduleException where the class has no sampler route for this config
+     */
+    public static DiffusersStepper viaSampler(DiffusersConfig cfg, SetTimesteps args, Map<String, Object> stepKwargs, NoiseSource noise) {
+        return new DiffusersStepper(cfg, stepKwargs, noise, true).setTimesteps(args);
+    }
+
+    /**
      * diffusers' {@code NewClass.from_config(old.config)}: a stepper of {@code className} from another class's
      * config, keeping only the keys {@code className} knows (the others fall back to its defaults).
      *
@@ -143,7 +173,9 @@ public final class DiffusersStepper implements AutoCloseable {
         DiffusersTimesteps ts = DiffusersSchedules.setTimesteps(cfg, args);
         close();
         String cls = cfg.className();
-        if (SigmaSpaceSteps.handles(cls)) {
+        if (viaSampler) {
+            steps = new SamplerSteps(cls, ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
+        } else if (SigmaSpaceSteps.handles(cls)) {
             steps = new SigmaSpaceSteps(cfg, ts, stepKwargs, noise);
         } else if (cls.equals(DpmSolverSdeSteps.CLASS)) {
             steps = new DpmSolverSdeSteps(cfg, ts, stepKwargs, noise);
@@ -157,8 +189,22 @@ public final class DiffusersStepper implements AutoCloseable {
             steps = new IpndmSteps(ts);
         } else if (AlphaSpaceSteps.handles(cls)) {
             steps = new AlphaSpaceSteps(cfg, ts, stepKwargs, noise);
+        } else if (DpmMultistepSteps.handles(cls)) {
+            steps = new DpmMultistepSteps(cfg, ts, noise);
+        } else if (cls.equals(DpmSinglestepSteps.CLASS)) {
+            steps = new DpmSinglestepSteps(cfg, ts, noise);
+        } else if (UniPcSteps.handles(cfg)) {
+            steps = new UniPcSteps(cfg, ts);
+        } else if (cls.equals(DeisSteps.CLASS)) {
+            steps = new DeisSteps(cfg, ts);
+        } else if (SaSolverSteps.handles(cfg)) {
+            steps = new SaSolverSteps(cfg, ts, noise);
+        } else if (LcmTcdSteps.handles(cls)) {
+            steps = new LcmTcdSteps(cfg, ts, stepKwargs, noise);
         } else {
-            steps = new SamplerSteps(cls, ts, DiffusersSchedules.route(cfg, stepKwargs), noise);
+            // what has no native step (UniPC's solver_p, SA-Solver's custom tau_func) is refused with the route's fix
+            DiffusersSchedules.route(cfg, stepKwargs);
+            throw new ScheduleException(cls + " has no step in sampler4j; use one of " + DiffusersConfig.knownClasses());
         }
         schedule = ts;
         stepIndex = null;
@@ -410,7 +456,7 @@ public final class DiffusersStepper implements AutoCloseable {
         return new double[] {1, s};
     }
 
-    /** Ends a suspended sampler, if the class runs one. */
+    /** Ends the suspended sampler of a {@link #viaSampler} stepper; nothing to release for native steps. */
     @Override
     public void close() {
         if (steps != null) steps.close();

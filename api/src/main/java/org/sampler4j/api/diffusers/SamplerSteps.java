@@ -17,10 +17,12 @@ import org.sampler4j.api.sampler.SamplingContext;
 import org.sampler4j.api.schedule.ScheduleException;
 
 /**
- * A class whose maths a sampler4j sampler does ({@link DiffusersRoute}): the sampler runs as a suspended call
- * ({@link SamplerStepper}) over the route's sigma list from the first model call on, and each {@code step} answers one
- * of its model evaluations. The sampler keeps its own trajectory: a {@code step} given a sample other than the one
- * the previous step returned is rejected (never silently stepped from the old one).
+ * A class whose maths a sampler4j sampler does ({@link DiffusersRoute}), for {@link DiffusersStepper#viaSampler}: the
+ * sampler runs as a suspended call ({@link SamplerStepper}) over the route's sigma list from the first model call on,
+ * and each {@code step} answers one of its model evaluations. This checks the samplers (the routes the SD pipeline and
+ * recipes use) against diffusers' own loops. The sampler keeps its own trajectory: a {@code step} given a sample other
+ * than the one the previous step returned is rejected (never silently stepped from the old one); the native steps of
+ * {@link DiffusersStepper#create} follow it.
  */
 final class SamplerSteps implements ClassSteps {
     /** Relative difference (to the largest magnitude) beyond which a given sample counts as edited. */
@@ -74,9 +76,8 @@ final class SamplerSteps implements ClassSteps {
         SamplerStepper.Request r = request(sample, t, index);
         if (lastReturned != null && sample != lastReturned && edited(sample, lastReturned)) {
             throw new IllegalStateException(className + ": step() was given a sample that differs from the one the previous step returned;"
-                    + " sampler4j steps this class through its '" + route.samplerId() + "' sampler along its own trajectory and cannot follow an"
-                    + " edited sample. Edit latents with EulerDiscrete/EulerAncestralDiscrete/Heun/KDPM2/KDPM2Ancestral/LMSDiscrete/DDIM/DDPM/PNDM,"
-                    + " or start a new stepper at this index (setBeginIndex) with the edited sample");
+                    + " this stepper (DiffusersStepper.viaSampler) runs the class through its '" + route.samplerId() + "' sampler along its own"
+                    + " trajectory and cannot follow an edited sample. Create the stepper with DiffusersStepper.create, whose native step follows it");
         }
         Denoiser d = route.postprocess().apply((x, sigma) -> denoised(x, sigma, modelOutput));
         stepper.respond(d.denoise(r.x(), r.sigma()));

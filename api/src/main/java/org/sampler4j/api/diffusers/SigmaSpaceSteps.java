@@ -13,16 +13,19 @@ import org.sampler4j.api.sampler.NoiseSource;
  * {@code step} of diffusers' sigma-space classes, on the sample it is given, with the state diffusers keeps:
  * EulerDiscreteScheduler (churn), EulerAncestralDiscreteScheduler, HeunDiscreteScheduler (stored first-stage sample and
  * derivative), KDPM2DiscreteScheduler, KDPM2AncestralDiscreteScheduler (stored first-stage sample) and
- * LMSDiscreteScheduler (derivative history). The arrays are diffusers' own after {@code set_timesteps} (Heun and KDPM2
+ * LMSDiscreteScheduler (derivative history), EDMEulerScheduler (Euler with churn on EDM-preconditioned outputs) and
+ * FlowMatchEulerDiscreteScheduler (Euler on the velocity, or with {@code stochastic_sampling} re-noised {@code x0}).
+ * The arrays are diffusers' own after {@code set_timesteps} (Heun and KDPM2
  * repeat interior sigmas); a two-stage class is in its second stage while it holds a first-stage sample, as in diffusers.
  *
  * <p>Provenance: Karras et al. 2022 (Euler, Heun, churn), k-diffusion ({@code sample_dpm_2}, {@code sample_lms});
  * diffusers {@code scheduling_euler_discrete.py}, {@code scheduling_euler_ancestral_discrete.py},
  * {@code scheduling_heun_discrete.py}, {@code scheduling_k_dpm_2_discrete.py},
- * {@code scheduling_k_dpm_2_ancestral_discrete.py}, {@code scheduling_lms_discrete.py} {@code step}.
+ * {@code scheduling_k_dpm_2_ancestral_discrete.py}, {@code scheduling_lms_discrete.py}, {@code scheduling_edm_euler.py},
+ * {@code scheduling_flow_match_euler_discrete.py} {@code step}.
  */
 final class SigmaSpaceSteps implements ClassSteps {
-    private enum Kind { EULER, EULER_ANCESTRAL, HEUN, KDPM2, KDPM2_ANCESTRAL, LMS }
+    private enum Kind { EULER, EULER_ANCESTRAL, HEUN, KDPM2, KDPM2_ANCESTRAL, LMS, EDM_EULER, FLOW_EULER }
 
     private final Kind kind;
     private final Prediction prediction;
@@ -37,6 +40,10 @@ final class SigmaSpaceSteps implements ClassSteps {
     private final double sTmax;
     private final double sNoise;
     private final int lmsOrder;
+    /** EDMEuler's {@code sigma_data} (its model input and output are preconditioned). */
+    private final float sigmaData;
+    /** FlowMatchEuler's {@code stochastic_sampling}: re-noise the flow prediction's {@code x0} to the next sigma. */
+    private final boolean stochastic;
     // state between calls, as diffusers keeps it
     private Latent stored;
     private Latent prevDerivative;
@@ -56,6 +63,8 @@ final class SigmaSpaceSteps implements ClassSteps {
             case "KDPM2DiscreteScheduler" -> Kind.KDPM2;
             case "KDPM2AncestralDiscreteScheduler" -> Kind.KDPM2_ANCESTRAL;
             case "LMSDiscreteScheduler" -> Kind.LMS;
+            case "EDMEulerScheduler" -> Kind.EDM_EULER;
+            case "FlowMatchEulerDiscreteScheduler" -> Kind.FLOW_EULER;
             default -> null;
         };
     }
@@ -72,6 +81,8 @@ final class SigmaSpaceSteps implements ClassSteps {
         this.sTmax = num(kw, "s_tmax", Double.POSITIVE_INFINITY);
         this.sNoise = num(kw, "s_noise", 1);
         this.lmsOrder = (int) num(kw, "order", 4);
+        this.sigmaData = kind == Kind.EDM_EULER ? (float) cfg.dbl("sigma_data") : Float.NaN;
+        this.stochastic = kind == Kind.FLOW_EULER && cfg.bool("stochastic_sampling");
         if (kind == Kind.KDPM2_ANCESTRAL) {
             // base sigmas back from cat([s[:1], s[1:].repeat_interleave(2), s[-1:]])
             int n = sigmas.length / 2 - 1;
@@ -112,6 +123,8 @@ final class SigmaSpaceSteps implements ClassSteps {
             case KDPM2_ANCESTRAL -> firstOrder() ? sigmas[k] : interpol[k - 1];
             default -> sigmas[k];
         };
+        if (kind == Kind.FLOW_EULER) return sample;
+        if (kind == Kind.EDM_EULER) return Latents.scale(VpSolverMath.edmInputScale(sigmaData, (float) sigma), sample);
         return Latents.scale(1 / Math.sqrt(sigma * sigma + 1), sample);
     }
 
@@ -146,6 +159,25 @@ final class SigmaSpaceSteps implements ClassSteps {
                 // diffusers: epsilon at sigma_hat, v_prediction at sigma
                 Latent x0 = prediction == Prediction.EPSILON ? Latents.sum(1, s, -sigmaHat, out) : x0(s, out, sigma);
                 return euler(s, x0, sigmaHat, sigmas[k + 1] - sigmaHat);
+            }
+            case EDM_EULER: {
+                float sigma = (float) sigmas[k];
+                double gamma = sTmin <= sigma && sigma <= sTmax ? Math.min(sChurn / (sigmas.length - 1), Math.sqrt(2) - 1) : 0;
+                float sigmaHat = (float) (sigma * (gamma + 1));
+                Latent s = sample;
+                if (gamma > 0) {
+                    double churn = sNoise * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma);
+                    s = Latents.sum(1, s, churn, noise.noise(sigma, sigmas[k + 1], out));
+                }
+                Latent x0 = VpSolverMath.edmOutputs(prediction, sigmaData, sigmaHat, out, s);
+                return euler(s, x0, sigmaHat, (float) (sigmas[k + 1] - sigmaHat));
+            }
+            case FLOW_EULER: {
+                float sigma = (float) sigmas[k];
+                float next = (float) sigmas[k + 1];
+                if (!stochastic) return Latents.sum(1, sample, next - sigma, out);
+                Latent x0 = Latents.sum(1, sample, -sigma, out);
+                return Latents.sum(1f - next, x0, next, noise.noise(sigma, next, sample));
             }
             case EULER_ANCESTRAL: {
                 double from = sigmas[k];

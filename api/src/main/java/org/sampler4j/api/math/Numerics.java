@@ -265,4 +265,39 @@ public final class Numerics {
         out[xs.length] = value;
         return out;
     }
+
+    /**
+     * {@code torch.linalg.solve(R, y)} for the Vandermonde matrix {@code R[i][k] = nodes[k]^i} (UniPC's
+     * {@code R rho = b}), by Gaussian elimination with partial pivoting in double precision.
+     *
+     * @param nodes the {@code n} distinct nodes
+     * @param y the right-hand side, {@code n} values
+     * @return {@code rho} with {@code sum_k rho_k nodes_k^i = y_i} for {@code i = 0..n-1}
+     */
+    public static double[] solveVandermonde(double[] nodes, double[] y) {
+        int n = nodes.length;
+        double[][] a = new double[n][n + 1];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) a[i][k] = Math.pow(nodes[k], i);
+            a[i][n] = y[i];
+        }
+        for (int c = 0; c < n; c++) {
+            int pivot = c;
+            for (int i = c + 1; i < n; i++) if (Math.abs(a[i][c]) > Math.abs(a[pivot][c])) pivot = i;
+            double[] t = a[c];
+            a[c] = a[pivot];
+            a[pivot] = t;
+            for (int i = c + 1; i < n; i++) {
+                double f = a[i][c] / a[c][c];
+                for (int k = c; k <= n; k++) a[i][k] -= f * a[c][k];
+            }
+        }
+        double[] rho = new double[n];
+        for (int i = n - 1; i >= 0; i--) {
+            double s = a[i][n];
+            for (int k = i + 1; k < n; k++) s -= a[i][k] * rho[k];
+            rho[i] = s / a[i][i];
+        }
+        return rho;
+    }
 }

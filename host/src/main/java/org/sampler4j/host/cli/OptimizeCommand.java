@@ -124,6 +124,11 @@ final class OptimizeCommand implements Callable<Integer> {
             String spec = RunCommand.withSteps(template != null ? template : dm.defaultSchedule().orElse("trailing(20)"), steps);
             int refSteps = referenceSteps != null ? referenceSteps : (org.sampler4j.host.model.AnalyticModel.matches(model) ? 2000 : 200);
             t = Target.of(dm, sampler, new LinkedHashMap<>(options), spec, samples, seed, guidance.scale, guidance.rescale, refSteps);
+            if (!quiet && m != ScheduleOptimizer.Method.FRECHET && t.sampler().info().capabilities().stochastic()) {
+                err.println("note: " + t.sampler().info().id() + " is stochastic: --method " + m.id() + " measures the distance to a deterministic reference,"
+                        + " which the injected noise dominates (a gits fit of dpmpp_2m_sde on the digits model is 10x worse than the built-in schedules);"
+                        + " prefer --method frechet on a model with a classifier, or fit a deterministic sampler (e.g. dpmpp_2m instead of dpmpp_2m_sde)");
+            }
             Progress p = new Progress(err, m.id() + " " + t.sampler().info().id() + " " + steps + " steps", req, quiet);
             try (Classifier c = m == ScheduleOptimizer.Method.FRECHET ? classifier() : null) {
                 r = ScheduleOptimizer.run(t, req, c == null ? null : new FrechetMetric(dm, c), p);

@@ -10,9 +10,11 @@ import org.sampler4j.api.sampler.NoiseSource;
 import org.sampler4j.api.schedule.ScheduleException;
 
 /**
- * diffusers {@code loops.json}: complete pipeline loops ({@code scale_model_input}, model, {@code step}) run through
- * {@link DiffusersStepper}, i.e. through sampler4j's samplers. The recorded model outputs are replayed (so every step
- * is checked on the reference trajectory) and so is the noise, in draw order and at the recorded step.
+ * diffusers {@code loops.json}: complete pipeline loops ({@code scale_model_input}, model, {@code step}) run twice:
+ * through {@link DiffusersStepper}'s native steps and through the class's sampler4j sampler
+ * ({@link DiffusersStepper#viaSampler}, the route the SD pipeline uses); a case passes when both do. The recorded model
+ * outputs are replayed (so every step is checked on the reference trajectory) and so is the noise, in draw order and
+ * at the recorded step.
  *
  * <p>Tolerances (golden README): each step's {@code model_input} and {@code prev_sample} within 1e-4 of that array's
  * largest magnitude (diffusers computes in float32 in its own order of operations; rounding alone spreads results by
@@ -39,7 +41,12 @@ final class DiffusersLoopsChecker implements GoldenChecker {
 
     @Override
     public List<CaseResult> check(JsonNode root) {
-        return GoldenChecker.eachCase(root, DiffusersLoopsChecker::loop);
+        return GoldenChecker.eachCase(root, c -> {
+            String d = loop(c, false);
+            if (d != null) return d;
+            String viaSampler = loop(c, true);
+            return viaSampler == null ? null : "through the sampler route (DiffusersStepper.viaSampler): " + viaSampler;
+        });
     }
 
     private static double maxAbs(double[] v) {
@@ -52,7 +59,8 @@ final class DiffusersLoopsChecker implements GoldenChecker {
         return Compare.float32Latent(values, shape);
     }
 
-    private static String loop(JsonNode c) {
+    /** One loop, stepped natively or through the class's sampler route ({@link DiffusersStepper#viaSampler}). */
+    private static String loop(JsonNode c, boolean viaSampler) {
         int[] shape = Compare.shape(c.get("shape"));
         JsonNode error = c.get("error");
         int errorStep = error == null || error.isNull() ? Integer.MAX_VALUE : error.get("step").asInt();
@@ -73,7 +81,8 @@ final class DiffusersLoopsChecker implements GoldenChecker {
         DiffusersStepper st;
         try {
             cfg = DiffusersConfig.of(c.get("scheduler").asText(), DiffusersSchedulesChecker.map(c.get("config")));
-            st = DiffusersStepper.create(cfg, DiffusersSchedulesChecker.args(c.get("set_timesteps")), kwargs, replay);
+            st = viaSampler ? DiffusersStepper.viaSampler(cfg, DiffusersSchedulesChecker.args(c.get("set_timesteps")), kwargs, replay)
+                    : DiffusersStepper.create(cfg, DiffusersSchedulesChecker.args(c.get("set_timesteps")), kwargs, replay);
         } catch (ScheduleException e) {
             return errorStep != Integer.MAX_VALUE ? null : "rejected: " + e.getMessage();
         }

@@ -36,6 +36,17 @@ class OptimizeCliTest {
     }
 
     @Test
+    void aStochasticSamplerWithAReferenceObjectiveGetsANote(@TempDir Path dir) {
+        String o = dir.resolve("x.json").toString();
+        CliTest.Run r = CliTest.run("optimize", "--model", "gmm:1x4x4", "-s", "dpmpp_2m_sde", "--steps", "3", "--method", "gits", "-n", "2", "--grid", "8", "-o", o);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("note: dpmpp_2m_sde is stochastic: --method gits measures the distance to a deterministic reference"), r.err());
+        r = CliTest.run("optimize", "--model", "gmm:1x4x4", "-s", "dpmpp_2m", "--steps", "3", "--method", "gits", "-n", "2", "--grid", "8", "-o", o);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(!r.err().contains("note:"), r.err());
+    }
+
+    @Test
     void mistakesAreOneLineUserErrors(@TempDir Path dir) {
         String o = dir.resolve("x.json").toString();
         String[][] cases = {

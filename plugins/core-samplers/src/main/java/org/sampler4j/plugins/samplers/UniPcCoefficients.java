@@ -1,6 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
 import java.util.Arrays;
+import org.sampler4j.api.math.Numerics;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.LatentRing;
 
@@ -88,31 +89,8 @@ final class UniPcCoefficients {
         return xs.sum(c, terms);
     }
 
-    /** Solves {@code sum_k rho_k nodes_k^i = y_i} ({@code i = 0..n-1}) by Gaussian elimination with partial pivoting. */
+    /** Solves {@code sum_k rho_k nodes_k^i = y_i} ({@code i = 0..n-1}) ({@link Numerics#solveVandermonde}). */
     static double[] solve(double[] nodes, double[] y) {
-        int n = nodes.length;
-        double[][] a = new double[n][n + 1];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < n; k++) a[i][k] = Math.pow(nodes[k], i);
-            a[i][n] = y[i];
-        }
-        for (int c = 0; c < n; c++) {
-            int pivot = c;
-            for (int i = c + 1; i < n; i++) if (Math.abs(a[i][c]) > Math.abs(a[pivot][c])) pivot = i;
-            double[] t = a[c];
-            a[c] = a[pivot];
-            a[pivot] = t;
-            for (int i = c + 1; i < n; i++) {
-                double f = a[i][c] / a[c][c];
-                for (int k = c; k <= n; k++) a[i][k] -= f * a[c][k];
-            }
-        }
-        double[] rho = new double[n];
-        for (int i = n - 1; i >= 0; i--) {
-            double s = a[i][n];
-            for (int k = i + 1; k < n; k++) s -= a[i][k] * rho[k];
-            rho[i] = s / a[i][i];
-        }
-        return rho;
+        return Numerics.solveVandermonde(nodes, y);
     }
 }

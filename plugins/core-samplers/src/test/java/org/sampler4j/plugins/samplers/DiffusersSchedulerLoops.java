@@ -85,6 +85,13 @@ final class DiffusersSchedulerLoops {
         NO_SCALING
     }
 
+    private static final java.util.function.UnaryOperator<Latent> IDENTITY = x -> x;
+
+    /** The classes that ran on their sampler route before they stepped natively: their routes are cross-checked. */
+    private static final java.util.Set<String> ROUTE_CHECKED = java.util.Set.of("DPMSolverMultistepScheduler", "DPMSolverMultistepInverseScheduler",
+            "DPMSolverSinglestepScheduler", "DEISMultistepScheduler", "UniPCMultistepScheduler", "SASolverScheduler", "LCMScheduler", "TCDScheduler",
+            "EDMEulerScheduler", "EDMDPMSolverMultistepScheduler", "FlowMatchEulerDiscreteScheduler");
+
     /** One loop of a diffusers scheduler test. */
     static final class Loop {
         final String className;
@@ -100,7 +107,7 @@ final class DiffusersSchedulerLoops {
         /** With {@link #withNoise}: start there on the sample as is, without {@code add_noise}. */
         boolean noiseless;
         DiffusersConfig prebuilt;
-        java.util.function.UnaryOperator<Latent> edit = x -> x;
+        java.util.function.UnaryOperator<Latent> edit = IDENTITY;
 
         Loop(String className, Map<String, Object> config) {
             this.className = className;
@@ -139,10 +146,35 @@ final class DiffusersSchedulerLoops {
             return this;
         }
 
+        /**
+         * The loop through the native steps; for the classes that once ran on their sampler route, an unedited loop is
+         * also run through the route ({@link DiffusersStepper#viaSampler}) and must agree within 1e-4 of the result's
+         * largest magnitude (the native result is checked against diffusers' recorded values by the caller).
+         */
         Latent run() {
+            Latent nativeResult = run(false);
+            if (ROUTE_CHECKED.contains(className) && edit == IDENTITY) {
+                Latent viaSampler = run(true);
+                double[] a = nativeResult.toDoubleArray();
+                double[] b = viaSampler.toDoubleArray();
+                double scale = 0;
+                double diff = 0;
+                for (int i = 0; i < a.length; i++) {
+                    scale = Math.max(scale, Math.abs(a[i]));
+                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+                }
+                boolean bothNaN = Double.isNaN(diff) && java.util.Arrays.equals(a, b);
+                assertTrue(bothNaN || diff <= 1e-4 * Math.max(scale, 1e-6), className + " " + config + ": native and sampler-route loops differ by " + diff
+                        + " (largest magnitude " + scale + ")");
+            }
+            return nativeResult;
+        }
+
+        private Latent run(boolean viaSampler) {
             DiffusersConfig cfg = prebuilt != null ? prebuilt : DiffusersConfig.of(className, config);
-            try (DiffusersStepper s = DiffusersStepper.create(cfg, stepKwargs, seed == null ? null : TorchGeneratorNoise.cpu(seed))) {
-                s.setTimesteps(args);
+            TorchGeneratorNoise noise = seed == null ? null : TorchGeneratorNoise.cpu(seed);
+            try (DiffusersStepper s = viaSampler ? DiffusersStepper.viaSampler(cfg, args, stepKwargs, noise) : DiffusersStepper.create(cfg, stepKwargs, noise)) {
+                if (!viaSampler) s.setTimesteps(args);
                 Latent sample = initNoiseSigma ? s.initialSample(deter(false, shape)) : deter(false, shape);
                 double[] ts = s.timesteps();
                 int from = 0;

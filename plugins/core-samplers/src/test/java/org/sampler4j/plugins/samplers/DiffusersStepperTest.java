@@ -133,11 +133,14 @@ class DiffusersStepperTest {
         assertResult("DPM begin 4", l.run(), 212.82229614257812, 0.27711236476898193, 0.4744699001312256, 0.07767463475465775);
     }
 
+    /** Every class follows an edited sample now; what a config cannot express natively is refused with the fix. */
     @Test
-    void samplerBackedClassRejectsAnEditedSample() {
-        Loop l = new Loop("DPMSolverMultistepScheduler", config()).noSeed().rawSample().feed(Feed.UNSCALED_SAMPLE).edit(x -> Latents.scale(0.9, x));
-        IllegalStateException e = assertThrows(IllegalStateException.class, l::run);
-        assertTrue(e.getMessage().contains("differs from the one the previous step returned"), e.getMessage());
+    void classesWithoutANativeStepAreRefusedWithTheFix() {
+        ScheduleException e = assertThrows(ScheduleException.class,
+                () -> new Loop("UniPCMultistepScheduler", config("solver_p", "DDIMScheduler")).noSeed().rawSample().feed(Feed.UNSCALED_SAMPLE).run());
+        assertTrue(e.getMessage().contains("drop it"), e.getMessage());
+        Loop edited = new Loop("SASolverScheduler", config()).rawSample().feed(Feed.UNSCALED_SAMPLE).edit(x -> Latents.scale(0.9, x));
+        assertTrue(Double.isFinite(edited.run().toDoubleArray()[0]));
     }
 
     /** What diffusers cannot replay or gets wrong is an error that names the fix, not a different run. */
