@@ -37,6 +37,7 @@ public final class LatentRing {
 
     private final Latent[] slots;
     private int next; // the least recently written slot
+    private boolean deferNext; // the next write may be deferred (SamplerStorage.denoise, for the denoised estimate)
 
     private LatentRing(int n) {
         this.slots = new Latent[n];
@@ -156,12 +157,27 @@ public final class LatentRing {
         return x != null && slots.length > 0 && slots[(next + slots.length - 1) % slots.length] == x;
     }
 
+    /**
+     * Lets the next write of this ring be deferred until its result is used ({@link SamplerStorage#denoise}: the
+     * denoised estimate is then evaluated in the same pass as the sampler's update that reads it).
+     *
+     * @param defer whether the next write may be deferred
+     */
+    void deferNextWrite(boolean defer) {
+        deferNext = defer;
+    }
+
     private Latent write(double[] coeffs, Latent[] terms) {
         if (slots.length == 0) return terms[0].linearCombination(coeffs, terms);
+        boolean defer = deferNext;
+        deferNext = false;
         int k = next;
         next = (next + 1) % slots.length;
         Latent target = slots[k];
-        if (target != null && !sharesWithAny(target, terms) && target.overwriteWith(coeffs, terms)) return target;
+        if (target != null && !sharesWithAny(target, terms)
+                && (defer && target instanceof ArrayLatent a ? a.deferWith(coeffs, terms) : target.overwriteWith(coeffs, terms))) {
+            return target;
+        }
         Latent fresh = terms[0].linearCombination(coeffs, terms);
         slots[k] = fresh;
         return fresh;

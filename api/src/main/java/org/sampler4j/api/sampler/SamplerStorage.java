@@ -21,10 +21,18 @@ import java.util.Objects;
  * {@link #denoise} is the storage-level aliasing check of the {@link LatentRing} contract: a result that shares
  * storage with a latent of this run's rings (a denoiser that returns its input) is dropped from those rings, so they
  * allocate instead of overwriting what the sampler now keeps as its denoised estimate.
+ *
+ * <p>One pass per step: the denoised estimate a model adapter writes into the ring ({@code x - sigma eps} for an
+ * epsilon network) is deferred ({@link ArrayLatent}'s storage holds the sum, not yet its values) and evaluated in the
+ * same pass over memory as the first sum that reads it, block by block, so the update above reads {@code x} and the
+ * network output once and writes {@code denoised} and the new {@code x} together. The bits are those of evaluating the
+ * estimate first; it is evaluated on its own when anything else reads it, before the next model call, and when the
+ * step is reported ({@link SamplingContext#step}).
  */
 public final class SamplerStorage {
     private final Denoiser model;
     private final List<LatentRing> rings = new ArrayList<>();
+    private Latent lastEstimate; // the last denoised estimate, whose evaluation may still be deferred
 
     /**
      * Storage for one run of {@code model}.
@@ -57,8 +65,17 @@ public final class SamplerStorage {
      * @return the denoised estimate
      */
     public Latent denoise(Latent x, double sigma, LatentRing into) {
-        Latent d = model.denoise(x, sigma, into);
+        ArrayLatent.materialize(lastEstimate); // its terms (the network's last output) must not change before
+        ArrayLatent.materialize(x);
+        into.deferNextWrite(true);
+        Latent d;
+        try {
+            d = model.denoise(x, sigma, into);
+        } finally {
+            into.deferNextWrite(false);
+        }
         if (!into.holdsLast(d)) for (LatentRing r : rings) r.release(d);
+        lastEstimate = d;
         return d;
     }
 }

@@ -45,6 +45,8 @@ public record SamplingContext(NoiseSource noise, StepListener listener) {
      * @param denoised the last denoised estimate of the step
      */
     public void step(int index, double[] sigmas, Latent x, Latent denoised) {
+        ArrayLatent.materialize(x); // a deferred denoised estimate (SamplerStorage.denoise) leaves the sampler here
+        ArrayLatent.materialize(denoised);
         listener.onStep(new StepListener.Step(index, sigmas.length - 1, sigmas[index], sigmas[index + 1], x, denoised));
     }
 }

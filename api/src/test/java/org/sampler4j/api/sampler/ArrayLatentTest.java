@@ -39,9 +39,9 @@ class ArrayLatentTest {
     void everyTermCountMatchesTheScalarExpressionBitForBit() {
         Random r = new Random(3);
         // below and above the parallel threshold (1x16x128x128 = 262,144), with tails that are not a vector multiple
-        int[] sizes = {1, 7, 17, 1000, 65_536 + 3, 262_144, 300_001};
+        int[] sizes = {1, 7, 17, 29, 1000, 65_536 + 3, 262_144, 300_001};
         for (int n : sizes) {
-            for (int terms = 1; terms <= 6; terms++) {
+            for (int terms = 1; terms <= 7; terms++) {
                 float[][] t = new float[terms][];
                 Latent[] latents = new Latent[terms];
                 double[] c = new double[terms];

@@ -17,13 +17,13 @@ import org.sampler4j.api.math.Parallel;
  * last {@code n - 1} results stay valid, and a ring never writes a caller's latent or a term of the write.
  */
 class LatentRingTest {
-    private static ArrayLatent randomFloats(Random r, int n) {
+    static ArrayLatent randomFloats(Random r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * (1 + 20 * r.nextDouble()));
         return ArrayLatent.ofFloats(a, 1, n);
     }
 
-    private static ArrayLatent randomDoubles(Random r, int n) {
+    static ArrayLatent randomDoubles(Random r, int n) {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) a[i] = r.nextGaussian() * 7;
         return ArrayLatent.ofDoubles(a, 1, n);

@@ -5,6 +5,7 @@ import org.sampler4j.api.guidance.Guidance;
 import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.GuidedDenoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.StepListener;
 
 /**
@@ -98,16 +99,37 @@ public final class ModelDenoiser implements GuidedDenoiser {
 
     @Override
     public Estimates denoiseBoth(Latent x, double sigma) {
+        Latent[] out = outputs(x, sigma);
+        Latent d = p.denoised(x, sigma, out[0]);
+        return new Estimates(d, out[1] == null ? d : p.denoised(x, sigma, out[1]));
+    }
+
+    /** The guided estimate only, written into the sampler's storage ({@code into}) where the parameterization can. */
+    @Override
+    public Latent denoise(Latent x, double sigma, LatentRing into) {
+        return p.denoised(x, sigma, outputs(x, sigma)[0], into);
+    }
+
+    @Override
+    public Latent denoise(Latent x, double sigma) {
+        return denoise(x, sigma, LatentRing.none());
+    }
+
+    /**
+     * One network evaluation at {@code (x, sigma)}: the guided prediction (the conditional one when unguided) and the
+     * unconditional one ({@code null} when unguided).
+     */
+    private Latent[] outputs(Latent x, double sigma) {
         int b = cond.batch();
-        float[] xs = ArrayLatent.of(x).toFloatArray();
-        int n = xs.length;
+        ArrayLatent ax = ArrayLatent.of(x);
+        int n = ax.size();
         if (n != b * size(model.itemShape())) {
             throw new IllegalArgumentException("latent of " + n + " values for a batch of " + b + " items " + java.util.Arrays.toString(model.itemShape()));
         }
         int passes = guided ? 2 : 1;
         float cIn = (float) p.cIn(sigma);
         float[] in = new float[n * passes];
-        for (int i = 0; i < n; i++) in[i] = xs[i] * cIn;
+        for (int i = 0; i < n; i++) in[i] = (float) ax.get(i) * cIn;
         if (guided) System.arraycopy(in, 0, in, n, n);
         float[] t = new float[b * passes];
         java.util.Arrays.fill(t, (float) p.timestep(sigma));
@@ -115,15 +137,17 @@ public final class ModelDenoiser implements GuidedDenoiser {
         evaluations++;
         checkFinite(out, sigma);
         int[] shape = x.shape();
-        Latent c = ArrayLatent.ofFloats(java.util.Arrays.copyOf(out, n), shape);
-        if (!guided) {
-            Latent d = p.denoised(x, sigma, c);
-            return new Estimates(d, d);
-        }
-        Latent u = ArrayLatent.ofFloats(java.util.Arrays.copyOfRange(out, n, 2 * n), shape);
+        Latent c = floats(ax, java.util.Arrays.copyOf(out, n), shape);
+        if (!guided) return new Latent[] {c, null};
+        Latent u = floats(ax, java.util.Arrays.copyOfRange(out, n, 2 * n), shape);
         Latent g = Guidance.cfg(u, c, scale);
         if (rescale > 0) g = Guidance.rescale(g, c, rescale);
-        return new Estimates(p.denoised(x, sigma, g), p.denoised(x, sigma, u));
+        return new Latent[] {g, u};
+    }
+
+    /** A float32 latent holding {@code values} (kept, not copied again where {@code like} is float32). */
+    private static Latent floats(ArrayLatent like, float[] values, int[] shape) {
+        return like.precision() == Latent.Precision.FLOAT32 ? like.withFloatValues(values) : ArrayLatent.ofFloats(values, shape);
     }
 
     private void checkFinite(float[] out, double sigma) {

@@ -2,6 +2,7 @@ package org.sampler4j.host.model;
 
 import org.sampler4j.api.model.Prediction;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.schedule.DiscreteNoiseModel;
 import org.sampler4j.api.schedule.EdmNoiseModel;
 import org.sampler4j.api.schedule.FlowNoiseModel;
@@ -24,6 +25,20 @@ public interface Parameterization {
     Latent denoised(Latent x, double sigma, Latent out);
 
     /**
+     * As {@link #denoised(Latent, double, Latent)}, written into the sampler's storage {@code into} where the
+     * conversion can ({@link Prediction#denoised(Latent, double, Latent, LatentRing)}); the default allocates.
+     *
+     * @param x the noisy latent
+     * @param sigma its noise level
+     * @param out the network output
+     * @param into the sampler's ring for the result
+     * @return the denoised estimate
+     */
+    default Latent denoised(Latent x, double sigma, Latent out, LatentRing into) {
+        return denoised(x, sigma, out);
+    }
+
+    /**
      * The standard parameterization of a noise model and prediction type:
      * <ul>
      *   <li>discrete (DDPM): {@code c_in = 1/sqrt(sigma^2+1)}, timestep by log-sigma interpolation, any prediction but flow;</li>
@@ -42,6 +57,7 @@ public interface Parameterization {
                 @Override public double cIn(double sigma) { return 1 / Math.sqrt(sigma * sigma + 1); }
                 @Override public double timestep(double sigma) { return d.sigmaToT(sigma); }
                 @Override public Latent denoised(Latent x, double sigma, Latent out) { return prediction.denoised(x, sigma, out); }
+                @Override public Latent denoised(Latent x, double sigma, Latent out, LatentRing into) { return prediction.denoised(x, sigma, out, into); }
             };
         }
         if (model instanceof FlowNoiseModel f) {
@@ -52,6 +68,7 @@ public interface Parameterization {
                 @Override public double cIn(double sigma) { return 1; }
                 @Override public double timestep(double sigma) { return sigma * f.numTrainTimesteps(); }
                 @Override public Latent denoised(Latent x, double sigma, Latent out) { return Prediction.FLOW.denoised(x, sigma, out); }
+                @Override public Latent denoised(Latent x, double sigma, Latent out, LatentRing into) { return Prediction.FLOW.denoised(x, sigma, out, into); }
             };
         }
         EdmNoiseModel e = (EdmNoiseModel) model;
@@ -60,6 +77,7 @@ public interface Parameterization {
             @Override public double cIn(double sigma) { return 1 / Math.sqrt(sigma * sigma + e.sigmaData() * e.sigmaData()); }
             @Override public double timestep(double sigma) { return e.timestepOf(sigma); }
             @Override public Latent denoised(Latent x, double sigma, Latent out) { return prediction.denoised(x, sigma, out); }
+            @Override public Latent denoised(Latent x, double sigma, Latent out, LatentRing into) { return prediction.denoised(x, sigma, out, into); }
         };
     }
 

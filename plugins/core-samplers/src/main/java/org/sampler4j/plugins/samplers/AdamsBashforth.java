@@ -6,8 +6,9 @@ import java.util.Deque;
 import java.util.List;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -77,18 +78,22 @@ final class AdamsBashforth {
      * @param denoisedAtZero {@code x = denoised} on a step to sigma 0 (ComfyUI) rather than the multistep update (diffusers)
      */
     static Latent sample(Denoiser model, Latent x, double[] sigmas, int maxOrder, Rule rule, boolean denoisedAtZero, SamplingContext ctx) {
-        Deque<Latent> ds = new ArrayDeque<>(); // derivatives, newest first
+        Deque<Latent> derivs = new ArrayDeque<>(); // derivatives, newest first
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
+        LatentRing derivatives = storage.ring(maxOrder); // the newest maxOrder, of which the oldest leaves the deque as the newest enters
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
-            ds.addFirst(Latents.toD(x, sigma, denoised));
-            if (ds.size() > maxOrder) ds.removeLast();
+            Latent denoised = storage.denoise(x, sigma, ds);
+            derivs.addFirst(derivatives.toD(x, sigma, denoised));
+            if (derivs.size() > maxOrder) derivs.removeLast();
             if (sigmaNext == 0 && denoisedAtZero) {
                 x = denoised;
             } else {
                 double dt = sigmaNext - sigma;
-                double[] c = rule.coefficients(sigmas, i, ds.size());
+                double[] c = rule.coefficients(sigmas, i, derivs.size());
                 double r = sigmaNext / sigma;
                 double[] coeffs = new double[c.length + 1];
                 Latent[] terms = new Latent[c.length + 1];
@@ -97,14 +102,14 @@ final class AdamsBashforth {
                 coeffs[1] = c[0] * (1 - r);
                 terms[1] = denoised;
                 int j = 0;
-                for (Latent d : ds) {
+                for (Latent d : derivs) {
                     if (j > 0) {
                         coeffs[j + 1] = dt * c[j];
                         terms[j + 1] = d;
                     }
                     j++;
                 }
-                x = Latents.sum(coeffs, terms);
+                x = xs.sum(coeffs, terms);
             }
             ctx.step(i, sigmas, x, denoised);
         }

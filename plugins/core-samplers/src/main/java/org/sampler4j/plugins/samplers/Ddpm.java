@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -49,18 +50,21 @@ public final class Ddpm implements Sampler {
         boolean large = o.choice("variance").equals(FIXED_LARGE);
         boolean diffusers = o.choice("reference").equals(Churn.DIFFUSERS);
         double floor = o.number("noise_sigma_min");
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             double keep = sigmaNext * sigmaNext / (sigma * sigma);
             double drop = (sigma * sigma - sigmaNext * sigmaNext);
             double noiseScale = large ? Math.sqrt(drop * (1 + sigmaNext * sigmaNext) / (1 + sigma * sigma)) : sigmaNext * Math.sqrt(drop) / sigma;
             if (diffusers ? sigma > floor : sigmaNext > 0) {
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-                x = Latents.sum(keep, x, 1 - keep, denoised, noiseScale, noise);
+                x = xs.sum(keep, x, 1 - keep, denoised, noiseScale, noise);
             } else {
-                x = Latents.sum(keep, x, 1 - keep, denoised);
+                x = xs.sum(keep, x, 1 - keep, denoised);
             }
             ctx.step(i, sigmas, x, denoised);
         }

@@ -4,7 +4,6 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
@@ -24,6 +23,7 @@ public final class Dpm2 implements Sampler {
 
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
-        return Churn.loop(model, x, sigmas, o, ctx, (xi, s, sigmaNext, denoised) -> Dpm2Step.step(model, xi, denoised, s, sigmaNext));
+        Dpm2Step run = new Dpm2Step(model);
+        return Churn.loop(run.storage, run.xs, run.ds, x, sigmas, o, ctx, (xi, s, sigmaNext, denoised) -> run.step(xi, denoised, s, sigmaNext));
     }
 }

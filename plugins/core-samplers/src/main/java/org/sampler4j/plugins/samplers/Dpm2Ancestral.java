@@ -4,7 +4,6 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
@@ -32,14 +31,15 @@ public final class Dpm2Ancestral implements Sampler {
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         double eta = o.number("eta");
         double sNoise = o.number("s_noise");
+        Dpm2Step run = new Dpm2Step(model);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = run.denoise(x, sigma);
             AncestralStep downUp = AncestralStep.of(sigma, sigmas[i + 1], eta);
-            x = Dpm2Step.step(model, x, denoised, sigma, downUp.down());
+            x = run.step(x, denoised, sigma, downUp.down());
             if (downUp.down() != 0) {
                 Latent noise = ctx.noise().noise(sigma, sigmas[i + 1], x);
-                x = Latents.sum(1, x, sNoise * downUp.up(), noise);
+                x = run.xs.sum(1, x, sNoise * downUp.up(), noise);
             }
             ctx.step(i, sigmas, x, denoised);
         }

@@ -6,11 +6,12 @@ import java.util.Set;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -42,9 +43,12 @@ public final class EdmEuler implements Sampler {
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         double sd2 = o.number("sigma_data") * o.number("sigma_data");
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             double gamma = Churn.gamma(sigmas, i, o);
             double sigmaHat = sigma * (gamma + 1);
             double dt = sigmas[i + 1] - sigmaHat;
@@ -57,9 +61,9 @@ public final class EdmEuler implements Sampler {
                 // x_hat = x + k z; D_hat = skipHat x_hat + outRatio (D - skip x); x' = x_hat + dt (x_hat - D_hat)/sigma_hat
                 double a = 1 + dt / sigmaHat;
                 double b = dt / sigmaHat;
-                x = Latents.sum(a - b * (skipHat - outRatio * skip), x, k * (a - b * skipHat), noise, -b * outRatio, denoised);
+                x = xs.sum(a - b * (skipHat - outRatio * skip), x, k * (a - b * skipHat), noise, -b * outRatio, denoised);
             } else {
-                x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised);
+                x = xs.sum(1 + dt / sigma, x, -dt / sigma, denoised);
             }
             ctx.step(i, sigmas, x, denoised);
         }

@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /** Extended reverse-time SDE solver, VP ER-SDE-Solver-3. Cui et al. 2023 (arXiv 2309.06169); ComfyUI {@code sample_er_sde}. */
@@ -32,34 +33,38 @@ public final class ErSde implements Sampler {
         int maxStage = o.integer("max_stage");
         Latent old = null; // previous denoised
         Latent oldD = null; // previous first divided difference
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(2); // this step's and the previous step's denoised estimates
+        LatentRing differences = storage.ring(2); // this step's and the previous step's first divided differences
         for (int i = 0; i < sigmas.length - 1; i++) {
             double s = sigmas[i]; // er_lambda = sigma / alpha = sigma in this frame
             double t = sigmas[i + 1];
-            Latent denoised = model.denoise(x, s);
+            Latent denoised = storage.denoise(x, s, ds);
             int stage = Math.min(maxStage, i + 1);
             if (t == 0) {
                 x = denoised;
             } else {
                 double r = ErSdeIntegrals.scaler(t) / ErSdeIntegrals.scaler(s);
-                x = Latents.sum(r, x, 1 - r, denoised); // stage 1
+                x = xs.sum(r, x, 1 - r, denoised); // stage 1
                 if (stage >= 2) {
                     double dt = t - s;
                     ErSdeIntegrals in = ErSdeIntegrals.of(s, t);
                     double dPrev = s - sigmas[i - 1];
                     double c2 = dt + in.stage2() * ErSdeIntegrals.scaler(t);
-                    Latent d = Latents.sum(1 / dPrev, denoised, -1 / dPrev, old); // first divided difference
-                    x = Latents.sum(1, x, c2, d);
+                    Latent d = differences.sum(1 / dPrev, denoised, -1 / dPrev, old); // first divided difference
+                    x = xs.sum(1, x, c2, d);
                     if (stage >= 3) {
                         double half = (s - sigmas[i - 2]) / 2;
                         double c3 = (dt * dt / 2 + in.stage3() * ErSdeIntegrals.scaler(t)) / half; // times (d - d_old)
-                        x = Latents.sum(1, x, c3, d, -c3, oldD);
+                        x = xs.sum(1, x, c3, d, -c3, oldD);
                     }
                     oldD = d;
                 }
                 if (sNoise > 0) {
                     double v = t * t - s * s * r * r;
                     double std = sNoise * (v > 0 ? Math.sqrt(v) : 0.0);
-                    x = Latents.sum(1, x, std, ctx.noise().noise(s, t, x));
+                    x = xs.sum(1, x, std, ctx.noise().noise(s, t, x));
                 }
             }
             old = denoised;

@@ -5,11 +5,12 @@ import java.util.Set;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -36,16 +37,19 @@ public final class FlowEuler implements Sampler {
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         boolean stochastic = o.bool("stochastic");
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             if (stochastic) {
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-                x = Latents.sum(1 - sigmaNext, denoised, sigmaNext, noise);
+                x = xs.sum(1 - sigmaNext, denoised, sigmaNext, noise);
             } else {
                 double dt = sigmaNext - sigma;
-                x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised);
+                x = xs.sum(1 + dt / sigma, x, -dt / sigma, denoised);
             }
             ctx.step(i, sigmas, x, denoised);
         }

@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -34,18 +35,22 @@ public final class GradientEstimation implements Sampler {
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         double gamma = o.number("ge_gamma");
         Latent oldD = null;
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
+        LatentRing derivatives = storage.ring(2); // this step's and the previous step's
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
-            Latent d = Latents.toD(x, sigma, denoised);
+            Latent denoised = storage.denoise(x, sigma, ds);
+            Latent d = derivatives.toD(x, sigma, denoised);
             double dt = sigmaNext - sigma;
             if (sigmaNext == 0) {
                 x = denoised;
             } else if (oldD == null) {
-                x = Latents.sum(1, x, dt, d);
+                x = xs.sum(1, x, dt, d);
             } else {
-                x = Latents.sum(1, x, dt * gamma, d, -dt * (gamma - 1), oldD);
+                x = xs.sum(1, x, dt * gamma, d, -dt * (gamma - 1), oldD);
             }
             oldD = d;
             ctx.step(i, sigmas, x, denoised);

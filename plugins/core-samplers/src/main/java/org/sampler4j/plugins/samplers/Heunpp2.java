@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -35,30 +36,34 @@ public final class Heunpp2 implements Sampler {
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         double sEnd = sigmas[sigmas.length - 1];
         double[] sigmaHat = new double[1];
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(4); // x, the churned x, the Euler step and the third point
+        LatentRing ds = storage.ring(3); // the estimates at the three points (the first is reported after the step)
+        LatentRing derivatives = storage.ring(3); // d, d2 and d3
         for (int i = 0; i < sigmas.length - 1; i++) {
-            x = Churn.apply(x, sigmas, i, o, ctx, sigmaHat, true);
+            x = Churn.apply(x, sigmas, i, o, ctx, sigmaHat, true, xs);
             double s = sigmaHat[0];
             double s1 = sigmas[i + 1];
-            Latent denoised = model.denoise(x, s);
-            Latent d = Latents.toD(x, s, denoised);
+            Latent denoised = storage.denoise(x, s, ds);
+            Latent d = derivatives.toD(x, s, denoised);
             double dt = s1 - s;
-            Latent euler = Latents.sum(1, x, dt, d);
+            Latent euler = xs.sum(1, x, dt, d);
             if (s1 == sEnd) {
                 x = euler;
             } else {
-                Latent d2 = Latents.toD(euler, s1, model.denoise(euler, s1));
+                Latent d2 = derivatives.toD(euler, s1, storage.denoise(euler, s1, ds));
                 if (sigmas[i + 2] == sEnd) {
                     double w2 = s1 / (2 * sigmas[0]);
                     double w1 = 1 - w2;
-                    x = Latents.sum(1, x, dt * w1, d, dt * w2, d2);
+                    x = xs.sum(1, x, dt * w1, d, dt * w2, d2);
                 } else {
                     double s2 = sigmas[i + 2];
-                    Latent x3 = Latents.sum(1, euler, s2 - s1, d2);
-                    Latent d3 = Latents.toD(x3, s2, model.denoise(x3, s2));
+                    Latent x3 = xs.sum(1, euler, s2 - s1, d2);
+                    Latent d3 = derivatives.toD(x3, s2, storage.denoise(x3, s2, ds));
                     double w2 = s1 / (3 * sigmas[0]);
                     double w3 = s2 / (3 * sigmas[0]);
                     double w1 = 1 - w2 - w3;
-                    x = Latents.sum(1, x, dt * w1, d, dt * w2, d2, dt * w3, d3);
+                    x = xs.sum(1, x, dt * w1, d, dt * w2, d2, dt * w3, d3);
                 }
             }
             ctx.step(i, sigmas, x, denoised);

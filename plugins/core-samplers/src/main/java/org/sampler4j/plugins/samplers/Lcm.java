@@ -4,10 +4,11 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -29,11 +30,14 @@ public final class Lcm implements Sampler {
 
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigmas[i]);
+            Latent denoised = storage.denoise(x, sigmas[i], ds);
             x = denoised;
-            if (sigmaNext > 0) x = Latents.sum(1, denoised, sigmaNext, ctx.noise().noise(sigmas[i], sigmaNext, x));
+            if (sigmaNext > 0) x = xs.sum(1, denoised, sigmaNext, ctx.noise().noise(sigmas[i], sigmaNext, x));
             ctx.step(i, sigmas, x, denoised);
         }
         return x;

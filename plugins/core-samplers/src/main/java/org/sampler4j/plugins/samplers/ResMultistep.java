@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -41,26 +42,29 @@ public final class ResMultistep implements Sampler {
     static Latent run(Denoiser model, Latent x, double[] sigmas, double eta, double sNoise, SamplingContext ctx) {
         Latent oldDenoised = null;
         double oldSigmaDown = Double.NaN;
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(2); // this step's and the previous step's denoised estimates
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             AncestralStep step = AncestralStep.of(sigma, sigmaNext, eta);
             double down = step.down();
             if (down == 0 || oldDenoised == null) {
                 double dt = down - sigma;
-                x = Latents.sum(1 + dt / sigma, x, -dt / sigma, denoised);
+                x = xs.sum(1 + dt / sigma, x, -dt / sigma, denoised);
             } else {
                 double lambda = ExpIntegrator.lambda(sigma);
                 double h = ExpIntegrator.lambda(down) - lambda;
                 double c2 = (ExpIntegrator.lambda(sigmas[i - 1]) - ExpIntegrator.lambda(oldSigmaDown)) / h;
                 double b2 = nanToZero(ExpIntegrator.phi2(h) / c2);
                 double b1 = nanToZero(ExpIntegrator.phi1(h) - ExpIntegrator.phi2(h) / c2);
-                x = Latents.sum(Math.exp(-h), x, b1, denoised, b2, oldDenoised);
+                x = xs.sum(Math.exp(-h), x, b1, denoised, b2, oldDenoised);
             }
             if (sigmaNext > 0) {
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-                x = Latents.sum(1, x, sNoise * step.up(), noise);
+                x = xs.sum(1, x, sNoise * step.up(), noise);
             }
             oldDenoised = denoised;
             oldSigmaDown = down;

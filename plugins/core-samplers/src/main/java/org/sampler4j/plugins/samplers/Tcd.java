@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 import org.sampler4j.api.schedule.BetaSchedule;
 import org.sampler4j.api.schedule.DiscreteNoiseModel;
@@ -44,17 +45,20 @@ public final class Tcd implements Sampler {
                 .betaStart(o.number("beta_start")).betaEnd(o.number("beta_end")).numTrainTimesteps(o.integer("num_train_timesteps")).build();
         double[] train = m.trainingSigmas();
         float keep = (float) (1 - o.number("eta"));
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             long tNext = sigmaNext > 0 ? Math.round(m.sigmaToT(sigmaNext)) : 0;
             double sigmaS = train[(int) Math.floor(keep * (float) tNext)]; // torch: float32 product, then floor
-            x = Latents.sum(sigmaS / sigma, x, 1 - sigmaS / sigma, denoised);
+            x = xs.sum(sigmaS / sigma, x, 1 - sigmaS / sigma, denoised);
             if (keep < 1 && sigmaNext > sigmaS) {
-                x = Latents.sum(1, x, Math.sqrt(sigmaNext * sigmaNext - sigmaS * sigmaS), ctx.noise().noise(sigma, sigmaNext, x));
+                x = xs.sum(1, x, Math.sqrt(sigmaNext * sigmaNext - sigmaS * sigmaS), ctx.noise().noise(sigma, sigmaNext, x));
             } else if (sigmaNext == 0) {
-                x = Latents.scale(1 / Math.sqrt(1 + sigmaS * sigmaS), x);
+                x = xs.scale(1 / Math.sqrt(1 + sigmaS * sigmaS), x);
             }
             ctx.step(i, sigmas, x, denoised);
         }

@@ -28,7 +28,7 @@ import org.sampler4j.api.schedule.DiscreteNoiseModel;
 class StorageReuseTest {
     private static final double[] SIGMAS = {14.6, 9.7, 6.1, 3.9, 2.2, 1.1, 0.52, 0.21, 0.07, 0.0};
 
-    /** The ten samplers of bench/compare with the options of their diffusers routes, plus variants of the paths. */
+    /** The ten samplers of bench/compare with the options of their diffusers routes, plus variants of the paths, and the other samplers that reuse storage. */
     private static final List<Object[]> CASES = List.of(
             new Object[] {"euler", Map.of()}, new Object[] {"euler", Map.of("reference", "diffusers")},
             new Object[] {"euler", Map.of("s_churn", 2.0)}, new Object[] {"euler", Map.of("s_churn", 2.0, "reference", "diffusers")},
@@ -43,7 +43,16 @@ class StorageReuseTest {
             new Object[] {"dpmpp_3m_sde", Map.of()}, new Object[] {"dpmpp_3m_sde", Map.of("eta", 0.0)},
             new Object[] {"uni_pc", Map.of()}, new Object[] {"uni_pc", Map.of("predict_x0", false)},
             new Object[] {"uni_pc", Map.of("variant", "bh2", "reference", "diffusers")},
-            new Object[] {"lms", Map.of()}, new Object[] {"lms", Map.of("reference", "comfyui")});
+            new Object[] {"lms", Map.of()}, new Object[] {"lms", Map.of("reference", "comfyui")},
+            new Object[] {"dpm_2", Map.of()}, new Object[] {"dpm_2", Map.of("s_churn", 1.0)}, new Object[] {"dpm_2_ancestral", Map.of()},
+            new Object[] {"heunpp2", Map.of()}, new Object[] {"heunpp2", Map.of("s_churn", 1.0)},
+            new Object[] {"edm_euler", Map.of()}, new Object[] {"edm_euler", Map.of("s_churn", 2.0)},
+            new Object[] {"flow_euler", Map.of()}, new Object[] {"flow_euler", Map.of("stochastic", true)},
+            new Object[] {"lcm", Map.of()}, new Object[] {"tcd", Map.of()}, new Object[] {"tcd", Map.of("eta", 0.0)},
+            new Object[] {"ddpm", Map.of()}, new Object[] {"ddpm", Map.of("reference", "diffusers")}, new Object[] {"gradient_estimation", Map.of()},
+            new Object[] {"res_multistep", Map.of()}, new Object[] {"res_multistep_ancestral", Map.of()},
+            new Object[] {"er_sde", Map.of()}, new Object[] {"er_sde", Map.of("s_noise", 0.0, "max_stage", 2)},
+            new Object[] {"ipndm", Map.of()}, new Object[] {"ipndm", Map.of("reference", "diffusers")}, new Object[] {"ipndm_v", Map.of()});
 
     /** A network that depends on its input and timestep (float32 arithmetic, deterministic). */
     private static final ModelFunction NETWORK = (in, t) -> {
