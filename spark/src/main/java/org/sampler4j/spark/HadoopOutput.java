@@ -86,6 +86,7 @@ final class HadoopOutput implements Serializable {
         org.apache.hadoop.fs.Path target = path(location(relative));
         FileSystem fs = fileSystem(target, url);
         org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        IN_FLIGHT.put(tmp, fs);
         try {
             fs.mkdirs(target.getParent());
             try (OutputStream out = fs.create(tmp, true)) {
@@ -95,8 +96,42 @@ final class HadoopOutput implements Serializable {
             if (fs.exists(target)) fs.delete(target, false);
             if (!fs.rename(tmp, target)) throw new IOException("could not rename " + tmp + " to " + target);
         } finally {
+            IN_FLIGHT.remove(tmp);
             if (fs.exists(tmp)) fs.delete(tmp, false);
         }
+    }
+
+    /** The temporary files being written in this JVM: removed by a shutdown hook when the JVM stops mid-write (Ctrl-C). */
+    private static final java.util.Map<org.apache.hadoop.fs.Path, FileSystem> IN_FLIGHT = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            IN_FLIGHT.forEach((tmp, fs) -> {
+                try {
+                    fs.delete(tmp, false);
+                } catch (IOException | RuntimeException e) {
+                    // best effort: the next complete run removes it (removeStale)
+                }
+            });
+        }, "sampler4j-hadoop-partial"));
+    }
+
+    /** A temporary name of {@link #put}: {@code .NAME.UUID.tmp}. */
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\\.tmp");
+
+    /**
+     * Removes the temporary files an earlier attempt left in {@code relativeDir} of this folder (an executor killed
+     * mid-write); called by the driver when no task runs. {@return how many were removed}
+     */
+    int removeStale(String relativeDir) throws IOException {
+        org.apache.hadoop.fs.Path dir = path(relativeDir.isEmpty() ? url : location(relativeDir));
+        FileSystem fs = fileSystem(dir, url);
+        if (!fs.exists(dir)) return 0;
+        int n = 0;
+        for (FileStatus f : fs.listStatus(dir)) {
+            if (f.isFile() && TEMPORARY.matcher(f.getPath().getName()).matches() && fs.delete(f.getPath(), false)) n++;
+        }
+        return n;
     }
 
     /** {@return whether {@code relative} is a file in this folder} */

@@ -96,6 +96,8 @@ final class SparkCluster implements ClusterEngine.Session {
             if (out == null) return RecipeRunner.assemble(lr, plan, layout, info.name(), Arrays.asList(outputs), noGrid, log);
             RecipeRunner.Result r = RecipeRunner.assemble(lr, plan, layout, info.name(), Arrays.asList(outputs), noGrid,
                     line -> log.accept(line.replace(stage.toString(), outUrl)));
+            out.removeStale("");
+            out.removeStale(Workers.CELLS);
             if (r.grid() != null) out.put(r.grid(), r.grid().getFileName().toString());
             // the index last: its presence says the folder is complete
             out.put(stage.resolve("index.csv"), "index.csv");

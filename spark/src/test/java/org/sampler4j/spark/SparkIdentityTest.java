@@ -118,8 +118,12 @@ class SparkIdentityTest {
         // --resume reads the records and the PNGs through the file system too
         Files.delete(remote.resolve(spark.images().get(5).get("file").toString()));
         Files.delete(remote.resolve("index.json"));
+        // what an executor killed mid-write leaves: the next complete run removes it
+        Path stale = remote.resolve(".sweep_x.png.0f8fad5b-d9cb-469f-a165-70867728950e.tmp");
+        Files.writeString(stale, "half a png");
         log.clear();
         cluster.runRecipe(lr, null, url, false, true, null, log::add);
+        assertTrue(!Files.exists(stale), "stale temporary file removed");
         assertEquals("resume: 3 of 4 cell(s) already complete in " + url, log.get(0));
         assertEquals(2, log.stream().filter(l -> l.startsWith("wrote") && l.contains(".png  (") && !l.contains("grid.png")).count(), log.toString());
         assertSameOutputs(one.folder(), remote);
