@@ -143,14 +143,6 @@ final class HadoopOutput implements Serializable {
         return s.isFile();
     }
 
-    /** Copies {@code relative} to the local file {@code to}. */
-    void get(String relative, Path to) throws IOException {
-        org.apache.hadoop.fs.Path p = path(location(relative));
-        try (InputStream in = fileSystem(p, url).open(p)) {
-            Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
     /** {@return the bytes of {@code relative}} */
     byte[] read(String relative) throws IOException {
         org.apache.hadoop.fs.Path p = path(location(relative));
