@@ -30,6 +30,8 @@ import scala.Tuple2;
 final class HadoopOutput implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String url;
+    /** The folder's file system, looked up once per JVM that uses this output (not serialised). */
+    private transient FileSystem cached;
 
     /** @param url the output folder (no trailing slash) */
     HadoopOutput(String url) {
@@ -84,7 +86,7 @@ final class HadoopOutput implements Serializable {
 
     private void put(InputStream in, String relative) throws IOException {
         org.apache.hadoop.fs.Path target = path(location(relative));
-        FileSystem fs = fileSystem(target, url);
+        FileSystem fs = fs();
         org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
         IN_FLIGHT.put(tmp, fs);
         try {
@@ -125,7 +127,7 @@ final class HadoopOutput implements Serializable {
      */
     int removeStale(String relativeDir) throws IOException {
         org.apache.hadoop.fs.Path dir = path(relativeDir.isEmpty() ? url : location(relativeDir));
-        FileSystem fs = fileSystem(dir, url);
+        FileSystem fs = fs();
         if (!fs.exists(dir)) return 0;
         int n = 0;
         for (FileStatus f : fs.listStatus(dir)) {
@@ -137,7 +139,7 @@ final class HadoopOutput implements Serializable {
     /** {@return whether {@code relative} is a file in this folder} */
     boolean isFile(String relative) throws IOException {
         org.apache.hadoop.fs.Path p = path(location(relative));
-        FileSystem fs = fileSystem(p, url);
+        FileSystem fs = fs();
         if (!fs.exists(p)) return false;
         FileStatus s = fs.getFileStatus(p);
         return s.isFile();
@@ -146,9 +148,14 @@ final class HadoopOutput implements Serializable {
     /** {@return the bytes of {@code relative}} */
     byte[] read(String relative) throws IOException {
         org.apache.hadoop.fs.Path p = path(location(relative));
-        try (InputStream in = fileSystem(p, url).open(p)) {
+        try (InputStream in = fs().open(p)) {
             return in.readAllBytes();
         }
+    }
+
+    private FileSystem fs() {
+        if (cached == null) cached = fileSystem(path(url), url);
+        return cached;
     }
 
     private static org.apache.hadoop.fs.Path path(String url) {

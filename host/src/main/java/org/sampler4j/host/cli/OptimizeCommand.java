@@ -126,7 +126,7 @@ final class OptimizeCommand implements Callable<Integer> {
             t = Target.of(dm, sampler, new LinkedHashMap<>(options), spec, samples, seed, guidance.scale, guidance.rescale, refSteps);
             if (!quiet && m != ScheduleOptimizer.Method.FRECHET && t.sampler().info().capabilities().stochastic()) {
                 err.println("note: " + t.sampler().info().id() + " is stochastic: --method " + m.id() + " measures the distance to a deterministic reference,"
-                        + " which the injected noise dominates (a gits fit of dpmpp_2m_sde on the digits model is 10x worse than the built-in schedules);"
+                        + " which the injected noise dominates (a gits fit of dpmpp_2m_sde on the digits model is 4-21x worse than the best built-in schedule);"
                         + " prefer --method frechet on a model with a classifier, or fit a deterministic sampler (e.g. dpmpp_2m instead of dpmpp_2m_sde)");
             }
             Progress p = new Progress(err, m.id() + " " + t.sampler().info().id() + " " + steps + " steps", req, quiet);

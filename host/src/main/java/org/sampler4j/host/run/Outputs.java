@@ -10,11 +10,11 @@ import org.sampler4j.host.UserInputException;
  * created: the nearest existing folder is probed with a temporary file that is deleted at once.
  */
 public final class Outputs {
-    /** A URL-like path ({@code hdfs://host/x} arrives as {@code hdfs:/host/x} once it is a {@link Path}); one-letter schemes are drive letters. */
+    /**
+     * A URL: a scheme of two or more characters, a colon and a slash, as typed ({@code hdfs://nn/out}) or once it is a
+     * {@link Path} ({@code hdfs:/nn/out}); one-letter schemes are drive letters.
+     */
     private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:/.*");
-
-    /** A URL as the user typed it: a scheme of two or more characters, a colon and a slash ({@code hdfs://nn/out}, {@code s3a://b/x}). */
-    private static final java.util.regex.Pattern URL_TEXT = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:/.*");
 
     private Outputs() {}
 
@@ -27,7 +27,7 @@ public final class Outputs {
      * @return true for a URL
      */
     public static boolean isUrl(String location) {
-        return location != null && URL_TEXT.matcher(location).matches();
+        return location != null && URL.matcher(location).matches();
     }
 
     /**
