@@ -3,7 +3,7 @@ package org.sampler4j.plugins.samplers;
 import java.util.Set;
 import org.sampler4j.api.sampler.GuidedDenoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.SamplerInfo;
 
 /**
@@ -32,8 +32,9 @@ final class CfgPlusPlus {
      * @param w weight of the guidance vector
      * @param coeffs the plain step's coefficients
      * @param terms the plain step's terms, with the unconditional estimate(s) where the plain step has denoised ones
+     * @param xs where the result is written
      */
-    static Latent step(GuidedDenoiser.Estimates e, double w, double[] coeffs, Latent[] terms) {
+    static Latent step(GuidedDenoiser.Estimates e, double w, double[] coeffs, Latent[] terms, LatentRing xs) {
         double[] c = new double[coeffs.length + 2];
         Latent[] t = new Latent[terms.length + 2];
         c[0] = w;
@@ -42,6 +43,6 @@ final class CfgPlusPlus {
         t[1] = e.unconditional();
         System.arraycopy(coeffs, 0, c, 2, coeffs.length);
         System.arraycopy(terms, 0, t, 2, terms.length);
-        return Latents.sum(c, t);
+        return xs.sum(c, t);
     }
 }

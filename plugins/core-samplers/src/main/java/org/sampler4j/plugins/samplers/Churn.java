@@ -1,7 +1,6 @@
 package org.sampler4j.plugins.samplers;
 
 import java.util.List;
-import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
@@ -54,14 +53,7 @@ final class Churn {
 
     /**
      * The churn sampling loop of k-diffusion's {@code sample_euler}, {@code sample_heun} and {@code sample_dpm_2}:
-     * churn, one model call at {@code sigma_hat}, then the sampler's own {@code step}.
-     */
-    static Latent loop(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx, Step step) {
-        return loop(new SamplerStorage(model), LatentRing.none(), LatentRing.none(), x, sigmas, o, ctx, step);
-    }
-
-    /**
-     * As {@link #loop(Denoiser, Latent, double[], SamplerOptions, SamplingContext, Step)} in the run's storage: the
+     * churn, one model call at {@code sigma_hat}, then the sampler's own {@code step}, in the run's storage: the
      * churned x is written into {@code xs} (which the step's own writes must leave valid), the model's denoised
      * estimate into {@code ds}.
      */
@@ -77,18 +69,9 @@ final class Churn {
     }
 
     /**
-     * Applies churn for step {@code i}: returns {@code [x_hat]} and stores {@code sigma_hat} in {@code sigmaHat[0]}.
+     * Applies churn for step {@code i}: returns {@code x_hat}, written into {@code xs}, and stores {@code sigma_hat} in
+     * {@code sigmaHat[0]}; {@code alwaysDraw}: draw also when gamma = 0.
      */
-    static Latent apply(Latent x, double[] sigmas, int i, SamplerOptions o, SamplingContext ctx, double[] sigmaHat) {
-        return apply(x, sigmas, i, o, ctx, sigmaHat, o.choice("reference").equals(K_DIFFUSION));
-    }
-
-    /** As {@link #apply(Latent, double[], int, SamplerOptions, SamplingContext, double[])}; {@code alwaysDraw}: draw also when gamma = 0. */
-    static Latent apply(Latent x, double[] sigmas, int i, SamplerOptions o, SamplingContext ctx, double[] sigmaHat, boolean alwaysDraw) {
-        return apply(x, sigmas, i, o, ctx, sigmaHat, alwaysDraw, LatentRing.none());
-    }
-
-    /** As {@link #apply(Latent, double[], int, SamplerOptions, SamplingContext, double[], boolean)}, written into {@code xs}. */
     static Latent apply(Latent x, double[] sigmas, int i, SamplerOptions o, SamplingContext ctx, double[] sigmaHat, boolean alwaysDraw, LatentRing xs) {
         double sigma = sigmas[i];
         double gamma = gamma(sigmas, i, o);

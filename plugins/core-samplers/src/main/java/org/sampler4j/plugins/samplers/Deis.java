@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -42,10 +43,14 @@ public final class Deis implements Sampler {
         boolean lowerFinal = o.bool("lower_order_final") && n < 15;
         boolean riemann = o.choice("reference").equals(Churn.COMFYUI);
         Latent[] d = new Latent[order]; // noise predictions, newest first
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing ds = storage.ring(1);
+        LatentRing predictions = storage.ring(order); // d: the newest overwrites the one that leaves it
         for (int i = 0; i < n; i++) {
-            Latent denoised = model.denoise(x, sigmas[i]);
+            Latent denoised = storage.denoise(x, sigmas[i], ds);
             System.arraycopy(d, 0, d, 1, order - 1);
-            d[0] = Latents.toD(x, sigmas[i], denoised);
+            d[0] = predictions.toD(x, sigmas[i], denoised);
             int p = sigmas[i + 1] == 0 ? 1 : Math.min(order, i + 1);
             if (lowerFinal) p = Math.min(p, n - i);
             double[] c = p == 1 ? new double[] {sigmas[i + 1] - sigmas[i]} : DeisCoefficients.of(o.choice("deis_mode"), riemann, sigmas, i, p);
@@ -57,7 +62,7 @@ public final class Deis implements Sampler {
                 coeffs[j + 1] = c[j];
                 terms[j + 1] = d[j];
             }
-            x = Latents.sum(coeffs, terms);
+            x = xs.sum(coeffs, terms);
             ctx.step(i, sigmas, x, denoised);
         }
         return x;

@@ -7,11 +7,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 import org.sampler4j.api.sampler.StepListener;
 
@@ -62,17 +63,24 @@ public final class DpmAdaptive implements Sampler {
                 eta != 0 ? 1.5 : order, o.number("accept_safety"));
         double s = tStart;
         Latent xPrev = x;
+        SamplerStorage storage = new SamplerStorage(model);
+        DpmSolverStep step = new DpmSolverStep(storage);
+        // xPrev (the last accepted low-order result) outlives rejected attempts: accepted step k's attempts write into lows[k % 2]
+        LatentRing[] lows = {storage.ring(1), storage.ring(1)};
+        LatentRing highs = storage.ring(1);
+        LatentRing xs = storage.ring(1); // x, written once per accepted step from high and the noise
         for (int accepted = 0; forward ? s < tEnd - 1e-5 : s > tEnd + 1e-5; ) {
             if (!Double.isFinite(pid.h) || pid.h == 0) throw new IllegalStateException("dpm_adaptive: step size became " + pid.h);
             double t = forward ? Math.min(tEnd, s + pid.h) : Math.max(tEnd, s + pid.h);
             double[] downUp = DpmSolverTime.ancestral(s, t, eta, tEnd);
-            DpmSolverStep step = new DpmSolverStep(model, x, s, downUp[0]);
-            Latent low = order == 2 ? step.first() : step.second(1.0 / 3);
-            Latent high = order == 2 ? step.second(0.5) : step.third();
+            step.start(x, s, downUp[0]);
+            LatentRing lowRing = lows[accepted % 2];
+            Latent low = order == 2 ? step.first(lowRing) : step.second(1.0 / 3, lowRing);
+            Latent high = order == 2 ? step.second(0.5, highs) : step.third(highs);
             if (!pid.propose(DpmSolverPid.error(low, high, xPrev, o.number("atol"), o.number("rtol")))) continue;
             xPrev = low;
             Latent noise = ctx.noise().noise(sigma(s), sigma(t), x);
-            x = Latents.sum(1, high, downUp[1] * sNoise, noise);
+            x = xs.sum(1, high, downUp[1] * sNoise, noise);
             int remaining = (int) Math.ceil(Math.abs(tEnd - t) / Math.abs(pid.h)); // a progress estimate
             ctx.listener().onStep(new StepListener.Step(accepted, accepted + 1 + remaining, sigma(s), sigma(t), x, step.denoised));
             accepted++;

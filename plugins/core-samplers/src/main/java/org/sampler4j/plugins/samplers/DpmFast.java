@@ -8,10 +8,11 @@ import org.pf4j.Extension;
 import org.sampler4j.api.math.Numerics;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -47,13 +48,16 @@ public final class DpmFast implements Sampler {
         double[] ts = Numerics.torchLinspaceF64(tStart, tEnd, orders.length + 1);
         double[] stepSigmas = new double[ts.length];
         for (int i = 0; i < ts.length; i++) stepSigmas[i] = sigma(ts[i]);
+        SamplerStorage storage = new SamplerStorage(model);
+        DpmSolverStep step = new DpmSolverStep(storage);
+        LatentRing xs = storage.ring(2); // the step's result and the noised x
         for (int i = 0; i < orders.length; i++) {
             int order = orders[i];
             double[] downUp = DpmSolverTime.ancestral(ts[i], ts[i + 1], eta, tEnd);
-            DpmSolverStep step = new DpmSolverStep(model, x, ts[i], downUp[0]);
-            x = order == 1 ? step.first() : order == 2 ? step.second(0.5) : step.third();
+            step.start(x, ts[i], downUp[0]);
+            x = order == 1 ? step.first(xs) : order == 2 ? step.second(0.5, xs) : step.third(xs);
             Latent noise = ctx.noise().noise(stepSigmas[i], stepSigmas[i + 1], x);
-            x = Latents.sum(1, x, downUp[1] * sNoise, noise);
+            x = xs.sum(1, x, downUp[1] * sNoise, noise);
             ctx.step(i, stepSigmas, x, step.denoised);
         }
         return x;

@@ -53,7 +53,7 @@ public final class DpmSinglestep implements Sampler {
         LatentRing xs = storage.ring(sde ? 2 * order : order + 1); // the group's start stays valid through its writes
         LatentRing ds = storage.ring(order); // the group's denoised estimates
         LatentRing outputs = storage.ring(order); // the group's noise predictions (noise form)
-        LatentRing differences = storage.ring(1);
+        LatentRing differences = storage.ring(2); // the divided differences of a step (two for a third-order one)
         for (int i = 0; i < sigmas.length - 1; i++) {
             Latent denoised = storage.denoise(x, sigmas[i], ds);
             int k = orders[i];
@@ -76,7 +76,7 @@ public final class DpmSinglestep implements Sampler {
                 } else {
                     double r0 = ExpIntegrator.h(sigmas[s], sigmas[s + 2]) / h;
                     double r1 = ExpIntegrator.h(sigmas[s], sigmas[s + 1]) / h;
-                    Latent[] t = SinglestepOrders.thirdOrderTerms(m[0], m[1], m[2], r0, r1, fullThird);
+                    Latent[] t = SinglestepOrders.thirdOrderTerms(m[0], m[1], m[2], r0, r1, fullThird, differences);
                     x = fullThird ? u.apply(xs, start, m[0], t[0], t[1]) : u.apply(xs, start, m[0], t[0]);
                 }
                 if (sde) x = xs.sum(1, x, DpmUpdate.noiseStd(true, sigmaNext, h), noise);

@@ -1,6 +1,8 @@
 package org.sampler4j.plugins.samplers;
 
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
+import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.OptionSpec;
 
@@ -50,18 +52,27 @@ final class DpmSolverPid {
 
     /**
      * {@code ||(low - high) / max(atol, rtol max(|low|, |prev|))||_2 / sqrt(n)}: the embedded error estimate (a
-     * reduction, so it reads the latents' values).
+     * reduction, so it reads the latents' values: in place for array latents, else from a copy).
      */
     static double error(Latent low, Latent high, Latent prev, double atol, double rtol) {
-        double[] l = low.toDoubleArray();
-        double[] hi = high.toDoubleArray();
-        double[] p = prev.toDoubleArray();
+        IntToDoubleFunction l = values(low);
+        IntToDoubleFunction hi = values(high);
+        IntToDoubleFunction p = values(prev);
+        int n = low.size();
         double sum = 0;
-        for (int i = 0; i < l.length; i++) {
-            double delta = Math.max(atol, rtol * Math.max(Math.abs(l[i]), Math.abs(p[i])));
-            double r = (l[i] - hi[i]) / delta;
+        for (int i = 0; i < n; i++) {
+            double li = l.applyAsDouble(i);
+            double delta = Math.max(atol, rtol * Math.max(Math.abs(li), Math.abs(p.applyAsDouble(i))));
+            double r = (li - hi.applyAsDouble(i)) / delta;
             sum += r * r;
         }
-        return Math.sqrt(sum) / Math.sqrt(l.length);
+        return Math.sqrt(sum) / Math.sqrt(n);
+    }
+
+    /** The elements of {@code x} as doubles, without copying an array latent. */
+    private static IntToDoubleFunction values(Latent x) {
+        if (x instanceof ArrayLatent a) return a::get;
+        double[] v = x.toDoubleArray();
+        return i -> v[i];
     }
 }

@@ -2,7 +2,6 @@ package org.sampler4j.plugins.samplers;
 
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.LatentRing;
-import org.sampler4j.api.sampler.Latents;
 
 /**
  * One DPM-Solver update from {@code sigma} to {@code sigmaNext} in the variance-exploding frame (Lu et al. 2022,
@@ -79,17 +78,18 @@ final class DpmUpdate {
     /**
      * The multistep third-order terms from outputs {@code m0} (now), {@code m1}, {@code m2} (earlier) with step ratios
      * {@code r0 = h0/h}, {@code r1 = h1/h}: {@code [T1, T2]} with {@code d0 = (m0 - m1)/r0}, {@code d1 = (m1 - m2)/r1},
-     * {@code T1 = d0 + r0/(r0 + r1) (d0 - d1)}, {@code T2 = (d0 - d1)/(r0 + r1)}.
+     * {@code T1 = d0 + r0/(r0 + r1) (d0 - d1)}, {@code T2 = (d0 - d1)/(r0 + r1)}; written into {@code into} (a ring of
+     * at least 2).
      */
-    static Latent[] multistepTerms(Latent m0, Latent m1, Latent m2, double r0, double r1) {
+    static Latent[] multistepTerms(Latent m0, Latent m1, Latent m2, double r0, double r1, LatentRing into) {
         double a = 1 / r0;
         double b = 1 / r1;
         double s = r0 + r1;
         // T1 = (1 + r0/s) d0 - (r0/s) d1 and T2 = (d0 - d1)/s, expanded in m0, m1, m2
         double t1m0 = (1 + r0 / s) * a;
         double t1m2 = (r0 / s) * b;
-        Latent t1 = Latents.sum(t1m0, m0, -t1m0 - t1m2, m1, t1m2, m2);
-        Latent t2 = Latents.sum(a / s, m0, -(a + b) / s, m1, b / s, m2);
+        Latent t1 = into.sum(t1m0, m0, -t1m0 - t1m2, m1, t1m2, m2);
+        Latent t2 = into.sum(a / s, m0, -(a + b) / s, m1, b / s, m2);
         return new Latent[] {t1, t2};
     }
 }

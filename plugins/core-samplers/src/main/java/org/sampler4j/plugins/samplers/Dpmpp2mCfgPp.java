@@ -5,6 +5,7 @@ import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.GuidedDenoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
@@ -30,6 +31,8 @@ public final class Dpmpp2mCfgPp implements Sampler {
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         GuidedDenoiser guided = GuidedDenoiser.require(model, INFO);
         Latent oldUncond = null;
+        // x and the x it is computed from; an estimate sharing x's storage (an identity model) is a term of every write while used
+        LatentRing xs = LatentRing.of(2);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
@@ -42,10 +45,10 @@ public final class Dpmpp2mCfgPp implements Sampler {
                 double decay = sigmaNext / sigma;
                 double weight = ExpIntegrator.phi1(h);
                 if (MultistepOrder.at(i, sigmas, oldUncond == null ? 0 : 1, o) == 1) {
-                    x = CfgPlusPlus.step(e, 1, new double[] {decay, weight}, new Latent[] {x, uncond});
+                    x = CfgPlusPlus.step(e, 1, new double[] {decay, weight}, new Latent[] {x, uncond}, xs);
                 } else {
                     double k = h / (2 * ExpIntegrator.h(sigmas[i - 1], sigma)); // 1 / (2r), r = h_last / h
-                    x = CfgPlusPlus.step(e, 1 + weight * k, new double[] {decay, weight * (1 + k), -weight * k}, new Latent[] {x, uncond, oldUncond});
+                    x = CfgPlusPlus.step(e, 1 + weight * k, new double[] {decay, weight * (1 + k), -weight * k}, new Latent[] {x, uncond, oldUncond}, xs);
                 }
             }
             oldUncond = uncond;

@@ -5,11 +5,11 @@ import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.LatentRing;
-import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /** DPM-Solver++(2S) steps with ancestral noise. Lu et al. 2022 (DPM-Solver++, Alg. 1); k-diffusion {@code sample_dpmpp_2s_ancestral}. */
@@ -31,23 +31,27 @@ public final class Dpmpp2sAncestral implements Sampler {
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         double eta = o.number("eta");
         double sNoise = o.number("s_noise");
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing mids = storage.ring(1); // the midpoint
+        LatentRing ds = storage.ring(2); // the estimates at the start (reported after the step) and the midpoint
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             AncestralStep step = AncestralStep.of(sigma, sigmaNext, eta);
             if (step.down() == 0) {
                 x = denoised; // Euler step to 0
             } else {
                 double h = ExpIntegrator.h(sigma, step.down());
                 double sigmaMid = ExpIntegrator.sigma(ExpIntegrator.lambda(sigma) + h / 2);
-                Latent xMid = ExpIntegrator.firstOrder(x, sigma, sigmaMid, denoised, LatentRing.none());
-                Latent denoisedMid = model.denoise(xMid, sigmaMid);
-                x = ExpIntegrator.firstOrder(x, sigma, step.down(), denoisedMid, LatentRing.none());
+                Latent xMid = ExpIntegrator.firstOrder(x, sigma, sigmaMid, denoised, mids);
+                Latent denoisedMid = storage.denoise(xMid, sigmaMid, ds);
+                x = ExpIntegrator.firstOrder(x, sigma, step.down(), denoisedMid, xs);
             }
             if (sigmaNext > 0) { // both references draw here even when eta = 0 (up = 0)
                 Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-                x = Latents.sum(1, x, sNoise * step.up(), noise);
+                x = xs.sum(1, x, sNoise * step.up(), noise);
             }
             ctx.step(i, sigmas, x, denoised);
         }

@@ -6,11 +6,11 @@ import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
 import org.sampler4j.api.sampler.LatentRing;
-import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /** Stochastic DPM-Solver++ (two ancestral first-order stages per step). Lu et al. 2022 (DPM-Solver++); k-diffusion {@code sample_dpmpp_sde}. */
@@ -43,23 +43,28 @@ public final class DpmppSde implements Sampler {
         double r = o.number("r");
         double fac = 1 / (2 * r);
         boolean draw = SdeNoise.draws(o, true);
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing mids = storage.ring(2); // the midpoint and the noised midpoint
+        LatentRing ds = storage.ring(2); // the estimates at the start (reported after the step) and the midpoint
+        LatentRing blends = storage.ring(1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             if (sigmaNext == 0) {
                 x = denoised;
             } else {
                 double h = ExpIntegrator.h(sigma, sigmaNext);
                 double sigmaMid = ExpIntegrator.sigma(ExpIntegrator.lambda(sigma) + r * h);
                 AncestralStep toMid = AncestralStep.of(sigma, sigmaMid, eta);
-                Latent xMid = ExpIntegrator.firstOrder(x, sigma, toMid.down(), denoised, LatentRing.none());
-                xMid = SdeNoise.add(xMid, draw, sNoise * toMid.up(), sigma, sigmaMid, ctx, LatentRing.none());
-                Latent denoisedMid = model.denoise(xMid, sigmaMid);
+                Latent xMid = ExpIntegrator.firstOrder(x, sigma, toMid.down(), denoised, mids);
+                xMid = SdeNoise.add(xMid, draw, sNoise * toMid.up(), sigma, sigmaMid, ctx, mids);
+                Latent denoisedMid = storage.denoise(xMid, sigmaMid, ds);
                 AncestralStep toNext = AncestralStep.of(sigma, sigmaNext, eta);
-                Latent blended = Latents.sum(1 - fac, denoised, fac, denoisedMid);
-                x = ExpIntegrator.firstOrder(x, sigma, toNext.down(), blended, LatentRing.none());
-                x = SdeNoise.add(x, draw, sNoise * toNext.up(), sigma, sigmaNext, ctx, LatentRing.none());
+                Latent blended = blends.sum(1 - fac, denoised, fac, denoisedMid);
+                x = ExpIntegrator.firstOrder(x, sigma, toNext.down(), blended, xs);
+                x = SdeNoise.add(x, draw, sNoise * toNext.up(), sigma, sigmaNext, ctx, xs);
             }
             ctx.step(i, sigmas, x, denoised);
         }

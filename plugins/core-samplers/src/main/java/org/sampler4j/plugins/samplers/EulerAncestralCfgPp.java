@@ -5,6 +5,7 @@ import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.GuidedDenoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
@@ -35,6 +36,8 @@ public final class EulerAncestralCfgPp implements Sampler {
     /** The sampler loop; {@code eta = s_noise = 0} is {@link EulerCfgPp}. */
     static Latent sample(GuidedDenoiser model, Latent x, double[] sigmas, double eta, double sNoise, SamplingContext ctx) {
         boolean noisy = eta > 0 && sNoise > 0;
+        // x and the x it is computed from; an estimate sharing x's storage (an identity model) is a term of every write while used
+        LatentRing xs = LatentRing.of(2);
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
@@ -48,9 +51,9 @@ public final class EulerAncestralCfgPp implements Sampler {
                 double cu = -dt / sigma;
                 if (noisy) {
                     Latent noise = ctx.noise().noise(sigma, sigmaNext, x);
-                    x = CfgPlusPlus.step(e, 1, new double[] {cx, cu, sNoise * downUp.up()}, new Latent[] {x, e.unconditional(), noise});
+                    x = CfgPlusPlus.step(e, 1, new double[] {cx, cu, sNoise * downUp.up()}, new Latent[] {x, e.unconditional(), noise}, xs);
                 } else {
-                    x = CfgPlusPlus.step(e, 1, new double[] {cx, cu}, new Latent[] {x, e.unconditional()});
+                    x = CfgPlusPlus.step(e, 1, new double[] {cx, cu}, new Latent[] {x, e.unconditional()}, xs);
                 }
             }
             ctx.step(i, sigmas, x, e.guided());

@@ -26,8 +26,16 @@ public final class Heun implements Sampler {
     @Override
     public Latent sample(Denoiser model, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         SamplerStorage storage = new SamplerStorage(model);
-        LatentRing xs = storage.ring(3); // x, the Euler step and the (churned) x they start from
-        LatentRing ds = storage.ring(2); // the estimates at both ends of a step
+        return run(storage, storage.ring(3), storage.ring(2), x, sigmas, o, ctx);
+    }
+
+    /**
+     * The sampler in a run's storage (a run may have several Heun passes, {@link Restart}).
+     *
+     * @param xs a ring of at least 3: x, the Euler step and the (churned) x they start from
+     * @param ds a ring of at least 2: the estimates at both ends of a step
+     */
+    static Latent run(SamplerStorage storage, LatentRing xs, LatentRing ds, Latent x, double[] sigmas, SamplerOptions o, SamplingContext ctx) {
         return Churn.loop(storage, xs, ds, x, sigmas, o, ctx, (xi, s, sigmaNext, denoised) -> {
             double dt = sigmaNext - s;
             Latent euler = xs.sum(1 + dt / s, xi, -dt / s, denoised);

@@ -11,6 +11,7 @@ import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -62,19 +63,26 @@ public final class Plms implements Sampler {
         }
         int warm = rk4 ? 2 * RK4_STEPS : 0;
         List<Latent> history = new ArrayList<>(); // newest first
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing points = storage.ring(2); // a warm-up point the model is called at, and the point it is relabelled from
+        LatentRing ds = storage.ring(1); // the estimate at a step's start (reported after the step)
+        LatentRing pointDs = storage.ring(1); // the estimate at a warm-up point, used at once
+        LatentRing values = storage.ring(4); // the history: the newest overwrites the one that leaves it
+        LatentRing stageValues = storage.ring(3); // a warm-up step's values at its points
         for (int j = 0; j < warm; j += 2) {
             double s = sigmas[j];
             double mid = sigmas[j + 1];
             double next = sigmas[j + 2];
-            Latent denoised = model.denoise(x, s);
-            Latent v1 = kind.value(x, s, denoised);
-            Latent x2 = kind.step(x, s, mid, new double[] {1}, List.of(v1));
-            Latent v2 = kind.value(x2, mid, model.denoise(x2, mid));
-            Latent x3 = kind.step(x, s, mid, new double[] {1}, List.of(v2));
-            Latent v3 = kind.value(x3, mid, model.denoise(x3, mid));
-            Latent x4 = kind.step(x, s, next, new double[] {1}, List.of(v3));
-            Latent v4 = kind.value(x4, next, model.denoise(x4, next));
-            x = kind.step(x, s, next, RK4_WEIGHTS, List.of(v1, v2, v3, v4));
+            Latent denoised = storage.denoise(x, s, ds);
+            Latent v1 = kind.value(x, s, denoised, values);
+            Latent x2 = kind.step(x, s, mid, new double[] {1}, List.of(v1), points);
+            Latent v2 = kind.value(x2, mid, storage.denoise(x2, mid, pointDs), stageValues);
+            Latent x3 = kind.step(x, s, mid, new double[] {1}, List.of(v2), points);
+            Latent v3 = kind.value(x3, mid, storage.denoise(x3, mid, pointDs), stageValues);
+            Latent x4 = kind.step(x, s, next, new double[] {1}, List.of(v3), points);
+            Latent v4 = kind.value(x4, next, storage.denoise(x4, next, pointDs), stageValues);
+            x = kind.step(x, s, next, RK4_WEIGHTS, List.of(v1, v2, v3, v4), xs);
             history.add(0, v1);
             ctx.step(j + 1, sigmas, x, denoised);
         }
@@ -82,21 +90,23 @@ public final class Plms implements Sampler {
         int k = 0;
         if (!rk4 && steps.size() > 1) {
             int c = paired ? 1 : 0; // the corrector's step
-            Latent denoised = model.denoise(x, steps.from(0));
-            Latent v1 = kind.value(x, steps.from(0), denoised);
-            Latent euler = StepPairs.relabel(kind.step(x, steps.from(0), steps.to(0), new double[] {1}, List.of(v1)), steps.to(0), steps.to(c));
-            Latent v2 = kind.value(euler, steps.to(c), model.denoise(euler, steps.to(c)));
-            x = kind.step(StepPairs.relabel(x, steps.from(0), steps.from(c)), steps.from(c), steps.to(c), new double[] {0.5, 0.5}, List.of(v1, v2));
+            Latent denoised = storage.denoise(x, steps.from(0), ds);
+            Latent v1 = kind.value(x, steps.from(0), denoised, values);
+            Latent predicted = kind.step(x, steps.from(0), steps.to(0), new double[] {1}, List.of(v1), points);
+            Latent euler = StepPairs.relabel(predicted, steps.to(0), steps.to(c), points);
+            Latent v2 = kind.value(euler, steps.to(c), storage.denoise(euler, steps.to(c), pointDs), stageValues);
+            Latent correctorStart = StepPairs.relabel(x, steps.from(0), steps.from(c), xs);
+            x = kind.step(correctorStart, steps.from(c), steps.to(c), new double[] {0.5, 0.5}, List.of(v1, v2), xs);
             history.add(v1);
             steps.report(ctx, c, x, denoised);
             k = c + 1;
         }
         for (; k < steps.size(); k++) {
-            x = steps.carry(x, k, LatentRing.none());
-            Latent denoised = model.denoise(x, steps.from(k));
-            history.add(0, kind.value(x, steps.from(k), denoised));
+            x = steps.carry(x, k, xs);
+            Latent denoised = storage.denoise(x, steps.from(k), ds);
+            history.add(0, kind.value(x, steps.from(k), denoised, values));
             if (history.size() > 4) history.remove(4);
-            x = kind.step(x, steps.from(k), steps.to(k), AdamsBashforth.fixedStep(null, 0, history.size()), history);
+            x = kind.step(x, steps.from(k), steps.to(k), AdamsBashforth.fixedStep(null, 0, history.size()), history, xs);
             if (warm > 0) ctx.step(warm + k, sigmas, x, denoised);
             else steps.report(ctx, k, x, denoised);
         }

@@ -2,7 +2,7 @@ package org.sampler4j.plugins.samplers;
 
 import java.util.List;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 
 /**
  * What PNDM's linear multistep combines ({@link Plms}): the noise estimates {@code d = (x - D)/sigma}
@@ -20,17 +20,21 @@ enum PndmHistory {
         return id.equals("v") ? VELOCITY : NOISE;
     }
 
-    /** The history entry of a model call at {@code (x, sigma)} with denoised estimate {@code denoised}. */
-    Latent value(Latent x, double sigma, Latent denoised) {
-        if (this == NOISE) return Latents.toD(x, sigma, denoised);
+    /**
+     * The history entry of a model call at {@code (x, sigma)} with denoised estimate {@code denoised}, written into
+     * {@code into}.
+     */
+    Latent value(Latent x, double sigma, Latent denoised, LatentRing into) {
+        if (this == NOISE) return into.toD(x, sigma, denoised);
         double r = Math.hypot(1, sigma);
-        return Latents.sum(1 / (r * sigma), x, -r / sigma, denoised);
+        return into.sum(1 / (r * sigma), x, -r / sigma, denoised);
     }
 
     /**
-     * The step from {@code (x, sigma)} to {@code sigmaNext} with the noise estimate of {@code sum_j w[j] values[j]}.
+     * The step from {@code (x, sigma)} to {@code sigmaNext} with the noise estimate of {@code sum_j w[j] values[j]},
+     * written into {@code xs}.
      */
-    Latent step(Latent x, double sigma, double sigmaNext, double[] w, List<Latent> values) {
+    Latent step(Latent x, double sigma, double sigmaNext, double[] w, List<Latent> values, LatentRing xs) {
         double h = sigmaNext - sigma;
         double r = Math.hypot(1, sigma);
         double scale = this == NOISE ? h : h / r;
@@ -42,6 +46,6 @@ enum PndmHistory {
             coeffs[j + 1] = scale * w[j];
             terms[j + 1] = values.get(j);
         }
-        return Latents.sum(coeffs, terms);
+        return xs.sum(coeffs, terms);
     }
 }

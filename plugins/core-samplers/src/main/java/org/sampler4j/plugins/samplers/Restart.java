@@ -6,11 +6,12 @@ import java.util.Map;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 import org.sampler4j.api.sampler.StepListener;
 
@@ -26,8 +27,7 @@ import org.sampler4j.api.sampler.StepListener;
  */
 @Extension
 public final class Restart implements Sampler {
-    private static final Heun HEUN = new Heun();
-    private static final SamplerOptions ODE = SamplerOptions.defaults(HEUN.info().options());
+    private static final SamplerOptions ODE = SamplerOptions.defaults(new Heun().info().options());
     private static final SamplerInfo INFO = new SamplerInfo("restart", List.of("restart_sampler"),
             "Heun ODE steps with restart intervals: noise back up to t_max, ODE back down, K times",
             "Xu et al. 2023, Restart sampling, Algorithm 1 (A1111 restart_sampler)", List.of(
@@ -57,26 +57,33 @@ public final class Restart implements Sampler {
         int total = n + steps * after.stream().flatMap(List::stream).mapToInt(RestartIntervals.Interval::k).sum();
         int done = 0;
         int start = 0;
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(3); // Heun's x, Euler step and start; the restart noise is added to x in it
+        LatentRing ds = storage.ring(2); // Heun's estimates at both ends of a step
         for (int end = 1; end <= n; end++) {
             if (end < n && after.get(end).isEmpty()) continue;
-            x = ode(model, x, Arrays.copyOfRange(sigmas, start, end + 1), ctx, done, total);
+            x = ode(storage, xs, ds, x, Arrays.copyOfRange(sigmas, start, end + 1), ctx, done, total);
             done += end - start;
             start = end;
             for (RestartIntervals.Interval r : after.get(end)) {
                 double[] pass = RestartIntervals.passSigmas(sigmas[end], r.tMax(), steps);
                 double up = o.number("s_noise") * Math.sqrt(r.tMax() * r.tMax() - sigmas[end] * sigmas[end]);
                 for (int k = 0; k < r.k(); k++, done += steps) {
-                    x = Latents.sum(1, x, up, ctx.noise().noise(sigmas[end], r.tMax(), x));
-                    x = ode(model, x, pass, ctx, done, total);
+                    Latent noise = ctx.noise().noise(sigmas[end], r.tMax(), x);
+                    x = xs.sum(1, x, up, noise);
+                    x = ode(storage, xs, ds, x, pass, ctx, done, total);
                 }
             }
         }
         return x;
     }
 
-    /** Heun (no churn) along {@code sigmas}, its steps reported to the listener as steps {@code offset...} of {@code total}. */
-    private static Latent ode(Denoiser model, Latent x, double[] sigmas, SamplingContext ctx, int offset, int total) {
+    /**
+     * Heun (no churn) along {@code sigmas} in the run's storage, its steps reported to the listener as steps
+     * {@code offset...} of {@code total}.
+     */
+    private static Latent ode(SamplerStorage storage, LatentRing xs, LatentRing ds, Latent x, double[] sigmas, SamplingContext ctx, int offset, int total) {
         StepListener shifted = s -> ctx.listener().onStep(new StepListener.Step(offset + s.index(), total, s.sigma(), s.sigmaNext(), s.x(), s.denoised()));
-        return HEUN.sample(model, x, sigmas, ODE, new SamplingContext(ctx.noise(), shifted));
+        return Heun.run(storage, xs, ds, x, sigmas, ODE, new SamplingContext(ctx.noise(), shifted));
     }
 }

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 import org.sampler4j.api.schedule.generators.ComfyModelSampling;
 
@@ -56,11 +57,19 @@ final class SaSolverLoop {
         Latent xPred = x;
         Latent noise = null;
         double tau = 0;
+        int kept = Math.max(p, c);
+        SamplerStorage storage = new SamplerStorage(model);
+        // x, the corrected x, the prediction and the noised prediction: x stays valid until the next step's corrector
+        LatentRing xs = storage.ring(4);
+        // the outputs kept; PECE replaces each step's first output by a second, so the kept ones are every other write
+        LatentRing outputs = storage.ring(pece ? 2 * kept - 1 : kept);
+        LatentRing ds = data ? outputs : storage.ring(1);
+        LatentRing noises = storage.ring(1); // the predictor's scaled noise, reused by the next step's corrector
         for (int i = 0; i < n; i++) {
             double sigma = sigmas[i];
-            Latent denoised = model.denoise(xPred, sigma);
-            outs.add(data ? denoised : Latents.toD(xPred, sigma, denoised));
-            if (outs.size() > Math.max(p, c)) outs.remove(0);
+            Latent denoised = storage.denoise(xPred, sigma, ds);
+            outs.add(data ? denoised : outputs.toD(xPred, sigma, denoised));
+            if (outs.size() > kept) outs.remove(0);
             int pOrder = Math.min(p, outs.size());
             int cOrder = i == 0 || (sigmas[i + 1] == 0 && !pece && !diffusers) ? 0 : Math.min(c, outs.size());
             if (lowerAtEnd) {
@@ -70,11 +79,11 @@ final class SaSolverLoop {
             if (cOrder == 0) {
                 x = xPred;
             } else {
-                x = step(x, outs, lambdas, i - 1, i, cOrder, sigmas[i - 1], sigma, tau, data, simple2, true);
-                if (noise != null) x = Latents.sum(1, x, 1, noise);
+                x = step(x, outs, lambdas, i - 1, i, cOrder, sigmas[i - 1], sigma, tau, data, simple2, true, xs);
+                if (noise != null) x = xs.sum(1, x, 1, noise);
                 if (pece) {
-                    denoised = model.denoise(x, sigma);
-                    outs.set(outs.size() - 1, data ? denoised : Latents.toD(x, sigma, denoised));
+                    denoised = storage.denoise(x, sigma, ds);
+                    outs.set(outs.size() - 1, data ? denoised : outputs.toD(x, sigma, denoised));
                 }
             }
             double sigmaNext = sigmas[i + 1];
@@ -82,11 +91,11 @@ final class SaSolverLoop {
                 xPred = denoised;
             } else {
                 tau = tau(o, diffusers ? sigma : sigmaNext);
-                xPred = step(x, outs, lambdas, i, i + 1, pOrder, sigma, sigmaNext, tau, data, simple2, false);
+                xPred = step(x, outs, lambdas, i, i + 1, pOrder, sigma, sigmaNext, tau, data, simple2, false, xs);
                 double h = lambdas[i + 1] - lambdas[i];
                 double std = sNoise * (data ? sigmaNext * Math.sqrt(-Math.expm1(-2 * tau * tau * h)) : tau * sigmaNext * Math.sqrt(Math.expm1(2 * h)));
-                noise = diffusers || (tau > 0 && sNoise > 0) ? Latents.scale(std, ctx.noise().noise(sigma, sigmaNext, x)) : null;
-                if (noise != null) xPred = Latents.sum(1, xPred, 1, noise);
+                noise = diffusers || (tau > 0 && sNoise > 0) ? noises.scale(std, ctx.noise().noise(sigma, sigmaNext, x)) : null;
+                if (noise != null) xPred = xs.sum(1, xPred, 1, noise);
             }
             ctx.step(i, sigmas, xPred, denoised);
         }
@@ -99,9 +108,12 @@ final class SaSolverLoop {
         return eta > 0 && o.number("tau_start_sigma") >= sigma && sigma >= o.number("tau_end_sigma") ? eta : 0.0;
     }
 
-    /** One stochastic Adams step from index {@code s} to {@code t} with the last {@code order} outputs (noise not included). */
+    /**
+     * One stochastic Adams step from index {@code s} to {@code t} with the last {@code order} outputs (noise not
+     * included), written into {@code xs}.
+     */
     private static Latent step(Latent x, List<Latent> outs, double[] lambdas, int s, int t, int order, double sigmaS, double sigmaT,
-                               double tau, boolean data, boolean simple2, boolean corrector) {
+                               double tau, boolean data, boolean simple2, boolean corrector, LatentRing xs) {
         int newest = corrector ? t : s; // node of the newest output
         double[] nodes = new double[order];
         Latent[] terms = new Latent[order + 1];
@@ -123,6 +135,6 @@ final class SaSolverLoop {
             coeffs[0] = 1;
             for (int k = 0; k < order; k++) coeffs[k + 1] = -(1 + tau * tau) * g[k];
         }
-        return Latents.sum(coeffs, terms);
+        return xs.sum(coeffs, terms);
     }
 }

@@ -2,7 +2,7 @@ package org.sampler4j.plugins.samplers;
 
 import java.util.List;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.SamplingContext;
 
@@ -43,26 +43,28 @@ final class Seeds {
     /**
      * A stage (or the step) from {@code sigma} to {@code sigmaTo}, {@code rh = r h} into the step:
      * {@code decay x + phi1(z) D + phi2(z) (Dk - D) / rho} with {@code z = rh (1 + eta)}, where {@code Dk} is the
-     * denoised estimate of an earlier stage at relative position {@code rho = r_k / r} (null: first order).
+     * denoised estimate of an earlier stage at relative position {@code rho = r_k / r} (null: first order); written into
+     * {@code into}.
      */
-    static Latent stage(Latent x, double sigma, double sigmaTo, double rh, double eta, Latent denoised, Latent dk, double rho) {
+    static Latent stage(Latent x, double sigma, double sigmaTo, double rh, double eta, Latent denoised, Latent dk, double rho, LatentRing into) {
         double z = rh * (eta + 1);
         double decay = decay(sigma, sigmaTo, rh, eta);
         double phi1 = ExpIntegrator.phi1(z);
-        if (dk == null) return Latents.sum(decay, x, phi1, denoised);
+        if (dk == null) return into.sum(decay, x, phi1, denoised);
         double c = ExpIntegrator.phi2(z) / rho;
-        return Latents.sum(decay, x, phi1 - c, denoised, c, dk);
+        return into.sum(decay, x, phi1 - c, denoised, c, dk);
     }
 
     /**
      * The SDE noise at the end of a segment of length {@code segment = (r_from - r_to) h eta} (negative): the carried
      * noise ({@code null} on the first segment) times {@code e^segment} plus fresh noise of std
-     * {@code sqrt(1 - e^(2 segment))}, drawn as {@code noise(sigmaFrom, sigmaTo)}. Add it scaled by {@code sigmaTo s_noise}.
+     * {@code sqrt(1 - e^(2 segment))}, drawn as {@code noise(sigmaFrom, sigmaTo)}, written into {@code into} (a ring of at
+     * least 2, so {@code carried} stays valid). Add it scaled by {@code sigmaTo s_noise}.
      */
-    static Latent noise(Latent carried, double segment, double sigmaFrom, double sigmaTo, SamplingContext ctx, Latent like) {
+    static Latent noise(Latent carried, double segment, double sigmaFrom, double sigmaTo, SamplingContext ctx, Latent like, LatentRing into) {
         double freshStd = Math.sqrt(-Math.expm1(2 * segment));
         Latent fresh = ctx.noise().noise(sigmaFrom, sigmaTo, like);
-        if (carried == null) return Latents.scale(freshStd, fresh);
-        return Latents.sum(Math.exp(segment), carried, freshStd, fresh);
+        if (carried == null) return into.scale(freshStd, fresh);
+        return into.sum(Math.exp(segment), carried, freshStd, fresh);
     }
 }

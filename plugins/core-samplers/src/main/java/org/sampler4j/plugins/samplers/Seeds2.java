@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -41,33 +42,38 @@ public final class Seeds2 implements Sampler {
     static Latent run(Denoiser model, Latent x, double[] sigmas, double eta, double sNoise, double r, String solverType, SamplingContext ctx) {
         if (!(r > 0)) throw new IllegalArgumentException("seeds_2: r must be > 0, got " + r);
         boolean injectNoise = eta > 0 && sNoise > 0;
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing stages = storage.ring(2); // the stage and the noised stage
+        LatentRing ds = storage.ring(2); // the estimates at the start (reported after the step) and the stage
+        LatentRing noises = storage.ring(2); // the SDE noise and the noise it carries forward
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             if (sigmaNext == 0) {
                 x = denoised;
             } else {
                 double h = ExpIntegrator.h(sigma, sigmaNext);
                 double sigma1 = Seeds.stageSigma(sigma, sigmaNext, r);
-                Latent x2 = Seeds.stage(x, sigma, sigma1, r * h, eta, denoised, null, Double.NaN);
+                Latent x2 = Seeds.stage(x, sigma, sigma1, r * h, eta, denoised, null, Double.NaN, stages);
                 Latent sde = null;
                 if (injectNoise) {
-                    sde = Seeds.noise(null, -r * h * eta, sigma, sigma1, ctx, x);
-                    x2 = Latents.sum(1, x2, sigma1 * sNoise, sde);
+                    sde = Seeds.noise(null, -r * h * eta, sigma, sigma1, ctx, x, noises);
+                    x2 = stages.sum(1, x2, sigma1 * sNoise, sde);
                 }
-                Latent denoised2 = model.denoise(x2, sigma1);
+                Latent denoised2 = storage.denoise(x2, sigma1, ds);
                 if (solverType.equals(Seeds.PHI_2)) {
-                    x = Seeds.stage(x, sigma, sigmaNext, h, eta, denoised, denoised2, r);
+                    x = Seeds.stage(x, sigma, sigmaNext, h, eta, denoised, denoised2, r, xs);
                 } else {
                     double decay = Seeds.decay(sigma, sigmaNext, h, eta);
                     double phi1 = ExpIntegrator.phi1(h * (eta + 1));
                     double fac = 1 / (2 * r);
-                    x = Latents.sum(decay, x, phi1 * (1 - fac), denoised, phi1 * fac, denoised2);
+                    x = xs.sum(decay, x, phi1 * (1 - fac), denoised, phi1 * fac, denoised2);
                 }
                 if (injectNoise) {
-                    sde = Seeds.noise(sde, (r - 1) * h * eta, sigma1, sigmaNext, ctx, x);
-                    x = Latents.sum(1, x, sigmaNext * sNoise, sde);
+                    sde = Seeds.noise(sde, (r - 1) * h * eta, sigma1, sigmaNext, ctx, x, noises);
+                    x = xs.sum(1, x, sigmaNext * sNoise, sde);
                 }
             }
             ctx.step(i, sigmas, x, denoised);

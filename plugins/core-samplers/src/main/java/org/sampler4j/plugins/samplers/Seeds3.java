@@ -4,11 +4,12 @@ import java.util.List;
 import org.pf4j.Extension;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.OptionSpec;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplerInfo;
 import org.sampler4j.api.sampler.SamplerOptions;
+import org.sampler4j.api.sampler.SamplerStorage;
 import org.sampler4j.api.sampler.SamplingContext;
 
 /**
@@ -40,10 +41,15 @@ public final class Seeds3 implements Sampler {
         double r2 = o.number("r_2");
         if (!(r1 > 0 && r2 > 0)) throw new IllegalArgumentException("seeds_3: r_1 and r_2 must be > 0, got " + r1 + ", " + r2);
         boolean injectNoise = eta > 0 && sNoise > 0;
+        SamplerStorage storage = new SamplerStorage(model);
+        LatentRing xs = storage.ring(2); // x and the x it is computed from
+        LatentRing stages = storage.ring(2); // a stage and the noised stage
+        LatentRing ds = storage.ring(3); // the estimates at the start (reported after the step) and the two stages
+        LatentRing noises = storage.ring(2); // the SDE noise and the noise it carries forward
         for (int i = 0; i < sigmas.length - 1; i++) {
             double sigma = sigmas[i];
             double sigmaNext = sigmas[i + 1];
-            Latent denoised = model.denoise(x, sigma);
+            Latent denoised = storage.denoise(x, sigma, ds);
             if (sigmaNext == 0) {
                 x = denoised;
             } else {
@@ -51,22 +57,22 @@ public final class Seeds3 implements Sampler {
                 double sigma1 = Seeds.stageSigma(sigma, sigmaNext, r1);
                 double sigma2 = Seeds.stageSigma(sigma, sigmaNext, r2);
                 Latent sde = null;
-                Latent x2 = Seeds.stage(x, sigma, sigma1, r1 * h, eta, denoised, null, Double.NaN);
+                Latent x2 = Seeds.stage(x, sigma, sigma1, r1 * h, eta, denoised, null, Double.NaN, stages);
                 if (injectNoise) {
-                    sde = Seeds.noise(null, -r1 * h * eta, sigma, sigma1, ctx, x);
-                    x2 = Latents.sum(1, x2, sigma1 * sNoise, sde);
+                    sde = Seeds.noise(null, -r1 * h * eta, sigma, sigma1, ctx, x, noises);
+                    x2 = stages.sum(1, x2, sigma1 * sNoise, sde);
                 }
-                Latent denoised2 = model.denoise(x2, sigma1);
-                Latent x3 = Seeds.stage(x, sigma, sigma2, r2 * h, eta, denoised, denoised2, r1 / r2);
+                Latent denoised2 = storage.denoise(x2, sigma1, ds);
+                Latent x3 = Seeds.stage(x, sigma, sigma2, r2 * h, eta, denoised, denoised2, r1 / r2, stages);
                 if (injectNoise) {
-                    sde = Seeds.noise(sde, (r1 - r2) * h * eta, sigma1, sigma2, ctx, x);
-                    x3 = Latents.sum(1, x3, sigma2 * sNoise, sde);
+                    sde = Seeds.noise(sde, (r1 - r2) * h * eta, sigma1, sigma2, ctx, x, noises);
+                    x3 = stages.sum(1, x3, sigma2 * sNoise, sde);
                 }
-                Latent denoised3 = model.denoise(x3, sigma2);
-                x = Seeds.stage(x, sigma, sigmaNext, h, eta, denoised, denoised3, r2);
+                Latent denoised3 = storage.denoise(x3, sigma2, ds);
+                x = Seeds.stage(x, sigma, sigmaNext, h, eta, denoised, denoised3, r2, xs);
                 if (injectNoise) {
-                    sde = Seeds.noise(sde, (r2 - 1) * h * eta, sigma2, sigmaNext, ctx, x);
-                    x = Latents.sum(1, x, sigmaNext * sNoise, sde);
+                    sde = Seeds.noise(sde, (r2 - 1) * h * eta, sigma2, sigmaNext, ctx, x, noises);
+                    x = xs.sum(1, x, sigmaNext * sNoise, sde);
                 }
             }
             ctx.step(i, sigmas, x, denoised);

@@ -1,7 +1,7 @@
 package org.sampler4j.plugins.samplers;
 
 import org.sampler4j.api.sampler.Latent;
-import org.sampler4j.api.sampler.Latents;
+import org.sampler4j.api.sampler.LatentRing;
 
 /**
  * The grouping of singlestep DPM-Solver ({@code dpm_singlestep}): diffusers'
@@ -56,20 +56,21 @@ final class SinglestepOrders {
      * Third-order terms from the group's outputs {@code m0} (start), {@code m1}, {@code m2} at ratios {@code r1 =
      * h(m1)/h}, {@code r0 = h(m2)/h}: with {@code d1 = (m2 - m0)/r0}, {@code d0 = (m1 - m0)/r1}, either {@code [d1]}
      * (midpoint: DPM-Solver-3 from the last intermediate point) or {@code [T1, T2]} with {@code T1 = (r0 d0 -
-     * r1 d1)/(r0 - r1)}, {@code T2 = 2 (d1 - d0)/(r0 - r1)} (heun: full second-order interpolation).
+     * r1 d1)/(r0 - r1)}, {@code T2 = 2 (d1 - d0)/(r0 - r1)} (heun: full second-order interpolation); written into
+     * {@code into} (a ring of at least 2).
      */
-    static Latent[] thirdOrderTerms(Latent m0, Latent m1, Latent m2, double r0, double r1, boolean full) {
+    static Latent[] thirdOrderTerms(Latent m0, Latent m1, Latent m2, double r0, double r1, boolean full, LatentRing into) {
         double a = 1 / r0;
         double b = 1 / r1;
-        if (!full) return new Latent[] {Latents.sum(a, m2, -a, m0)};
+        if (!full) return new Latent[] {into.sum(a, m2, -a, m0)};
         double q = r0 - r1;
         // T1 = (r0 b (m1 - m0) - r1 a (m2 - m0)) / q, T2 = 2 (a (m2 - m0) - b (m1 - m0)) / q, expanded in m0, m1, m2
         double t1m1 = r0 * b / q;
         double t1m2 = -r1 * a / q;
-        Latent t1 = Latents.sum(-t1m1 - t1m2, m0, t1m1, m1, t1m2, m2);
+        Latent t1 = into.sum(-t1m1 - t1m2, m0, t1m1, m1, t1m2, m2);
         double t2m1 = -2 * b / q;
         double t2m2 = 2 * a / q;
-        Latent t2 = Latents.sum(-t2m1 - t2m2, m0, t2m1, m1, t2m2, m2);
+        Latent t2 = into.sum(-t2m1 - t2m2, m0, t2m1, m1, t2m2, m2);
         return new Latent[] {t1, t2};
     }
 }

@@ -64,12 +64,7 @@ final class StepPairs {
         return k == 0 ? x : relabel(x, to[k - 1], from[k], xs);
     }
 
-    /** {@code x} at {@code sigma} relabelled to {@code sigmaNew}, keeping its value in the VP frame. */
-    static Latent relabel(Latent x, double sigma, double sigmaNew) {
-        return relabel(x, sigma, sigmaNew, LatentRing.none());
-    }
-
-    /** As {@link #relabel(Latent, double, double)}, written into {@code xs}. */
+    /** {@code x} at {@code sigma} relabelled to {@code sigmaNew}, keeping its value in the VP frame, written into {@code xs}. */
     static Latent relabel(Latent x, double sigma, double sigmaNew, LatentRing xs) {
         return sigma == sigmaNew ? x : xs.scale(Math.hypot(1, sigmaNew) / Math.hypot(1, sigma), x);
     }

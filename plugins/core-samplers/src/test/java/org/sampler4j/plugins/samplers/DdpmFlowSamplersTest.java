@@ -1,7 +1,6 @@
 package org.sampler4j.plugins.samplers;
 
 import static org.sampler4j.plugins.samplers.SamplerTestSupport.*;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sampler4j.api.analytic.GaussianMixture;
-import org.sampler4j.api.sampler.ArrayLatent;
 import org.sampler4j.api.sampler.Denoiser;
 import org.sampler4j.api.sampler.Latent;
+import org.sampler4j.api.sampler.LatentRing;
 import org.sampler4j.api.sampler.Latents;
 import org.sampler4j.api.sampler.Sampler;
 import org.sampler4j.api.sampler.SamplingContext;
@@ -192,9 +191,9 @@ class DdpmFlowSamplersTest {
         double b = s * a;
         Latent d1 = Latents.sum(1 / (1 + s1 * s1), x1, -s1 / Math.sqrt(1 + s1 * s1), v1);
         Latent d2 = Latents.sum(1 / (1 + s * s), x, -s / Math.sqrt(1 + s * s), v2);
-        List<Latent> values = List.of(PndmHistory.VELOCITY.value(x, s, d2), PndmHistory.VELOCITY.value(x1, s1, d1));
+        List<Latent> values = List.of(PndmHistory.VELOCITY.value(x, s, d2, LatentRing.none()), PndmHistory.VELOCITY.value(x1, s1, d1, LatentRing.none()));
         double[] w = {1.5, -0.5};
-        Latent got = PndmHistory.VELOCITY.step(x, s, sn, w, values);
+        Latent got = PndmHistory.VELOCITY.step(x, s, sn, w, values, LatentRing.none());
         Latent xVp = Latents.scale(a, x);
         Latent eps = Latents.sum(a * w[0], v2, a * w[1], v1, b, xVp);
         Latent x0 = Latents.sum(1 / a, xVp, -b / a, eps);
