@@ -358,7 +358,7 @@ public final class ArrayLatent implements Latent {
                 float[][] arrays = new float[3 + t.length][];
                 cc[0] = p.pending.coeffs[0];
                 cc[1] = p.pending.coeffs[1];
-                arrays[0] = store ? p.f : null;
+                arrays[0] = store ? p.f : of; // not stored: written where the sum's block goes next
                 arrays[1] = p.pending.terms[0].f;
                 arrays[2] = p.pending.terms[1].f;
                 for (int k = 0; k < t.length; k++) {

@@ -85,7 +85,10 @@ final class FusedVectorLoops {
      * Two sums in one pass, element by element: {@code p[i] = pc[0] a[i] + pc[1] b[i]} (a deferred two-term sum), then
      * {@code o[i] = c[0] t0[i] + c[1] t1[i] (+ c[2] t2[i])} where term {@code pIndex} is {@code p}, taken from the
      * register that was stored (so both results have the bits of two separate passes) and the others are any arrays.
-     * {@code arrays} = {@code {p, a, b, t0, t1[, t2]}}; {@code p == null}: its values are used, not stored.
+     * {@code arrays} = {@code {p, a, b, t0, t1[, t2]}}. To use {@code p}'s values without storing them, pass {@code o}
+     * for {@code p}: each block of {@code p} then goes where the outer sum's block is written next (an L1 write, no
+     * memory traffic), and the loop has no branch (a loop with a store-or-not branch, compiled for one case, was
+     * recompiled for both and ran at half speed).
      *
      * @param o      the outer sum's output
      * @param c      {@code pc[0], pc[1]}, then the outer sum's coefficients
@@ -212,7 +215,8 @@ final class FusedVectorLoops {
         for (; i < to; i++) o[i] = ca * a[i] + cb * b[i] + ce * e[i] + cg * g[i];
     }
 
-    // deferredThen's loops: "NpK" = an N-term outer sum whose term K is the deferred sum p, used from the register.
+    // deferredThen's loops: "NpK" = an N-term outer sum whose term K is the deferred sum p, used from the register
+    // (p's store comes first: p may be o itself).
 
     private static void deferred2p0(float[] o, double[] c, float[][] x, int from, int to) {
         float pa = (float) c[0], pb = (float) c[1], c0 = (float) c[2], c1 = (float) c[3];
@@ -220,12 +224,12 @@ final class FusedVectorLoops {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector pv = v(a, i).mul(pa).add(v(b, i).mul(pb));
-            if (p != null) pv.intoArray(p, i);
+            pv.intoArray(p, i);
             pv.mul(c0).add(v(t1, i).mul(c1)).intoArray(o, i);
         }
         for (; i < to; i++) {
             float pi = pa * a[i] + pb * b[i];
-            if (p != null) p[i] = pi;
+            p[i] = pi;
             o[i] = c0 * pi + c1 * t1[i];
         }
     }
@@ -236,12 +240,12 @@ final class FusedVectorLoops {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector pv = v(a, i).mul(pa).add(v(b, i).mul(pb));
-            if (p != null) pv.intoArray(p, i);
+            pv.intoArray(p, i);
             v(t0, i).mul(c0).add(pv.mul(c1)).intoArray(o, i);
         }
         for (; i < to; i++) {
             float pi = pa * a[i] + pb * b[i];
-            if (p != null) p[i] = pi;
+            p[i] = pi;
             o[i] = c0 * t0[i] + c1 * pi;
         }
     }
@@ -252,12 +256,12 @@ final class FusedVectorLoops {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector pv = v(a, i).mul(pa).add(v(b, i).mul(pb));
-            if (p != null) pv.intoArray(p, i);
+            pv.intoArray(p, i);
             pv.mul(c0).add(v(t1, i).mul(c1)).add(v(t2, i).mul(c2)).intoArray(o, i);
         }
         for (; i < to; i++) {
             float pi = pa * a[i] + pb * b[i];
-            if (p != null) p[i] = pi;
+            p[i] = pi;
             o[i] = c0 * pi + c1 * t1[i] + c2 * t2[i];
         }
     }
@@ -268,12 +272,12 @@ final class FusedVectorLoops {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector pv = v(a, i).mul(pa).add(v(b, i).mul(pb));
-            if (p != null) pv.intoArray(p, i);
+            pv.intoArray(p, i);
             v(t0, i).mul(c0).add(pv.mul(c1)).add(v(t2, i).mul(c2)).intoArray(o, i);
         }
         for (; i < to; i++) {
             float pi = pa * a[i] + pb * b[i];
-            if (p != null) p[i] = pi;
+            p[i] = pi;
             o[i] = c0 * t0[i] + c1 * pi + c2 * t2[i];
         }
     }
@@ -284,12 +288,12 @@ final class FusedVectorLoops {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector pv = v(a, i).mul(pa).add(v(b, i).mul(pb));
-            if (p != null) pv.intoArray(p, i);
+            pv.intoArray(p, i);
             v(t0, i).mul(c0).add(v(t1, i).mul(c1)).add(pv.mul(c2)).intoArray(o, i);
         }
         for (; i < to; i++) {
             float pi = pa * a[i] + pb * b[i];
-            if (p != null) p[i] = pi;
+            p[i] = pi;
             o[i] = c0 * t0[i] + c1 * t1[i] + c2 * pi;
         }
     }
