@@ -26,8 +26,12 @@ public final class ArrayLatent implements Latent {
      */
     private ArrayLatent reader;
 
-    /** A deferred sum: its coefficients and its terms (none of them pending). */
-    private record Pending(double[] coeffs, ArrayLatent[] terms) {}
+    /**
+     * A deferred sum: its coefficients and its terms (none of them pending). {@code recomputable}: when it is evaluated
+     * in the same pass as a sum that reads it, its values are used there without being stored, and it stays deferred
+     * (a later reader computes them again from the same terms, the same bits); see {@link #deferWith}.
+     */
+    private record Pending(double[] coeffs, ArrayLatent[] terms, boolean recomputable) {}
 
     private ArrayLatent(int[] shape, float[] f, double[] d) {
         this.shape = shape.clone();
@@ -199,9 +203,11 @@ public final class ArrayLatent implements Latent {
      * (the {@link #reader} link), and the sampler's storage evaluates it before the next model call
      * ({@link SamplerStorage#denoise}).
      *
+     * @param recomputable whether a pass that reads the sum may use its values without storing them (the estimate
+     *                     in a ring of one latent, which the sampler's next model call overwrites: mostly read once)
      * @return whether the sum is deferred (else nothing changed)
      */
-    boolean deferWith(double[] coeffs, Latent[] terms) {
+    boolean deferWith(double[] coeffs, Latent[] terms, boolean recomputable) {
         ArrayLatent[] t = fusableTerms(terms);
         if (t == null) return false;
         releaseStorage();
@@ -210,8 +216,19 @@ public final class ArrayLatent implements Latent {
             if (a.reader != null && a.reader != this) a.reader.materialize();
             a.reader = this;
         }
-        pending = new Pending(coeffs, t);
+        pending = new Pending(coeffs, t, recomputable);
         return true;
+    }
+
+    /**
+     * Drops the deferred sum of {@code x}, if it is an array latent with one, without evaluating it: for a latent
+     * about to be overwritten that nobody may read any more ({@link SamplerStorage#denoise}: the last estimate in the
+     * ring the next one is written into).
+     *
+     * @param x any latent
+     */
+    static void drop(Latent x) {
+        if (x instanceof ArrayLatent a && a.pending != null) a.detach();
     }
 
     /**
@@ -287,9 +304,9 @@ public final class ArrayLatent implements Latent {
     }
 
     /**
-     * The fused loops on plain arrays, one per term count (evaluated in double in the order of the terms, rounded
-     * once), over a range of indices: large latents are split across cores ({@link Parallel}), with the same bits as
-     * one pass. With the Vector API present, the float32 loops run vectorised ({@link FusedVectorLoops}, identical
+     * The fused loops on plain arrays, one per term count (float32 latents in float32 arithmetic, float64 latents in
+     * double, products and sums in the order of the terms, no fused multiply-add), over a range of indices: large
+     * latents are split across cores ({@link Parallel}), with the same bits as one pass. With the Vector API present, the float32 loops run vectorised ({@link FusedVectorLoops}, identical
      * bits).
      */
     private static final class FusedLoops {
@@ -315,10 +332,11 @@ public final class ArrayLatent implements Latent {
 
         /**
          * {@code o = sum_k c[k] t[k]} over the whole latent ({@code of} for float32, {@code od} for float64; the terms
-         * of that precision). A term with a deferred sum is evaluated in the same pass, block by block (its block
-         * first, then the sum's): one pass over memory for both, each element computed by the loops that would
-         * compute it alone, so the bits are those of evaluating the term first. Other deferred terms are evaluated
-         * first.
+         * of that precision). A term with a deferred sum is evaluated in the same pass: element by element in registers
+         * where {@link FusedVectorLoops#deferredThen} has a loop for the pair (its values stored unless it is
+         * recomputable, which then stays deferred), else block by block (its block first, then the sum's). Either
+         * way each element is computed by the operations that would compute it alone, so the bits are those of
+         * evaluating the term first. Other deferred terms are evaluated first.
          */
         static void evaluate(double[] c, ArrayLatent[] t, float[] of, double[] od) {
             ArrayLatent p = null;
@@ -333,6 +351,24 @@ public final class ArrayLatent implements Latent {
                 Parallel.forRange(n, GRAIN, sum::run);
                 return;
             }
+            int pIndex = indexOf(t, p);
+            if (of != null && VECTOR && p.pending.terms.length == 2 && FusedVectorLoops.fusesDeferred(t.length) && pIndex >= 0) {
+                boolean store = !p.pending.recomputable;
+                double[] cc = new double[2 + c.length];
+                float[][] arrays = new float[3 + t.length][];
+                cc[0] = p.pending.coeffs[0];
+                cc[1] = p.pending.coeffs[1];
+                arrays[0] = store ? p.f : of; // not stored: written where the sum's block goes next
+                arrays[1] = p.pending.terms[0].f;
+                arrays[2] = p.pending.terms[1].f;
+                for (int k = 0; k < t.length; k++) {
+                    cc[2 + k] = c[k];
+                    arrays[3 + k] = t[k].f;
+                }
+                Parallel.forRange(n, GRAIN, (from, to) -> FusedVectorLoops.deferredThen(of, cc, arrays, pIndex, from, to));
+                if (store) p.detach();
+                return;
+            }
             Sum first = new Sum(p.pending.coeffs, p.pending.terms, p.f, p.d);
             Parallel.forRange(n, GRAIN, (from, to) -> {
                 for (int b = from; b < to; b += BLOCK) {
@@ -342,6 +378,18 @@ public final class ArrayLatent implements Latent {
                 }
             });
             p.detach();
+        }
+
+        /** The position of the only term that is {@code p} (by identity or by sharing its array), or -1. */
+        private static int indexOf(ArrayLatent[] t, ArrayLatent p) {
+            int found = -1;
+            for (int k = 0; k < t.length; k++) {
+                if (t[k].f == p.f) {
+                    if (found >= 0) return -1;
+                    found = k;
+                }
+            }
+            return found;
         }
 
         /** One fused sum, its output and terms' arrays gathered once, run over ranges of indices. */
@@ -372,40 +420,40 @@ public final class ArrayLatent implements Latent {
             }
         }
 
-        /** The scalar loops (without the Vector API). */
+        /** The scalar loops (without the Vector API): float32 arithmetic, coefficients rounded to float32 first. */
         static void float32(double[] c, ArrayLatent[] t, float[] o, int from, int to) {
             switch (t.length) {
-                case 1: f1(o, c[0], t[0].f, from, to); return;
-                case 2: f2(o, c[0], t[0].f, c[1], t[1].f, from, to); return;
-                case 3: f3(o, c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, from, to); return;
-                case 4: f4(o, c[0], t[0].f, c[1], t[1].f, c[2], t[2].f, c[3], t[3].f, from, to); return;
+                case 1: f1(o, (float) c[0], t[0].f, from, to); return;
+                case 2: f2(o, (float) c[0], t[0].f, (float) c[1], t[1].f, from, to); return;
+                case 3: f3(o, (float) c[0], t[0].f, (float) c[1], t[1].f, (float) c[2], t[2].f, from, to); return;
+                case 4: f4(o, (float) c[0], t[0].f, (float) c[1], t[1].f, (float) c[2], t[2].f, (float) c[3], t[3].f, from, to); return;
                 default: {
-                    double[] acc = new double[to - from];
-                    for (int k = 0; k < t.length; k++) {
-                        float[] a = t[k].f;
-                        double ck = c[k];
-                        for (int i = from; i < to; i++) acc[i - from] += ck * a[i];
+                    float[] cf = new float[c.length];
+                    for (int k = 0; k < c.length; k++) cf[k] = (float) c[k];
+                    for (int i = from; i < to; i++) {
+                        float acc = cf[0] * t[0].f[i];
+                        for (int k = 1; k < t.length; k++) acc += cf[k] * t[k].f[i];
+                        o[i] = acc;
                     }
-                    for (int i = from; i < to; i++) o[i] = (float) acc[i - from];
                 }
             }
         }
 
         // One small method per term count: each compiles to its own tight loop.
-        private static void f1(float[] o, double ca, float[] a, int from, int to) {
-            for (int i = from; i < to; i++) o[i] = (float) (ca * a[i]);
+        private static void f1(float[] o, float ca, float[] a, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = ca * a[i];
         }
 
-        private static void f2(float[] o, double ca, float[] a, double cb, float[] b, int from, int to) {
-            for (int i = from; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i]);
+        private static void f2(float[] o, float ca, float[] a, float cb, float[] b, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = ca * a[i] + cb * b[i];
         }
 
-        private static void f3(float[] o, double ca, float[] a, double cb, float[] b, double ce, float[] e, int from, int to) {
-            for (int i = from; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i]);
+        private static void f3(float[] o, float ca, float[] a, float cb, float[] b, float ce, float[] e, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = ca * a[i] + cb * b[i] + ce * e[i];
         }
 
-        private static void f4(float[] o, double ca, float[] a, double cb, float[] b, double ce, float[] e, double cg, float[] g, int from, int to) {
-            for (int i = from; i < to; i++) o[i] = (float) (ca * a[i] + cb * b[i] + ce * e[i] + cg * g[i]);
+        private static void f4(float[] o, float ca, float[] a, float cb, float[] b, float ce, float[] e, float cg, float[] g, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = ca * a[i] + cb * b[i] + ce * e[i] + cg * g[i];
         }
 
         static void float64(double[] c, ArrayLatent[] t, double[] o, int from, int to) {

@@ -21,8 +21,9 @@ public interface Denoiser {
      * ({@code org.sampler4j.api.model.Denoisers}) override it to save a full-size allocation per call; the default
      * ignores {@code into}. Either way {@code x} is valid during the call only: copy it to keep it. The result's
      * evaluation may be deferred to its first use, at the latest the sampler's next model call
-     * ({@link SamplerStorage#denoise}): an adapter writes it into {@code into} as its last step, and the latents that
-     * write reads (the network's output) stay unchanged until then.
+     * ({@link SamplerStorage#denoise}; not at all when nothing reads it before that call overwrites it): an adapter
+     * writes it into {@code into} as its last step, and the latents that write reads (the network's output) stay
+     * unchanged until then.
      *
      * @param x     the noisy latent
      * @param sigma its noise level ({@code > 0})

@@ -45,7 +45,9 @@ public interface Latent {
 
     /**
      * {@code sum_k coeffs[k] * terms[k]} in one pass. {@code terms[0]} is this latent's kind; all terms have this shape.
-     * Implementations evaluate the sum in double and round once to their precision.
+     * Implementations evaluate the sum in their precision as torch evaluates a tensor expression of that dtype:
+     * products, then sums in the order of the terms, each rounded (float32 latents: coefficients rounded to float32,
+     * float32 products and sums; float64 latents: double); no fused multiply-add.
      *
      * @param coeffs one coefficient per term
      * @param terms latents of this shape, as many as {@code coeffs}

@@ -152,6 +152,11 @@ public final class LatentRing {
         }
     }
 
+    /** Whether {@code x} is the latent this ring's next write goes into (the only one of a ring of one latent). */
+    boolean writesNextInto(Latent x) {
+        return x != null && slots.length > 0 && slots[next] == x;
+    }
+
     /** Whether {@code x} is the latent this ring wrote last (a denoiser's result written into the ring). */
     boolean holdsLast(Latent x) {
         return x != null && slots.length > 0 && slots[(next + slots.length - 1) % slots.length] == x;
@@ -175,7 +180,7 @@ public final class LatentRing {
         next = (next + 1) % slots.length;
         Latent target = slots[k];
         if (target != null && !sharesWithAny(target, terms)
-                && (defer && target instanceof ArrayLatent a ? a.deferWith(coeffs, terms) : target.overwriteWith(coeffs, terms))) {
+                && (defer && target instanceof ArrayLatent a ? a.deferWith(coeffs, terms, slots.length == 1) : target.overwriteWith(coeffs, terms))) {
             return target;
         }
         Latent fresh = terms[0].linearCombination(coeffs, terms);

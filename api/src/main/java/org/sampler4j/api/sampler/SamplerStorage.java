@@ -27,7 +27,10 @@ import java.util.Objects;
  * same pass over memory as the first sum that reads it, block by block, so the update above reads {@code x} and the
  * network output once and writes {@code denoised} and the new {@code x} together. The bits are those of evaluating the
  * estimate first; it is evaluated on its own when anything else reads it, before the next model call, and when the
- * step is reported ({@link SamplingContext#step}).
+ * step is reported to a listener ({@link SamplingContext#step}). An estimate in a ring of one latent is not even
+ * written by that pass: it stays deferred (a later reader computes it again, same bits) and is dropped unevaluated
+ * when the next model call's estimate is written into its storage, so euler-like samplers read {@code x} and the
+ * network output and write only the new {@code x}.
  */
 public final class SamplerStorage {
     private final Denoiser model;
@@ -65,8 +68,11 @@ public final class SamplerStorage {
      * @return the denoised estimate
      */
     public Latent denoise(Latent x, double sigma, LatentRing into) {
-        ArrayLatent.materialize(lastEstimate); // its terms (the network's last output) must not change before
         ArrayLatent.materialize(x);
+        // the last estimate's terms (the network's last output) may change in the model call: evaluated now, or
+        // dropped when this call's estimate goes into its storage (a ring of one latent, given for the result)
+        if (into.writesNextInto(lastEstimate)) ArrayLatent.drop(lastEstimate);
+        else ArrayLatent.materialize(lastEstimate);
         into.deferNextWrite(true);
         Latent d;
         try {

@@ -46,6 +46,7 @@ public record SamplingContext(NoiseSource noise, StepListener listener) {
      */
     public void step(int index, double[] sigmas, Latent x, Latent denoised) {
         ArrayLatent.materialize(x); // a deferred denoised estimate (SamplerStorage.denoise) leaves the sampler here
+        if (listener == StepListener.NONE) return;
         ArrayLatent.materialize(denoised);
         listener.onStep(new StepListener.Step(index, sigmas.length - 1, sigmas[index], sigmas[index + 1], x, denoised));
     }

@@ -15,7 +15,8 @@ import org.sampler4j.api.math.VectorApi;
 
 /**
  * {@link ArrayLatent}'s fused loops: the vectorised and the parallel paths give exactly the bits of the plain scalar
- * expression {@code (float) (c0*t0 + c1*t1 + ...)} evaluated in double, left to right, and inputs are never modified.
+ * expression {@code (float) c0 * t0 + (float) c1 * t1 + ...} evaluated in float32, left to right, and inputs are never
+ * modified.
  */
 class ArrayLatentTest {
     private static float[] randomFloats(Random r, int n) {
@@ -25,9 +26,9 @@ class ArrayLatentTest {
     }
 
     private static float expected(double[] c, float[][] t, int i) {
-        double acc = c[0] * t[0][i];
-        for (int k = 1; k < t.length; k++) acc += c[k] * t[k][i];
-        return (float) acc;
+        float acc = (float) c[0] * t[0][i];
+        for (int k = 1; k < t.length; k++) acc += (float) c[k] * t[k][i];
+        return acc;
     }
 
     @Test

@@ -23,8 +23,13 @@ import org.sampler4j.api.schedule.DiscreteNoiseModel;
 class DeferredSumTest {
     /** A ring whose next write is deferred, holding one latent to overwrite. */
     private static LatentRing deferringRing(Latent like) {
-        LatentRing ring = LatentRing.of(1);
-        ring.scale(1, like);
+        return deferringRing(like, 1);
+    }
+
+    /** A ring of {@code n} latents, all allocated, whose next write is deferred (as {@link SamplerStorage#denoise} does). */
+    private static LatentRing deferringRing(Latent like, int n) {
+        LatentRing ring = LatentRing.of(n);
+        for (int k = 0; k < n; k++) ring.scale(1, like);
         ring.deferNextWrite(true);
         return ring;
     }
@@ -48,16 +53,20 @@ class DeferredSumTest {
                         }
                         Latent wantSum = Latents.sum(c, t);
                         for (boolean ring : new boolean[] {true, false}) {
-                            LatentRing ds = deferringRing(x);
-                            Latent d = ds.sum(1, x, -sigma, eps);
-                            assertTrue(((ArrayLatent) d).deferred(), "the write is deferred");
-                            t[at] = d;
-                            LatentRing xs = LatentRing.of(1);
-                            xs.scale(1, eps);
-                            Latent got = ring ? xs.sum(c, t) : Latents.sum(c, t);
-                            assertFalse(((ArrayLatent) d).deferred(), "evaluated by the sum that reads it");
-                            assertArrayEquals(wantSum.toDoubleArray(), got.toDoubleArray(), 0.0);
-                            assertArrayEquals(want.toDoubleArray(), d.toDoubleArray(), 0.0);
+                            for (int size = 1; size <= 2; size++) {
+                                LatentRing ds = deferringRing(x, size);
+                                Latent d = ds.sum(1, x, -sigma, eps);
+                                assertTrue(((ArrayLatent) d).deferred(), "the write is deferred");
+                                t[at] = d;
+                                LatentRing xs = LatentRing.of(1);
+                                xs.scale(1, eps);
+                                Latent got = ring ? xs.sum(c, t) : Latents.sum(c, t);
+                                // in a ring of one the estimate may stay deferred (used, not stored); else it is stored
+                                if (size > 1) assertFalse(((ArrayLatent) d).deferred(), "evaluated by the sum that reads it");
+                                assertArrayEquals(wantSum.toDoubleArray(), got.toDoubleArray(), 0.0);
+                                assertArrayEquals(want.toDoubleArray(), d.toDoubleArray(), 0.0);
+                                assertFalse(((ArrayLatent) d).deferred(), "evaluated when read");
+                            }
                         }
                     }
                 }
@@ -137,5 +146,50 @@ class DeferredSumTest {
         ctx.step(sigmas.length - 2, sigmas, x0, prev); // a listener that keeps the latent (against the contract) ...
         model.denoise(x0, 0.1); // ... while the network writes its output array again
         assertArrayEquals(want.get(sigmas.length - 2), kept[0].toDoubleArray(), 0.0, "evaluated when reported");
+    }
+
+    @Test
+    void anEstimateInARingOfOneIsUsedUnstoredAndDroppedAtTheNextModelCall() {
+        Random r = new Random(15);
+        int n = 1_000;
+        float[] out = new float[n];
+        ModelFunction reusesItsOutput = (in, t) -> { // a network that writes its output into one array every call
+            for (int i = 0; i < out.length; i++) out[i] = (float) (0.3 * ((ArrayLatent) in).get(i) + Math.sin(t + i));
+            return ArrayLatent.zeros(Latent.Precision.FLOAT32, 1, n).withFloatValues(out);
+        };
+        Denoiser model = Denoisers.discrete(reusesItsOutput, DiscreteNoiseModel.sd15(), Prediction.EPSILON);
+        Latent x0 = LatentRingTest.randomFloats(r, n);
+        double[] sigmas = {14.6, 7.0, 3.0, 1.0, 0.3, 0};
+        for (int terms = 2; terms <= 4; terms++) { // euler's update, diffusers' order (x twice), and one with a fourth term
+            Latent want = x0; // without storage: every estimate evaluated at once, every sum allocated
+            for (int i = 0; i < sigmas.length - 1; i++) want = Latents.sum(update(sigmas, i, terms), updateTerms(want, model.denoise(want, sigmas[i]), terms));
+            SamplerStorage storage = new SamplerStorage(model);
+            LatentRing xs = storage.ring(2);
+            LatentRing ds = storage.ring(1);
+            Latent x = x0;
+            for (int i = 0; i < sigmas.length - 1; i++) {
+                Latent d = storage.denoise(x, sigmas[i], ds);
+                x = xs.sum(update(sigmas, i, terms), updateTerms(x, d, terms));
+                if (i == 2) { // read again after the update (recomputed from its terms, which are still valid)
+                    Latent again = Latents.sum(1, x, 1, d);
+                    assertArrayEquals(Latents.sum(1, x, 1, ArrayLatent.ofFloats(((ArrayLatent) d).toFloatArray(), 1, n)).toDoubleArray(), again.toDoubleArray(), 0.0);
+                }
+            }
+            assertArrayEquals(want.toDoubleArray(), x.toDoubleArray(), 0.0, terms + " terms");
+        }
+    }
+
+    private static double[] update(double[] sigmas, int i, int terms) {
+        double dt = sigmas[i + 1] - sigmas[i];
+        double s = sigmas[i];
+        if (terms == 2) return new double[] {1 + dt / s, -dt / s};
+        if (terms == 3) return new double[] {1, dt / s, -dt / s};
+        return new double[] {1, dt / s, -dt / s, 0.25};
+    }
+
+    private static Latent[] updateTerms(Latent x, Latent d, int terms) {
+        if (terms == 2) return new Latent[] {x, d};
+        if (terms == 3) return new Latent[] {x, x, d};
+        return new Latent[] {x, x, d, x};
     }
 }

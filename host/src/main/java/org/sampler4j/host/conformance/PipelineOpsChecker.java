@@ -14,8 +14,9 @@ import org.sampler4j.api.schedule.ScheduleException;
  * diffusers {@code pipeline_ops.json}: classifier-free guidance, {@code rescale_noise_cfg}, {@code calculate_shift}
  * and {@code retrieve_timesteps}.
  *
- * <p>Tolerances: guidance outputs are float32 tensors computed by diffusers in float32; sampler4j computes in double
- * and rounds once, so each element is compared within 1e-6 of the array's largest magnitude (a few float32 ulps);
+ * <p>Tolerances: guidance outputs are float32 tensors computed by diffusers in float32; sampler4j computes each as
+ * fused float32 sums in its own order of terms, so each element is compared within 1e-6 of the array's largest
+ * magnitude (a few float32 ulps);
  * the per-item standard deviations relative 1e-6; {@code calculate_shift} relative 1e-12 (Python floats);
  * {@code retrieve_timesteps} as the schedules checker (integer timesteps exact, float relative 1e-6).
  */
