@@ -75,6 +75,7 @@ class StorageReuseTest {
             new Object[] {"seeds_2", Map.of()}, new Object[] {"seeds_2", Map.of("solver_type", "phi_2", "r", 0.7)}, new Object[] {"seeds_3", Map.of()},
             new Object[] {"exp_heun_2_x0", Map.of()}, new Object[] {"exp_heun_2_x0_sde", Map.of()},
             new Object[] {"dpm_multistep", Map.of()}, new Object[] {"dpm_multistep", Map.of("sde", true, "order", 2)},
+            new Object[] {"flow_heun", Map.of()}, new Object[] {"uni_pc_bh2", Map.of()},
             new Object[] {"euler_cfg_pp", Map.of()}, new Object[] {"euler_ancestral_cfg_pp", Map.of()}, new Object[] {"dpmpp_2m_cfg_pp", Map.of()});
 
     /** A longer schedule for the steady state (an even count of sigmas, for plms' paired steps). */
