@@ -362,10 +362,12 @@ public final class ArrayLatent implements Latent {
                 arrays[1] = p.pending.terms[0].f;
                 arrays[2] = p.pending.terms[1].f;
                 for (int k = 0; k < t.length; k++) {
-                    cc[2 + k] = c[k];
-                    arrays[3 + k] = t[k].f;
+                    int at = k < 2 && pIndex == 0 ? 1 - k : k; // p first: swap the first two terms (a + b == b + a)
+                    cc[2 + at] = c[k];
+                    arrays[3 + at] = t[k].f;
                 }
-                Parallel.forRange(n, GRAIN, (from, to) -> FusedVectorLoops.deferredThen(of, cc, arrays, pIndex, from, to));
+                int loop = pIndex == 0 ? 1 : pIndex;
+                Parallel.forRange(n, GRAIN, (from, to) -> FusedVectorLoops.deferredThen(of, cc, arrays, loop, from, to));
                 if (store) p.detach();
                 return;
             }
