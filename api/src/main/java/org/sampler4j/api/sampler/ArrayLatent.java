@@ -306,8 +306,8 @@ public final class ArrayLatent implements Latent {
     /**
      * The fused loops on plain arrays, one per term count (float32 latents in float32 arithmetic, float64 latents in
      * double, products and sums in the order of the terms, no fused multiply-add), over a range of indices: large
-     * latents are split across cores ({@link Parallel}), with the same bits as one pass. With the Vector API present, the float32 loops run vectorised ({@link FusedVectorLoops}, identical
-     * bits).
+     * latents are split across cores ({@link Parallel}), with the same bits as one pass. With the Vector API present,
+     * the float32 loops run vectorised ({@link FusedVectorLoops}, identical bits).
      */
     private static final class FusedLoops {
         /** Elements per parallel task at least. */
