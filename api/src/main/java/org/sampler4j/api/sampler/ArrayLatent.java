@@ -306,8 +306,8 @@ public final class ArrayLatent implements Latent {
     /**
      * The fused loops on plain arrays, one per term count (float32 latents in float32 arithmetic, float64 latents in
      * double, products and sums in the order of the terms, no fused multiply-add), over a range of indices: large
-     * latents are split across cores ({@link Parallel}), with the same bits as one pass. With the Vector API present, the float32 loops run vectorised ({@link FusedVectorLoops}, identical
-     * bits).
+     * latents are split across cores ({@link Parallel}), with the same bits as one pass. With the Vector API present,
+     * the float32 loops run vectorised ({@link FusedVectorLoops}, identical bits).
      */
     private static final class FusedLoops {
         /** Elements per parallel task at least. */
@@ -362,10 +362,12 @@ public final class ArrayLatent implements Latent {
                 arrays[1] = p.pending.terms[0].f;
                 arrays[2] = p.pending.terms[1].f;
                 for (int k = 0; k < t.length; k++) {
-                    cc[2 + k] = c[k];
-                    arrays[3 + k] = t[k].f;
+                    int at = k < 2 && pIndex == 0 ? 1 - k : k; // p first: swap the first two terms (a + b == b + a)
+                    cc[2 + at] = c[k];
+                    arrays[3 + at] = t[k].f;
                 }
-                Parallel.forRange(n, GRAIN, (from, to) -> FusedVectorLoops.deferredThen(of, cc, arrays, pIndex, from, to));
+                int loop = pIndex == 0 ? 1 : pIndex;
+                Parallel.forRange(n, GRAIN, (from, to) -> FusedVectorLoops.deferredThen(of, cc, arrays, loop, from, to));
                 if (store) p.detach();
                 return;
             }

@@ -32,7 +32,10 @@ final class FusedVectorLoops {
      * array, so the JIT does not take them for constants and calls them instead of inlining them into the caller.
      */
     private static final MethodHandle[] LOOPS = loops();
-    /** {@link #deferredThen}'s loops: by number of terms of the outer sum (2 or 3), then the deferred sum's position. */
+    /**
+     * {@link #deferredThen}'s loops: by number of terms of the outer sum (2 or 3), then the deferred sum's position (1
+     * or 2: at 0 the caller swaps the first two terms, which float32 addition and multiplication allow bit for bit).
+     */
     private static final MethodHandle[][] DEFERRED = deferredLoops();
 
     private FusedVectorLoops() {}
@@ -53,7 +56,7 @@ final class FusedVectorLoops {
         MethodHandle[][] h = {new MethodHandle[2], new MethodHandle[3]};
         try {
             for (int n = 0; n < h.length; n++) {
-                for (int k = 0; k < h[n].length; k++) {
+                for (int k = 1; k < h[n].length; k++) {
                     h[n][k] = MethodHandles.lookup().findStatic(FusedVectorLoops.class, "deferred" + (n + 2) + "p" + k, type);
                 }
             }
@@ -93,7 +96,7 @@ final class FusedVectorLoops {
      * @param o      the outer sum's output
      * @param c      {@code pc[0], pc[1]}, then the outer sum's coefficients
      * @param arrays see above
-     * @param pIndex which outer term is {@code p}
+     * @param pIndex which outer term is {@code p}: 1, or 2 of three
      * @param from   the first index
      * @param to     one past the last index
      */
@@ -218,22 +221,6 @@ final class FusedVectorLoops {
     // deferredThen's loops: "NpK" = an N-term outer sum whose term K is the deferred sum p, used from the register
     // (p's store comes first: p may be o itself).
 
-    private static void deferred2p0(float[] o, double[] c, float[][] x, int from, int to) {
-        float pa = (float) c[0], pb = (float) c[1], c0 = (float) c[2], c1 = (float) c[3];
-        float[] p = x[0], a = x[1], b = x[2], t1 = x[4];
-        int i = from;
-        for (; i + L <= to; i += L) {
-            FloatVector pv = v(a, i).mul(pa).add(v(b, i).mul(pb));
-            pv.intoArray(p, i);
-            pv.mul(c0).add(v(t1, i).mul(c1)).intoArray(o, i);
-        }
-        for (; i < to; i++) {
-            float pi = pa * a[i] + pb * b[i];
-            p[i] = pi;
-            o[i] = c0 * pi + c1 * t1[i];
-        }
-    }
-
     private static void deferred2p1(float[] o, double[] c, float[][] x, int from, int to) {
         float pa = (float) c[0], pb = (float) c[1], c0 = (float) c[2], c1 = (float) c[3];
         float[] p = x[0], a = x[1], b = x[2], t0 = x[3];
@@ -247,22 +234,6 @@ final class FusedVectorLoops {
             float pi = pa * a[i] + pb * b[i];
             p[i] = pi;
             o[i] = c0 * t0[i] + c1 * pi;
-        }
-    }
-
-    private static void deferred3p0(float[] o, double[] c, float[][] x, int from, int to) {
-        float pa = (float) c[0], pb = (float) c[1], c0 = (float) c[2], c1 = (float) c[3], c2 = (float) c[4];
-        float[] p = x[0], a = x[1], b = x[2], t1 = x[4], t2 = x[5];
-        int i = from;
-        for (; i + L <= to; i += L) {
-            FloatVector pv = v(a, i).mul(pa).add(v(b, i).mul(pb));
-            pv.intoArray(p, i);
-            pv.mul(c0).add(v(t1, i).mul(c1)).add(v(t2, i).mul(c2)).intoArray(o, i);
-        }
-        for (; i < to; i++) {
-            float pi = pa * a[i] + pb * b[i];
-            p[i] = pi;
-            o[i] = c0 * pi + c1 * t1[i] + c2 * t2[i];
         }
     }
 

@@ -15,7 +15,11 @@ import org.sampler4j.api.diffusers.DiffusersSchedules;
 import org.sampler4j.api.schedule.NoiseModel;
 import org.sampler4j.api.schedule.NoiseModels;
 import org.sampler4j.api.schedule.Schedule;
+import org.sampler4j.api.schedule.ScheduleException;
 import org.sampler4j.api.schedule.ScheduleSpec;
+import org.sampler4j.host.model.AnalyticModel;
+import org.sampler4j.host.model.ModelInfo;
+import org.sampler4j.host.model.Models;
 import org.sampler4j.host.image.Pngs;
 import org.sampler4j.host.image.SchedulePlot;
 import org.sampler4j.host.run.Outputs;
@@ -30,14 +34,16 @@ import picocli.CommandLine.Parameters;
                 "'sigmas(14.6, 6.5, 3.9, 0)', 'preset(ays, 10, model=sdxl)'. Quote it for the shell."},
         footer = {"", "Examples:", "  sampler4j schedule 'trailing(10).karras().zeroSnr()'",
                 "  sampler4j schedule --model edm 'linspace(8)'",
+                "  sampler4j schedule --model models/digits                  # the model's default_schedule on its noise model",
                 "  sampler4j schedule --scheduler-config scheduler/scheduler_config.json --steps 30",
                 "  sampler4j schedule 'trailing(10)' 'trailing(10).karras()' \\", "      'leading(10).stepsOffset(1)' --plot schedules.png"})
 final class ScheduleCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SPEC", description = "Schedule DSL text (one table per spec).")
     List<String> specs = new ArrayList<>();
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "sd15",
-            description = "Named noise model (default: ${DEFAULT-VALUE}); see --list-models.")
+    @Option(names = "--model", paramLabel = "NAME|FOLDER", defaultValue = "sd15",
+            description = "Named noise model (default: ${DEFAULT-VALUE}; see --list-models), or a model: a folder with model.yaml or a built-in model (gmm);"
+                    + " a model's noise model is used, and without SPEC its default_schedule.")
     String model;
 
     @Option(names = "--scheduler-config", paramLabel = "FILE",
@@ -77,8 +83,16 @@ final class ScheduleCommand implements Callable<Integer> {
                 resolvedSpecs.add(imp.specForSteps().apply(steps));
             }
         } else {
-            m = NoiseModels.named(model);
-            if (specs.isEmpty()) throw new Main.UserException("give at least one SPEC, e.g. sampler4j schedule 'trailing(10).karras()'");
+            ModelInfo info = modelInfo(model);
+            m = info != null ? info.noiseModel() : NoiseModels.named(model);
+            if (specs.isEmpty()) {
+                if (info != null && info.defaultSchedule().isPresent()) {
+                    resolvedSpecs.add(Schedule.parse(info.defaultSchedule().get()));
+                } else {
+                    throw new Main.UserException("give at least one SPEC, e.g. sampler4j schedule 'trailing(10).karras()'"
+                            + (info != null ? " (model " + model + " declares no default_schedule)" : ""));
+                }
+            }
         }
         if (steps != null && !specs.isEmpty()) throw new Main.UserException("--steps applies only to an imported --scheduler-config without SPEC; put the step count in the SPEC");
         for (String s : specs) resolvedSpecs.add(Schedule.parse(s));
@@ -104,6 +118,24 @@ final class ScheduleCommand implements Callable<Integer> {
             if (!json) out.println("wrote " + plot);
         }
         return 0;
+    }
+
+    /**
+     * What {@code --model} names when it is a model rather than a noise model: a folder (an existing directory or a
+     * path) or a built-in model; {@code null} for a noise model name. A name that is neither gets the noise model
+     * registry's error (with its suggestion) and a hint that folders work too.
+     */
+    private static ModelInfo modelInfo(String ref) {
+        if (NoiseModels.descriptions().containsKey(ref)) return null;
+        if (AnalyticModel.matches(ref) || Files.isDirectory(Path.of(ref)) || ref.contains("/") || ref.contains(java.io.File.separator)) {
+            return Models.describe(ref);
+        }
+        try {
+            NoiseModels.named(ref); // an alias
+            return null;
+        } catch (ScheduleException e) {
+            throw new ScheduleException(e.getMessage() + "; or give a model folder (with model.yaml) or a built-in model (" + String.join(", ", Models.BUILT_IN) + ")");
+        }
     }
 
     static Map<String, Object> readJson(Path p) {

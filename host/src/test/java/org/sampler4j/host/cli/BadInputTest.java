@@ -155,6 +155,8 @@ class BadInputTest {
                 c("steps must be >= 1, got 0", "schedule", "trailing(0)"),
                 c("give at least one SPEC", "schedule"),
                 c("did you mean", "schedule", "--model", "sd1.5", "trailing(5)"),
+                c("or give a model folder (with model.yaml)", "schedule", "--model", "nosuchmodel", "trailing(5)"),
+                c("model folder not found", "schedule", "--model", "D/none"),
                 c("no such file", "schedule", "--scheduler-config", "D/missing.json"),
                 c("as JSON", "schedule", "--scheduler-config", "D/afile"),
                 c("is a file, not a folder", "schedule", "trailing(5)", "--plot", "D/afile/p.png"),

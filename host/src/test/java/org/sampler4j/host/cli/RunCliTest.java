@@ -52,6 +52,19 @@ class RunCliTest {
     }
 
     @Test
+    void scheduleTakesAModelAndUsesItsNoiseModelAndDefaultSchedule() {
+        CliTest.Run folder = run("schedule", "--model", TINY); // tiny-unet: noise_model sd15, default_schedule trailing(20)
+        assertEquals(0, folder.code(), folder.err());
+        CliTest.Run named = run("schedule", "--model", "sd15", "trailing(20)");
+        assertEquals(named.out(), folder.out(), "the folder's noise model and default schedule");
+        CliTest.Run spec = run("schedule", "--model", TINY, "leading(5)");
+        assertEquals(run("schedule", "--model", "sd15", "leading(5)").out(), spec.out(), "a SPEC replaces the default schedule");
+        CliTest.Run builtIn = run("schedule", "--model", "gmm");
+        assertEquals(0, builtIn.code(), builtIn.err());
+        assertTrue(builtIn.out().startsWith("linspace(20).karras()  on "), builtIn.out());
+    }
+
+    @Test
     void batchesWriteOneImagePerSeedAndAGridAndEachImageReproducesAlone(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("b.png");
         CliTest.Run r = run("run", "--model", TINY, "--class", "1,7", "--batch", "2", "--guidance", "3", "--guidance-rescale", "0.5",
