@@ -346,9 +346,8 @@ public final class ArrayLatent implements Latent {
                 else a.materialize();
             }
             int n = of != null ? of.length : od.length;
-            Sum sum = new Sum(c, t, of, od);
             if (p == null) {
-                Parallel.forRange(n, GRAIN, sum::run);
+                Parallel.forRange(n, GRAIN, new Sum(c, t, of, od)::run);
                 return;
             }
             int pIndex = indexOf(t, p);
@@ -371,6 +370,7 @@ public final class ArrayLatent implements Latent {
                 if (store) p.detach();
                 return;
             }
+            Sum sum = new Sum(c, t, of, od);
             Sum first = new Sum(p.pending.coeffs, p.pending.terms, p.f, p.d);
             Parallel.forRange(n, GRAIN, (from, to) -> {
                 for (int b = from; b < to; b += BLOCK) {
